@@ -1,0 +1,233 @@
+/* loop: epoll dispatch with a small table of watched fds; timers are timerfds. */
+#include "init/loop.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+struct loop_source {
+	int fd;
+	loop_fd_fn fn;
+	void *data;
+	struct loop_source *next;
+};
+
+struct loop {
+	int epfd;
+	int quit;
+	struct loop_source *sources;
+};
+
+struct loop_timer {
+	struct loop *loop;
+	int fd;
+	loop_timer_fn fn;
+	void *data;
+};
+
+uint64_t loop_now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+int loop_new(struct loop **lp)
+{
+	struct loop *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	l->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (l->epfd < 0) {
+		int r = -errno;
+		free(l);
+		return r;
+	}
+	*lp = l;
+	return 0;
+}
+
+void loop_free(struct loop *l)
+{
+	if (!l)
+		return;
+	while (l->sources) {
+		struct loop_source *s = l->sources;
+		l->sources = s->next;
+		free(s);
+	}
+	close(l->epfd);
+	free(l);
+}
+
+static struct loop_source **loop_find(struct loop *l, int fd)
+{
+	struct loop_source **sp;
+
+	for (sp = &l->sources; *sp; sp = &(*sp)->next)
+		if ((*sp)->fd == fd)
+			return sp;
+	return NULL;
+}
+
+int loop_add_fd(struct loop *l, int fd, uint32_t events, loop_fd_fn fn,
+		void *data)
+{
+	struct epoll_event ev = {.events = events};
+	struct loop_source *s;
+
+	if (fd < 0 || !fn)
+		return -EINVAL;
+	if (loop_find(l, fd))
+		return -EEXIST;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->fd = fd;
+	s->fn = fn;
+	s->data = data;
+	ev.data.ptr = s;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		int r = -errno;
+		free(s);
+		return r;
+	}
+	s->next = l->sources;
+	l->sources = s;
+	return 0;
+}
+
+int loop_mod_fd(struct loop *l, int fd, uint32_t events)
+{
+	struct loop_source **sp = loop_find(l, fd);
+	struct epoll_event ev = {.events = events};
+
+	if (!sp)
+		return -ENOENT;
+	ev.data.ptr = *sp;
+	if (epoll_ctl(l->epfd, EPOLL_CTL_MOD, fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+int loop_del_fd(struct loop *l, int fd)
+{
+	struct loop_source **sp = loop_find(l, fd), *s;
+
+	if (!sp)
+		return -ENOENT;
+	s = *sp;
+	*sp = s->next;
+	/* The fd may already be closed; that removed it from epoll too. */
+	epoll_ctl(l->epfd, EPOLL_CTL_DEL, fd, NULL);
+	free(s);
+	return 0;
+}
+
+static int loop_timer_ready(struct loop *l, int fd, uint32_t events,
+			    void *data)
+{
+	struct loop_timer *t = data;
+	uint64_t ticks;
+
+	(void)l;
+	(void)events;
+	if (read(fd, &ticks, sizeof(ticks)) != sizeof(ticks))
+		return 0; /* disarmed or re-armed since it woke us */
+	return t->fn(t->loop, t, t->data);
+}
+
+int loop_timer_new(struct loop *l, loop_timer_fn fn, void *data,
+		   struct loop_timer **tp)
+{
+	struct loop_timer *t = calloc(1, sizeof(*t));
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	t->loop = l;
+	t->fn = fn;
+	t->data = data;
+	t->fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (t->fd < 0) {
+		r = -errno;
+		free(t);
+		return r;
+	}
+	if ((r = loop_add_fd(l, t->fd, EPOLLIN, loop_timer_ready, t)) < 0) {
+		close(t->fd);
+		free(t);
+		return r;
+	}
+	*tp = t;
+	return 0;
+}
+
+int loop_timer_arm(struct loop_timer *t, uint64_t usec)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof(its));
+	its.it_value.tv_sec = (time_t)(usec / 1000000u);
+	its.it_value.tv_nsec = (long)(usec % 1000000u) * 1000;
+	if (timerfd_settime(t->fd, 0, &its, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+void loop_timer_free(struct loop_timer *t)
+{
+	if (!t)
+		return;
+	loop_del_fd(t->loop, t->fd);
+	close(t->fd);
+	free(t);
+}
+
+int loop_run_once(struct loop *l, int timeout_ms)
+{
+	struct epoll_event evs[16];
+	int n, ran = 0;
+
+	n = epoll_wait(l->epfd, evs, 16, timeout_ms);
+	if (n < 0)
+		return errno == EINTR ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		struct loop_source *s = evs[i].data.ptr, *live;
+		int r;
+		/* An earlier callback in this batch may have removed s. */
+		for (live = l->sources; live && live != s; live = live->next)
+			;
+		if (!live)
+			continue;
+		r = s->fn(l, s->fd, evs[i].events, s->data);
+		if (r < 0)
+			log_warn_errno(r, "event source fd %d", s->fd);
+		ran++;
+	}
+	return ran;
+}
+
+int loop_run(struct loop *l)
+{
+	int r;
+
+	l->quit = 0;
+	while (!l->quit)
+		if ((r = loop_run_once(l, -1)) < 0)
+			return r;
+	return 0;
+}
+
+void loop_quit(struct loop *l)
+{
+	l->quit = 1;
+}
