@@ -1,0 +1,604 @@
+/* luks: one passphrase tried on every locked LUKS device, with a growing delay and a cap. */
+#include "sshd/luks.h"
+
+#include <errno.h>
+#include <libcryptsetup.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "common/log.h"
+#include "sshd/secret.h"
+
+enum luks_state {
+	LUKS_LOCKED,
+	LUKS_OPEN,	   /* opened by us */
+	LUKS_WAS_OPEN,	   /* its mapping existed already */
+};
+
+struct luks_dev {
+	char path[LUKS_PATH_MAX];
+	char uuid[LUKS_UUID_MAX];
+	char name[LUKS_NAME_MAX];
+	struct luks_options opt;
+	enum luks_state state;
+	int last_error;
+};
+
+struct luks_set {
+	struct luks_config cfg;
+	struct luks_policy pol;
+	struct luks_attempts att;
+	const struct luks_sys *sys;
+	unsigned n;
+	struct luks_dev dev[LUKS_MAX_DEVICES];
+};
+
+void luks_policy_default(struct luks_policy *p)
+{
+	p->max_attempts = 10;
+	p->delay_usec = 1000000;
+	p->max_delay_usec = 60000000;
+	p->action = LUKS_FAIL_WAIT;
+}
+
+uint64_t luks_policy_delay(const struct luks_policy *p, unsigned n)
+{
+	uint64_t d = p->delay_usec;
+
+	if (n == 0)
+		return 0;
+	for (unsigned i = 1; i < n && d < p->max_delay_usec; i++)
+		d = d > UINT64_MAX / 2 ? UINT64_MAX : d * 2;
+	return d < p->max_delay_usec ? d : p->max_delay_usec;
+}
+
+int luks_attempts_check(const struct luks_attempts *a,
+			const struct luks_policy *p, uint64_t now,
+			uint64_t *waitp)
+{
+	if (p->max_attempts && a->wrong >= p->max_attempts)
+		return -EACCES;
+	if (now < a->next_usec) {
+		*waitp = a->next_usec - now;
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+void luks_attempts_record_wrong(struct luks_attempts *a,
+				const struct luks_policy *p, uint64_t now)
+{
+	uint64_t d;
+
+	if (a->wrong < UINT32_MAX)
+		a->wrong++;
+	d = luks_policy_delay(p, a->wrong);
+	a->next_usec = now > UINT64_MAX - d ? UINT64_MAX : now + d;
+}
+
+/* ---- the real side effects ---- */
+
+static int luks_sys_is_active(const char *name)
+{
+	switch (crypt_status(NULL, name)) {
+	case CRYPT_ACTIVE:
+	case CRYPT_BUSY:
+		return 1;
+	case CRYPT_INACTIVE:
+		return 0;
+	default:
+		return -ENODEV; /* no device-mapper here */
+	}
+}
+
+static int luks_sys_activate(struct crypt_device *cd, const char *name,
+			     const char *pass, size_t len, uint32_t flags)
+{
+	return crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, pass,
+					    len, flags);
+}
+
+static uint64_t luks_sys_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static const struct luks_sys luks_sys_real = {
+	.is_active = luks_sys_is_active,
+	.activate = luks_sys_activate,
+	.now_usec = luks_sys_now,
+};
+
+/* libcryptsetup's messages, into our log; they never carry a passphrase. */
+static void luks_crypt_log(int level, const char *msg, void *data)
+{
+	char line[512];
+	size_t n;
+
+	(void)data;
+	snprintf(line, sizeof(line), "%s", msg ? msg : "");
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if (level == CRYPT_LOG_ERROR)
+		log_info("cryptsetup: %s", line);
+	else
+		log_debug("cryptsetup: %s", line);
+}
+
+int luks_set_new(const struct luks_config *cfg, const struct luks_policy *pol,
+		 struct luks_set **sp)
+{
+	struct luks_set *s;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	if (cfg)
+		s->cfg = *cfg;
+	else
+		luks_config_init(&s->cfg);
+	if (pol)
+		s->pol = *pol;
+	else
+		luks_policy_default(&s->pol);
+	/* crypttab tries= lowers the cap for the whole boot. */
+	for (unsigned i = 0; i < s->cfg.n; i++) {
+		unsigned t = s->cfg.want[i].opt.tries;
+		if (t && (!s->pol.max_attempts || t < s->pol.max_attempts))
+			s->pol.max_attempts = t;
+		s->cfg.want[i].found = 0;
+	}
+	s->sys = &luks_sys_real;
+	/* Token plugins would run code from the image's libdir on our input. */
+	crypt_token_external_disable();
+	crypt_set_log_callback(NULL, luks_crypt_log, NULL);
+	/* libcryptsetup's metadata locks live here (best effort). */
+	(void)mkdir("/run/cryptsetup", 0700);
+	*sp = s;
+	return 0;
+}
+
+void luks_set_free(struct luks_set *s)
+{
+	free(s);
+}
+
+void luks_set_set_sys(struct luks_set *s, const struct luks_sys *sys)
+{
+	s->sys = sys ? sys : &luks_sys_real;
+}
+
+static int luks_str_eq(const char *want, const char *have, int icase)
+{
+	if (!have)
+		return 0;
+	return icase ? !strcasecmp(want, have) : !strcmp(want, have);
+}
+
+static int luks_want_matches(const struct luks_want *w,
+			     const struct luks_probe *dev)
+{
+	switch (w->kind) {
+	case LUKS_SRC_UUID:
+		return luks_str_eq(w->source, dev->uuid, 1);
+	case LUKS_SRC_PATH:
+		return luks_str_eq(w->source, dev->path, 0);
+	case LUKS_SRC_PARTUUID:
+		return luks_str_eq(w->source, dev->partuuid, 1);
+	case LUKS_SRC_LABEL:
+		return luks_str_eq(w->source, dev->label, 0);
+	case LUKS_SRC_PARTLABEL:
+		return luks_str_eq(w->source, dev->partlabel, 0);
+	}
+	return 0;
+}
+
+int luks_set_add(struct luks_set *s, const struct luks_probe *dev)
+{
+	struct luks_want *w = NULL;
+	struct luks_dev d;
+
+	if (!dev || !dev->path || !dev->path[0])
+		return -EINVAL;
+	if (s->cfg.disabled)
+		return -ECANCELED;
+	for (unsigned i = 0; i < s->n; i++)
+		if (!strcmp(s->dev[i].path, dev->path) ||
+		    (dev->uuid && s->dev[i].uuid[0] &&
+		     !strcasecmp(s->dev[i].uuid, dev->uuid)))
+			return -EEXIST;
+	for (unsigned i = 0; i < s->cfg.n && !w; i++)
+		if (luks_want_matches(&s->cfg.want[i], dev))
+			w = &s->cfg.want[i];
+	if (s->cfg.n && !w)
+		return -ENOENT;
+	if (s->n >= LUKS_MAX_DEVICES)
+		return -ENOSPC;
+	memset(&d, 0, sizeof(d));
+	if (snprintf(d.path, sizeof(d.path), "%s", dev->path) >=
+	    (int)sizeof(d.path))
+		return -ENAMETOOLONG;
+	if (dev->uuid &&
+	    snprintf(d.uuid, sizeof(d.uuid), "%s", dev->uuid) >=
+		    (int)sizeof(d.uuid))
+		return -EINVAL;
+	if (w) {
+		memcpy(d.name, w->name, sizeof(d.name));
+		d.opt = w->opt;
+		if (!(d.opt.flags & LUKS_OPT_SET) && s->cfg.has_global_options)
+			d.opt = s->cfg.global;
+		w->found = 1;
+	} else {
+		if (!d.uuid[0])
+			return -EINVAL; /* nothing to name it after */
+		snprintf(d.name, sizeof(d.name), "luks-%s", d.uuid);
+		if (s->cfg.has_global_options)
+			d.opt = s->cfg.global;
+	}
+	d.state = LUKS_LOCKED;
+	s->dev[s->n++] = d;
+	log_info("LUKS device %s queued for unlock as %s", d.path, d.name);
+	return 0;
+}
+
+static uint32_t luks_activate_flags(const struct luks_options *o)
+{
+	uint32_t f = 0;
+
+	if (o->flags & LUKS_OPT_DISCARD)
+		f |= CRYPT_ACTIVATE_ALLOW_DISCARDS;
+	if (o->flags & LUKS_OPT_READONLY)
+		f |= CRYPT_ACTIVATE_READONLY;
+	if (o->flags & LUKS_OPT_NO_READ_WORKQUEUE)
+		f |= CRYPT_ACTIVATE_NO_READ_WORKQUEUE;
+	if (o->flags & LUKS_OPT_NO_WRITE_WORKQUEUE)
+		f |= CRYPT_ACTIVATE_NO_WRITE_WORKQUEUE;
+	if (o->flags & LUKS_OPT_SAME_CPU_CRYPT)
+		f |= CRYPT_ACTIVATE_SAME_CPU_CRYPT;
+	if (o->flags & LUKS_OPT_SUBMIT_FROM_CRYPT_CPUS)
+		f |= CRYPT_ACTIVATE_SUBMIT_FROM_CRYPT_CPUS;
+	return f;
+}
+
+/* Loads one header and tries the passphrase; the key slot or -errno. */
+static int luks_open_one(struct luks_set *s, struct luks_dev *d,
+			 const char *pass, size_t len)
+{
+	struct crypt_device *cd = NULL;
+	int r;
+
+	if (d->opt.header[0])
+		r = crypt_init_data_device(&cd, d->opt.header, d->path);
+	else
+		r = crypt_init(&cd, d->path);
+	if (r < 0)
+		goto out;
+	if ((r = crypt_load(cd, CRYPT_LUKS, NULL)) < 0)
+		goto out;
+	r = s->sys->activate(cd, d->name, pass, len,
+			     luks_activate_flags(&d->opt));
+out:
+	crypt_free(cd); /* NULL-safe; wipes the volume key it held */
+	return r;
+}
+
+static void luks_report_fill_state(const struct luks_set *s,
+				   struct luks_report *rep, uint64_t now)
+{
+	uint64_t wait = 0;
+
+	rep->locked = luks_set_count_locked(s);
+	rep->attempts_left = luks_set_attempts_left(s);
+	rep->action = s->pol.action;
+	if (luks_attempts_check(&s->att, &s->pol, now, &wait) == -EAGAIN)
+		rep->wait_usec = wait;
+	else
+		rep->wait_usec = 0;
+}
+
+int luks_try_passphrase(struct luks_set *s, const char *pass, size_t len,
+			struct luks_report *rep)
+{
+	uint64_t now, wait = 0;
+	unsigned wrong = 0, tried = 0;
+	int r, first_err = 0;
+
+	if (!s || !pass || !rep || len > SECRET_MAX)
+		return -EINVAL;
+	memset(rep, 0, sizeof(*rep));
+	now = s->sys->now_usec();
+	r = luks_attempts_check(&s->att, &s->pol, now, &wait);
+	if (r < 0)
+		goto out;
+	for (unsigned i = 0; i < s->n; i++) {
+		struct luks_dev *d = &s->dev[i];
+		struct luks_report_entry *e = &rep->e[rep->n];
+
+		if (d->state != LUKS_LOCKED)
+			continue;
+		memcpy(e->name, d->name, sizeof(e->name));
+		memcpy(e->path, d->path, sizeof(e->path));
+		rep->n++;
+		if (s->sys->is_active(d->name) == 1) {
+			d->state = LUKS_WAS_OPEN;
+			e->outcome = LUKS_OUT_ALREADY_OPEN;
+			log_info("%s is already open", d->name);
+			continue;
+		}
+		tried++;
+		r = luks_open_one(s, d, pass, len);
+		if (r >= 0) {
+			d->state = LUKS_OPEN;
+			e->outcome = LUKS_OUT_OPENED;
+			e->keyslot = r;
+			rep->opened++;
+			log_info("opened %s (%s) with key slot %d", d->name,
+				 d->path, r);
+		} else if (r == -EPERM) {
+			e->outcome = LUKS_OUT_WRONG;
+			wrong++;
+		} else {
+			e->outcome = LUKS_OUT_FAILED;
+			e->error = r;
+			d->last_error = r;
+			if (!first_err)
+				first_err = r;
+			log_warn_errno(r, "cannot open %s (%s)", d->name,
+				       d->path);
+		}
+	}
+	if (rep->opened)
+		r = 0;
+	else if (wrong) {
+		luks_attempts_record_wrong(&s->att, &s->pol, now);
+		log_warn("wrong passphrase (%u of %u)", s->att.wrong,
+			 s->pol.max_attempts);
+		r = -EPERM;
+	} else if (first_err)
+		r = first_err;
+	else
+		r = -ENOENT; /* nothing was locked (or all were open) */
+	(void)tried;
+out:
+	luks_report_fill_state(s, rep, now);
+	rep->result = r;
+	return r;
+}
+
+unsigned luks_set_count(const struct luks_set *s)
+{
+	return s->n;
+}
+
+unsigned luks_set_count_locked(const struct luks_set *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->n; i++)
+		n += s->dev[i].state == LUKS_LOCKED;
+	return n;
+}
+
+unsigned luks_set_count_open(const struct luks_set *s)
+{
+	return s->n - luks_set_count_locked(s);
+}
+
+unsigned luks_set_count_missing(const struct luks_set *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->cfg.n; i++)
+		n += !s->cfg.want[i].found;
+	return n;
+}
+
+uint64_t luks_set_next_attempt_usec(const struct luks_set *s)
+{
+	return s->att.next_usec;
+}
+
+unsigned luks_set_attempts_left(const struct luks_set *s)
+{
+	if (!s->pol.max_attempts)
+		return UINT32_MAX;
+	return s->att.wrong >= s->pol.max_attempts
+		       ? 0
+		       : s->pol.max_attempts - s->att.wrong;
+}
+
+int luks_set_exhausted(const struct luks_set *s)
+{
+	return s->pol.max_attempts && s->att.wrong >= s->pol.max_attempts;
+}
+
+/* Appends a line to a bounded text buffer; -ENOSPC (buffer unchanged) if it won't fit. */
+static int luks_text_add(char *buf, size_t size, size_t *off, const char *fmt,
+			 ...) __attribute__((format(printf, 4, 5)));
+static int luks_text_add(char *buf, size_t size, size_t *off, const char *fmt,
+			 ...)
+{
+	va_list ap;
+	int n;
+
+	if (*off >= size)
+		return -ENOSPC;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *off, size - *off, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *off) {
+		buf[*off] = '\0';
+		return -ENOSPC;
+	}
+	*off += (size_t)n;
+	return 0;
+}
+
+/* Room kept for the closing summary and the "(... more)" line. */
+#define LUKS_TEXT_RESERVE 160
+
+static unsigned luks_secs(uint64_t usec)
+{
+	return (unsigned)((usec + 999999u) / 1000000u);
+}
+
+int luks_report_format(const struct luks_report *rep, char *buf, size_t size)
+{
+	size_t off = 0, body;
+	unsigned more = 0;
+	char err[64];
+
+	if (size < LUKS_TEXT_RESERVE + 1)
+		return -ENOSPC;
+	buf[0] = '\0';
+	body = size - LUKS_TEXT_RESERVE;
+	for (unsigned i = 0; i < rep->n && i < LUKS_MAX_DEVICES; i++) {
+		const struct luks_report_entry *e = &rep->e[i];
+		int r = 0;
+
+		switch (e->outcome) {
+		case LUKS_OUT_OPENED:
+			r = luks_text_add(buf, body, &off, "opened %s (%s)\n",
+					  e->name, e->path);
+			break;
+		case LUKS_OUT_ALREADY_OPEN:
+			r = luks_text_add(buf, body, &off,
+					  "%s (%s) was already open\n",
+					  e->name, e->path);
+			break;
+		case LUKS_OUT_WRONG:
+			r = luks_text_add(buf, body, &off,
+					  "%s (%s): no key slot took this "
+					  "passphrase\n",
+					  e->name, e->path);
+			break;
+		case LUKS_OUT_FAILED:
+			snprintf(err, sizeof(err), "%s",
+				 strerror(e->error < 0 ? -e->error : e->error));
+			r = luks_text_add(buf, body, &off, "%s (%s): %s\n",
+					  e->name, e->path, err);
+			break;
+		}
+		if (r < 0)
+			more++;
+	}
+	if (more)
+		luks_text_add(buf, size, &off, "(... %u more)\n", more);
+	switch (rep->result) {
+	case 0:
+		if (rep->locked)
+			luks_text_add(buf, size, &off,
+				      "%u device(s) still locked\n",
+				      rep->locked);
+		break;
+	case -EPERM:
+		if (rep->attempts_left == 0)
+			luks_text_add(buf, size, &off,
+				      "wrong passphrase, no attempts left\n");
+		else if (rep->attempts_left == UINT32_MAX)
+			luks_text_add(buf, size, &off,
+				      "wrong passphrase, next try in %u s\n",
+				      luks_secs(rep->wait_usec));
+		else
+			luks_text_add(buf, size, &off,
+				      "wrong passphrase, %u attempts left, "
+				      "next try in %u s\n",
+				      rep->attempts_left,
+				      luks_secs(rep->wait_usec));
+		break;
+	case -EAGAIN:
+		luks_text_add(buf, size, &off,
+			      "too early: next try in %u s (not tried)\n",
+			      luks_secs(rep->wait_usec));
+		break;
+	case -EACCES:
+		luks_text_add(buf, size, &off,
+			      "no passphrase attempts left this boot; %s\n",
+			      rep->action == LUKS_FAIL_REBOOT
+				      ? "rebooting"
+				      : "waiting for a rescue login over SSH");
+		break;
+	case -ENOENT:
+		luks_text_add(buf, size, &off, "no locked device to open\n");
+		break;
+	default:
+		luks_text_add(buf, size, &off, "not opened: %s\n",
+			      strerror(-rep->result));
+		break;
+	}
+	return 0;
+}
+
+static const char *luks_state_word(enum luks_state st)
+{
+	switch (st) {
+	case LUKS_LOCKED:
+		return "locked";
+	case LUKS_OPEN:
+		return "unlocked";
+	case LUKS_WAS_OPEN:
+		return "already open";
+	}
+	return "?";
+}
+
+static const char *luks_kind_prefix(enum luks_source_kind k)
+{
+	switch (k) {
+	case LUKS_SRC_UUID:
+		return "UUID=";
+	case LUKS_SRC_PARTUUID:
+		return "PARTUUID=";
+	case LUKS_SRC_LABEL:
+		return "LABEL=";
+	case LUKS_SRC_PARTLABEL:
+		return "PARTLABEL=";
+	case LUKS_SRC_PATH:
+		return "";
+	}
+	return "";
+}
+
+int luks_set_format_status(const struct luks_set *s, char *buf, size_t size)
+{
+	size_t off = 0, body;
+	unsigned more = 0;
+
+	if (size < LUKS_TEXT_RESERVE + 1)
+		return -ENOSPC;
+	buf[0] = '\0';
+	body = size - LUKS_TEXT_RESERVE;
+	for (unsigned i = 0; i < s->n; i++)
+		if (luks_text_add(buf, body, &off, "%s (%s): %s\n",
+				  s->dev[i].name, s->dev[i].path,
+				  luks_state_word(s->dev[i].state)) < 0)
+			more++;
+	for (unsigned i = 0; i < s->cfg.n; i++)
+		if (!s->cfg.want[i].found &&
+		    luks_text_add(buf, body, &off,
+				  "waiting for %s%s (%s, from %s)\n",
+				  luks_kind_prefix(s->cfg.want[i].kind),
+				  s->cfg.want[i].source, s->cfg.want[i].name,
+				  s->cfg.want[i].origin) < 0)
+			more++;
+	if (more)
+		luks_text_add(buf, size, &off, "(... %u more)\n", more);
+	if (!s->n && !s->cfg.n)
+		luks_text_add(buf, size, &off,
+			      "no LUKS device found yet\n");
+	if (luks_set_exhausted(s))
+		luks_text_add(buf, size, &off,
+			      "no passphrase attempts left this boot\n");
+	else if (s->pol.max_attempts)
+		luks_text_add(buf, size, &off, "%u passphrase attempts left\n",
+			      luks_set_attempts_left(s));
+	return 0;
+}
