@@ -1,0 +1,465 @@
+# lib.sh: the VM test library, sourced by every tests/vm/t/*.sh (and by
+# demo.sh and measure.sh). Kernel, images, disks, one QEMU boot at a time,
+# and assertions on the serial log. A test is a bash script that sources
+# this file, sets things up, calls vm_boot and then expect_* functions, and
+# ends with vm_done. See docs/testing.md.
+# shellcheck shell=bash
+
+set -euo pipefail
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$VM_DIR/../.." && pwd)
+SESAME_CACHE=${SESAME_CACHE:-$HOME/.cache/sesame}
+SESAME_BIN=${SESAME_BIN:-$TOP/build/bin}
+VM_TIMEOUT=${VM_TIMEOUT:-120}
+VM_MEM=${VM_MEM:-512}
+# Drop `quiet` from every kernel command line (more kernel log on serial).
+VM_VERBOSE=${VM_VERBOSE:-0}
+TEST_NAME=${TEST_NAME:-$(basename "${0%.sh}")}
+VM_LOGDIR=${VM_LOGDIR:-$TOP/build/vm-logs/$TEST_NAME}
+# The modules a VM boot needs from the Debian kernel; the builder resolves
+# their dependencies (virtio_pci_*_dev, virtio, virtio_ring, crc16, jbd2, ...).
+VM_MODULES=(virtio_pci virtio_blk ext4)
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/sesame-vm.XXXXXX")
+# Shared between the tests of one run.sh (images built once); a test run
+# alone keeps them in its own T.
+VM_SHARED=${VM_SHARED:-$T}
+mkdir -p "$VM_LOGDIR"
+LOG=$VM_LOGDIR/serial.log
+VM_PGID=
+VM_FAILS=0
+# Images and disks by name, for vm_boot: IMAGES[name]=path, DISKS[name]=path.
+declare -A IMAGES=() DISKS=()
+
+vm_cleanup() {
+	vm_kill
+	rm -rf "$T"
+}
+trap vm_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- messages ------------------------------------------------------------
+
+# ms_to_s MS: prints MS as seconds with one decimal.
+ms_to_s() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); }
+
+say() { echo "[$TEST_NAME] $*"; }
+die() {
+	echo "[$TEST_NAME] FAIL: $*" >&2
+	exit 1
+}
+fail() {
+	echo "[$TEST_NAME] FAIL: $*" >&2
+	VM_FAILS=$((VM_FAILS + 1))
+}
+ok() { echo "[$TEST_NAME] ok: $*"; }
+
+# ---- kernel --------------------------------------------------------------
+
+# Sets KDIR, KVER, VMLINUZ from the cached Debian kernel (fetched if needed).
+vm_kernel() {
+	[ -n "${KDIR:-}" ] && [ -n "${KVER:-}" ] && return 0
+	KDIR=$("$VM_DIR/fetch-kernel.sh") || die "cannot fetch the kernel"
+	KVER=${KDIR##*/kernel-}
+	VMLINUZ=$KDIR/boot/vmlinuz-$KVER
+	[ -f "$VMLINUZ" ] || die "no $VMLINUZ"
+	export KDIR KVER VMLINUZ
+}
+
+# ---- caching -------------------------------------------------------------
+
+# cache_key WORDS...: a short hash of its arguments (and stdin if -).
+cache_key() {
+	printf '%s\n' "$@" | sha256sum | cut -c1-24
+}
+
+# tree_hash DIR: a hash of a directory's content, names, modes and links.
+tree_hash() {
+	tar -C "$1" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+		-cf - . | sha256sum | cut -c1-24
+}
+
+# cached OUT BUILDER ARGS...: runs BUILDER TMPOUT ARGS... under a lock unless
+# OUT already exists, then moves TMPOUT to OUT (so OUT is always complete).
+cached() {
+	local out=$1 lock
+	shift
+	[ -s "$out" ] && return 0
+	mkdir -p "$(dirname "$out")"
+	exec {lock}>"$out.lock"
+	flock "$lock"
+	if [ ! -s "$out" ]; then
+		rm -f "$out.tmp"
+		"$1" "$out.tmp" "${@:2}" || {
+			rm -f "$out.tmp"
+			exec {lock}>&-
+			return 1
+		}
+		mv "$out.tmp" "$out"
+	fi
+	exec {lock}>&-
+}
+
+# ---- images --------------------------------------------------------------
+
+need_sesame() {
+	local b
+	for b in sesame sesame-init; do
+		[ -x "$SESAME_BIN/$b" ] || die "missing $SESAME_BIN/$b (run make)"
+	done
+}
+
+build_image_into() {
+	local out=$1
+	shift
+	"$SESAME_BIN/sesame" build -o "$out" --kver "$KVER" \
+		--moddir "$KDIR/lib/modules" "$@" >"$out.buildlog" 2>&1 || {
+		cat "$out.buildlog" >&2
+		return 1
+	}
+}
+
+# image_build NAME [sesame build args...]: builds (once per run and
+# arguments) an image for the cached kernel with the VM modules, as
+# IMAGES[NAME].
+# Without arguments of its own: -m for VM_MODULES and --no-generic-modules.
+image_build() {
+	local var=$1 key out
+	shift
+	vm_kernel
+	need_sesame
+	if [ $# -eq 0 ]; then
+		local m
+		set -- --no-generic-modules
+		for m in "${VM_MODULES[@]}"; do set -- "$@" -m "$m"; done
+	fi
+	key=$(cache_key "$KVER" "$@" "$(cat "$SESAME_BIN/sesame" \
+		"$SESAME_BIN/sesame-init" | sha256sum)")
+	out=$VM_SHARED/images/$key.img
+	cached "$out" build_image_into "$@" || die "sesame build $* failed"
+	IMAGES[$var]=$out
+}
+
+# busybox_image_into OUT INIT MODULE...: a test-only initramfs (no sesame
+# code): busybox-static, INIT as /init, and the modules with their
+# dependencies in load order listed in /etc/modules.load.
+busybox_image_into() {
+	local out=$1 init=$2 root m
+	shift 2
+	root=$(mktemp -d "$T/bbroot.XXXXXX")
+	mkdir -p "$root"/{bin,sbin,etc,dev,proc,sys,run,newroot}
+	cp /bin/busybox "$root/bin/busybox"
+	ln -s busybox "$root/bin/sh"
+	install -m 0755 "$init" "$root/init"
+	modprobe -d "$KDIR" -S "$KVER" --show-depends -a "$@" |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }' |
+		while read -r m; do
+			mkdir -p "$root/$(dirname "${m#"$KDIR"/}")"
+			cp "$m" "$root/${m#"$KDIR"/}"
+			echo "/${m#"$KDIR"/}" >>"$root/etc/modules.load"
+		done
+	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --quiet) >"$out"
+	rm -rf "$root"
+}
+
+# busybox_image NAME INIT MODULE...: the same, cached per run, as IMAGES[NAME].
+busybox_image() {
+	local var=$1 out
+	shift
+	vm_kernel
+	out=$VM_SHARED/images/bb-$(cache_key "$KVER" "$(sha256sum <"$1")" \
+		"${@:2}").img
+	cached "$out" busybox_image_into "$@" || die "busybox image failed"
+	IMAGES[$var]=$out
+}
+
+# ---- test disks ----------------------------------------------------------
+
+# root_tree DIR [--id ID] [--fstab LINE]... [--alt-init PATH] [--no-init]:
+# a real root: busybox, /sbin/init = rootfs/init (the marker), the API
+# mount points, /etc/sesame-test-id = ID (default real-root).
+root_tree() {
+	local dir=$1 id=real-root init=1 alt fstab=()
+	shift
+	local alts=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--id) id=$2; shift 2 ;;
+		--fstab) fstab+=("$2"); shift 2 ;;
+		--alt-init) alts+=("$2"); shift 2 ;;
+		--no-init) init=0; shift ;;
+		*) die "root_tree: unknown option $1" ;;
+		esac
+	done
+	mkdir -p "$dir"/{bin,sbin,etc,dev,proc,sys,run,usr,tmp,mnt}
+	cp /bin/busybox "$dir/bin/busybox"
+	ln -s busybox "$dir/bin/sh"
+	if [ "$init" = 1 ]; then
+		install -m 0755 "$VM_DIR/rootfs/init" "$dir/sbin/init"
+	fi
+	for alt in "${alts[@]}"; do
+		mkdir -p "$dir$(dirname "$alt")"
+		install -m 0755 "$VM_DIR/rootfs/init" "$dir$alt"
+	done
+	echo "$id" >"$dir/etc/sesame-test-id"
+	printf '%s\n' "${fstab[@]}" >"$dir/etc/fstab"
+}
+
+# usr_tree DIR [ID]: what a separate /usr holds for these tests.
+usr_tree() {
+	mkdir -p "$1/bin" "$1/lib"
+	echo "${2:-real-usr}" >"$1/sesame-test-id"
+}
+
+# mkfs_into OUT TREE UUID LABEL SIZE_MB
+mkfs_into() {
+	mke2fs -q -F -t ext4 -d "$2" -U "$3" -L "$4" -E root_owner=0:0 \
+		-O ^has_journal "$1" "$5M" </dev/null >/dev/null
+}
+
+# disk_ext4 NAME TREE UUID LABEL [SIZE_MB]: a whole-disk ext4 made from
+# TREE (cached by content), as DISKS[NAME].
+disk_ext4() {
+	local var=$1 tree=$2 uuid=$3 label=$4 size=${5:-32} out
+	out=$SESAME_CACHE/vm-disks/ext4-$(cache_key "$(tree_hash "$tree")" \
+		"$uuid" "$label" "$size").img
+	cached "$out" mkfs_into "$tree" "$uuid" "$label" "$size" ||
+		die "mke2fs failed"
+	DISKS[$var]=$out
+}
+
+# GPT layout: partition 1 (8 MiB, empty, PARTLABEL "spare") then partition 2
+# holding the ext4, so a PARTUUID= that found the first partition fails.
+GPT_P2_START=18432
+
+gpt_into() {
+	local out=$1 fs=$2 partuuid=$3 partlabel=$4 sectors
+	sectors=$(($(stat -c %s "$fs") / 512))
+	truncate -s $(((GPT_P2_START + sectors + 2048) * 512)) "$out"
+	sgdisk -q -o -U R \
+		-n 1:2048:$((GPT_P2_START - 1)) -t 1:8300 -c 1:spare \
+		-n "2:$GPT_P2_START:+$sectors" -t 2:8300 -c "2:$partlabel" \
+		-u "2:$partuuid" "$out" >/dev/null
+	dd if="$fs" of="$out" bs=512 seek="$GPT_P2_START" conv=notrunc,sparse \
+		status=none
+}
+
+# disk_gpt NAME TREE UUID LABEL PARTUUID PARTLABEL [SIZE_MB]: a GPT disk
+# whose second partition holds the ext4 made from TREE, as DISKS[NAME].
+disk_gpt() {
+	local var=$1 tree=$2 uuid=$3 label=$4 partuuid=$5 partlabel=$6
+	local size=${7:-32} fs out
+	disk_ext4 "$var.fs" "$tree" "$uuid" "$label" "$size"
+	fs=${DISKS[$var.fs]}
+	unset "DISKS[$var.fs]"
+	out=$SESAME_CACHE/vm-disks/gpt-$(cache_key "$(basename "$fs")" \
+		"$partuuid" "$partlabel").img
+	cached "$out" gpt_into "$fs" "$partuuid" "$partlabel" ||
+		die "sgdisk failed"
+	DISKS[$var]=$out
+}
+
+# ---- booting -------------------------------------------------------------
+
+# vm_kill: ends the running VM (vm-slot.sh and QEMU are one process group).
+vm_kill() {
+	[ -n "$VM_PGID" ] || return 0
+	kill -TERM -- "-$VM_PGID" 2>/dev/null || true
+	local _
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 -- "-$VM_PGID" 2>/dev/null || break
+		sleep 0.2
+	done
+	kill -KILL -- "-$VM_PGID" 2>/dev/null || true
+	wait "$VM_PGID" 2>/dev/null || true
+	VM_PGID=
+}
+
+# vm_boot IMAGE [--disk DISK]... [--until REGEX] [--timeout S] [--watch]
+#         [--] CMDLINE...
+# Boots the cached kernel with IMAGES[IMAGE] as initramfs, each DISKS[DISK]
+# as a virtio disk (vda, vdb, ...; copy-on-write: the file never changes) and
+# "console=ttyS0 panic=-1 quiet CMDLINE". Returns when QEMU exits, when
+# REGEX shows in the serial log (the VM is then killed) or after S seconds
+# of VM time (killed, counted as a failure). Sets VM_STATUS to
+# exited|matched|timeout and VM_WALL to the seconds the VM ran; the serial
+# log is in $LOG. --watch streams the serial log to stdout as it comes.
+vm_boot() {
+	local image=${IMAGES[$1]:-} pattern='' timeout=$VM_TIMEOUT watch=0 disks=() args=()
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--disk) disks+=("$2"); shift 2 ;;
+		--until) pattern=$2; shift 2 ;;
+		--timeout) timeout=$2; shift 2 ;;
+		--watch) watch=1; shift ;;
+		--)
+			shift
+			break
+			;;
+		*) break ;;
+		esac
+	done
+	vm_kernel
+	[ -f "$image" ] || die "vm_boot: no image $1"
+	local cmdline="console=ttyS0 panic=-1"
+	[ "$VM_VERBOSE" = 1 ] || cmdline="$cmdline quiet"
+	cmdline="$cmdline $*"
+	local d
+	for d in "${disks[@]}"; do
+		[ -f "${DISKS[$d]:-}" ] || die "vm_boot: no disk $d"
+		args+=(-drive "file=${DISKS[$d]},format=raw,if=virtio,snapshot=on")
+	done
+	: >"$LOG"
+	rm -f "$T/qemu.pid"
+	say "boot: $cmdline"
+	# setsid: QEMU and its slot holder form one process group that vm_kill
+	# ends; timeout(1) is a last guard should this shell die without its trap.
+	setsid "$TOP/scripts/vm-slot.sh" timeout --foreground -k 5 $((timeout + 60)) \
+		qemu-system-x86_64 -nodefaults -no-user-config -display none \
+		-machine pc -smp 1 -m "$VM_MEM" -no-reboot \
+		-pidfile "$T/qemu.pid" -serial "file:$LOG" -nic none \
+		-kernel "$VMLINUZ" -initrd "$image" -append "$cmdline" \
+		"${args[@]}" </dev/null >"$T/qemu.out" 2>&1 &
+	VM_PGID=$!
+	local start='' now tailpid=''
+	if [ "$watch" = 1 ]; then
+		tail -n +1 -f --pid="$VM_PGID" "$LOG" &
+		tailpid=$!
+	fi
+	VM_STATUS=
+	while :; do
+		now=$(($(date +%s%N) / 1000000))
+		if [ -z "$start" ] && [ -s "$T/qemu.pid" ]; then
+			start=$now # the slot is ours: QEMU runs
+		fi
+		if ! kill -0 "$VM_PGID" 2>/dev/null; then
+			VM_STATUS=exited
+			break
+		fi
+		if [ -n "$pattern" ] && tr -d '\r' <"$LOG" | grep -qE -- "$pattern"; then
+			VM_STATUS=matched
+			break
+		fi
+		if [ -n "$start" ] &&
+			[ $((now - start)) -gt $((timeout * 1000)) ]; then
+			VM_STATUS=timeout
+			break
+		fi
+		sleep 0.1
+	done
+	VM_WALL=$(ms_to_s $(($(date +%s%N) / 1000000 - ${start:-$now})))
+	if [ "$VM_STATUS" = exited ]; then
+		wait "$VM_PGID" || true
+		VM_PGID=
+	else
+		vm_kill
+	fi
+	[ -z "$tailpid" ] || {
+		sleep 0.3
+		kill "$tailpid" 2>/dev/null || true
+		wait "$tailpid" 2>/dev/null || true
+	}
+	tr -d '\r' <"$LOG" >"$LOG.txt"
+	LOG_TXT=$LOG.txt
+	if [ -s "$T/qemu.out" ]; then
+		say "qemu said:"
+		sed 's/^/    /' "$T/qemu.out"
+	fi
+	say "VM $VM_STATUS after ${VM_WALL} s"
+	if [ "$VM_STATUS" = timeout ]; then
+		fail "VM still running after $timeout s"
+	fi
+}
+
+# ---- assertions on the serial log -----------------------------------------
+
+# expect_log REGEX [WHAT]: REGEX (grep -E) is in the serial log.
+expect_log() {
+	if grep -qE -- "$1" "$LOG_TXT"; then
+		ok "${2:-log has /$1/}"
+	else
+		fail "${2:-log has /$1/}: not found"
+	fi
+}
+
+# expect_no_log REGEX [WHAT]
+expect_no_log() {
+	local hit
+	if hit=$(grep -m1 -E -- "$1" "$LOG_TXT"); then
+		fail "${2:-log has no /$1/}: found: $hit"
+	else
+		ok "${2:-log has no /$1/}"
+	fi
+}
+
+# The marker line the test root's init prints (rootfs/init), as fields in M.
+declare -A M=()
+marker_read() {
+	local line kv
+	M=()
+	line=$(grep -m1 -E '^SESAME-ROOT-OK ' "$LOG_TXT") || return 1
+	for kv in ${line#SESAME-ROOT-OK }; do
+		M[${kv%%=*}]=${kv#*=}
+	done
+}
+
+# expect_marker: the real root's init ran and printed its marker.
+expect_marker() {
+	if marker_read; then
+		ok "the real root's init ran (uptime ${M[uptime]} s)"
+	else
+		fail "no SESAME-ROOT-OK marker from the real root's init"
+	fi
+}
+
+# expect_field NAME VALUE|/REGEX/: a marker field equals VALUE or matches.
+expect_field() {
+	local name=$1 want=$2 have
+	have=${M[$name]-}
+	if [ -z "${M[uptime]-}" ]; then
+		fail "marker $name: no marker"
+	elif [[ $want == /*/ ]] && [[ $have =~ ${want:1:-1} ]]; then
+		ok "marker $name=$have"
+	elif [ "$have" = "$want" ]; then
+		ok "marker $name=$have"
+	else
+		fail "marker $name: want $want, have '$have'"
+	fi
+}
+
+# expect_clean_switch [ro|rw]: after the switch the real init is PID 1 on
+# the real root (rootid, a virtio disk, not the initramfs), sees /dev /proc
+# /sys /run mounted, and no process from the initramfs is left.
+expect_clean_switch() {
+	expect_marker
+	expect_field pid 1
+	expect_field rootid real-root
+	expect_field root "/^\/dev\/vd[a-z][0-9]*:ext4:${1:-r[ow]}$/"
+	expect_field api dev,proc,sys,run
+	expect_field others none
+}
+
+# expect_handoff: sesame-init printed its handoff timing line.
+expect_handoff() {
+	expect_log '^sesame-init: handoff: total [0-9]+ ms' \
+		"sesame-init reports its handoff timings"
+}
+
+# vm_done: the test's verdict; on failure the serial log's tail.
+vm_done() {
+	if [ "$VM_FAILS" -ne 0 ]; then
+		if [ -s "${LOG_TXT:-/nonexistent}" ]; then
+			echo "---- serial log (last 40 lines; whole: $LOG) ----"
+			tail -n 40 "$LOG_TXT"
+			echo "----"
+		fi
+		say "$VM_FAILS check(s) failed"
+		exit 1
+	fi
+	say "passed"
+	exit 0
+}
