@@ -1,4 +1,5 @@
-/* luks: one passphrase tried on every locked LUKS device, with a growing delay and a cap. */
+/* luks: one passphrase tried on every locked LUKS device, with a growing delay
+ * and a cap. */
 #include "sshd/luks.h"
 
 #include <errno.h>
@@ -15,8 +16,8 @@
 
 enum luks_state {
 	LUKS_LOCKED,
-	LUKS_OPEN,	   /* opened by us */
-	LUKS_WAS_OPEN,	   /* its mapping existed already */
+	LUKS_OPEN,     /* opened by us */
+	LUKS_WAS_OPEN, /* its mapping existed already */
 };
 
 struct luks_dev {
@@ -98,8 +99,8 @@ static int luks_sys_is_active(const char *name)
 static int luks_sys_activate(struct crypt_device *cd, const char *name,
 			     const char *pass, size_t len, uint32_t flags)
 {
-	return crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, pass,
-					    len, flags);
+	return crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, pass, len,
+					    flags);
 }
 
 static uint64_t luks_sys_now(void)
@@ -111,9 +112,9 @@ static uint64_t luks_sys_now(void)
 }
 
 static const struct luks_sys luks_sys_real = {
-	.is_active = luks_sys_is_active,
-	.activate = luks_sys_activate,
-	.now_usec = luks_sys_now,
+    .is_active = luks_sys_is_active,
+    .activate = luks_sys_activate,
+    .now_usec = luks_sys_now,
 };
 
 /* libcryptsetup's messages, into our log; they never carry a passphrase. */
@@ -226,9 +227,8 @@ int luks_set_add(struct luks_set *s, const struct luks_probe *dev)
 	if (snprintf(d.path, sizeof(d.path), "%s", dev->path) >=
 	    (int)sizeof(d.path))
 		return -ENAMETOOLONG;
-	if (dev->uuid &&
-	    snprintf(d.uuid, sizeof(d.uuid), "%s", dev->uuid) >=
-		    (int)sizeof(d.uuid))
+	if (dev->uuid && snprintf(d.uuid, sizeof(d.uuid), "%s", dev->uuid) >=
+			     (int)sizeof(d.uuid))
 		return -EINVAL;
 	if (w) {
 		memcpy(d.name, w->name, sizeof(d.name));
@@ -411,8 +411,8 @@ unsigned luks_set_attempts_left(const struct luks_set *s)
 	if (!s->pol.max_attempts)
 		return UINT32_MAX;
 	return s->att.wrong >= s->pol.max_attempts
-		       ? 0
-		       : s->pol.max_attempts - s->att.wrong;
+		   ? 0
+		   : s->pol.max_attempts - s->att.wrong;
 }
 
 int luks_set_exhausted(const struct luks_set *s)
@@ -420,7 +420,8 @@ int luks_set_exhausted(const struct luks_set *s)
 	return s->pol.max_attempts && s->att.wrong >= s->pol.max_attempts;
 }
 
-/* Appends a line to a bounded text buffer; -ENOSPC (buffer unchanged) if it won't fit. */
+/* Appends a line to a bounded text buffer; -ENOSPC (buffer unchanged) if it
+ * won't fit. */
 static int luks_text_add(char *buf, size_t size, size_t *off, const char *fmt,
 			 ...) __attribute__((format(printf, 4, 5)));
 static int luks_text_add(char *buf, size_t size, size_t *off, const char *fmt,
@@ -471,8 +472,8 @@ int luks_report_format(const struct luks_report *rep, char *buf, size_t size)
 			break;
 		case LUKS_OUT_ALREADY_OPEN:
 			r = luks_text_add(buf, body, &off,
-					  "%s (%s) was already open\n",
-					  e->name, e->path);
+					  "%s (%s) was already open\n", e->name,
+					  e->path);
 			break;
 		case LUKS_OUT_WRONG:
 			r = luks_text_add(buf, body, &off,
@@ -523,8 +524,8 @@ int luks_report_format(const struct luks_report *rep, char *buf, size_t size)
 		luks_text_add(buf, size, &off,
 			      "no passphrase attempts left this boot; %s\n",
 			      rep->action == LUKS_FAIL_REBOOT
-				      ? "rebooting"
-				      : "waiting for a rescue login over SSH");
+				  ? "rebooting"
+				  : "waiting for a rescue login over SSH");
 		break;
 	case -ENOENT:
 		luks_text_add(buf, size, &off, "no locked device to open\n");
@@ -592,8 +593,7 @@ int luks_set_format_status(const struct luks_set *s, char *buf, size_t size)
 	if (more)
 		luks_text_add(buf, size, &off, "(... %u more)\n", more);
 	if (!s->n && !s->cfg.n)
-		luks_text_add(buf, size, &off,
-			      "no LUKS device found yet\n");
+		luks_text_add(buf, size, &off, "no LUKS device found yet\n");
 	if (luks_set_exhausted(s))
 		luks_text_add(buf, size, &off,
 			      "no passphrase attempts left this boot\n");

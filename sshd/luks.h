@@ -1,4 +1,5 @@
-/* luks: which LUKS devices boot wants (cmdline, crypttab) and one passphrase tried on all of them. */
+/* luks: which LUKS devices boot wants (cmdline, crypttab) and one passphrase
+ * tried on all of them. */
 #ifndef SESAME_LUKS_H
 #define SESAME_LUKS_H
 
@@ -25,14 +26,14 @@ enum luks_option_flag {
 
 struct luks_options {
 	unsigned flags;
-	unsigned tries;			/* 0: the policy's cap only */
-	char header[LUKS_PATH_MAX];	/* detached header, "" for none */
+	unsigned tries;		    /* 0: the policy's cap only */
+	char header[LUKS_PATH_MAX]; /* detached header, "" for none */
 };
 
 /* How a wanted device is named by its source field. */
 enum luks_source_kind {
-	LUKS_SRC_UUID,	    /* UUID=, /dev/disk/by-uuid/, rd.luks.uuid */
-	LUKS_SRC_PATH,	    /* /dev/... */
+	LUKS_SRC_UUID, /* UUID=, /dev/disk/by-uuid/, rd.luks.uuid */
+	LUKS_SRC_PATH, /* /dev/... */
 	LUKS_SRC_PARTUUID,
 	LUKS_SRC_LABEL,
 	LUKS_SRC_PARTLABEL,
@@ -53,9 +54,9 @@ struct luks_want {
  * LUKS device found is offered (named luks-<UUID>).
  */
 struct luks_config {
-	int disabled;		 /* rd.luks=0 */
-	int crypttab_off;	 /* rd.luks.crypttab=0 */
-	int has_global_options;	 /* rd.luks.options=OPTS */
+	int disabled;		/* rd.luks=0 */
+	int crypttab_off;	/* rd.luks.crypttab=0 */
+	int has_global_options; /* rd.luks.options=OPTS */
 	struct luks_options global;
 	unsigned n;
 	struct luks_want want[LUKS_MAX_DEVICES];
@@ -152,10 +153,10 @@ struct luks_report {
 	int result; /* the return value */
 	unsigned n;
 	struct luks_report_entry e[LUKS_MAX_DEVICES];
-	unsigned opened;       /* by this passphrase */
-	unsigned locked;       /* still locked afterwards */
+	unsigned opened; /* by this passphrase */
+	unsigned locked; /* still locked afterwards */
 	unsigned attempts_left;
-	uint64_t wait_usec;    /* until the next try is allowed; 0: now */
+	uint64_t wait_usec; /* until the next try is allowed; 0: now */
 	enum luks_fail_action action; /* meaningful when result is -EACCES */
 };
 

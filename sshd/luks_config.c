@@ -1,4 +1,5 @@
-/* luks_config: rd.luks.* boot parameters and crypttab(5) lines into a list of wanted devices. */
+/* luks_config: rd.luks.* boot parameters and crypttab(5) lines into a list of
+ * wanted devices. */
 #include "sshd/luks.h"
 
 #include <ctype.h>
@@ -28,6 +29,25 @@ static int luks_check_uuid(const char *s, size_t len)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '-')
 			return -EINVAL;
 	return 0;
+}
+
+/*
+ * For rd.luks.options=UUID=OPTS: hex digits and dashes only, so option names
+ * with '=' (tries=, keyfile-size=) are never taken for a UUID.
+ */
+static int luks_looks_like_uuid(const char *s, size_t len)
+{
+	size_t hex = 0;
+
+	if (len == 0 || len >= LUKS_UUID_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (isxdigit((unsigned char)s[i]))
+			hex++;
+		else if (s[i] != '-')
+			return 0;
+	}
+	return hex >= 8;
 }
 
 /* A device-mapper name: printable, no '/', no blanks, not "." or "..". */
@@ -68,26 +88,26 @@ static const struct {
 	const char *word;
 	unsigned flag;
 } luks_flag_words[] = {
-	{"discard", LUKS_OPT_DISCARD},
-	{"allow-discards", LUKS_OPT_DISCARD},
-	{"readonly", LUKS_OPT_READONLY},
-	{"read-only", LUKS_OPT_READONLY},
-	{"noauto", LUKS_OPT_NOAUTO},
-	{"no-read-workqueue", LUKS_OPT_NO_READ_WORKQUEUE},
-	{"no-write-workqueue", LUKS_OPT_NO_WRITE_WORKQUEUE},
-	{"same-cpu-crypt", LUKS_OPT_SAME_CPU_CRYPT},
-	{"submit-from-crypt-cpus", LUKS_OPT_SUBMIT_FROM_CRYPT_CPUS},
+    {"discard", LUKS_OPT_DISCARD},
+    {"allow-discards", LUKS_OPT_DISCARD},
+    {"readonly", LUKS_OPT_READONLY},
+    {"read-only", LUKS_OPT_READONLY},
+    {"noauto", LUKS_OPT_NOAUTO},
+    {"no-read-workqueue", LUKS_OPT_NO_READ_WORKQUEUE},
+    {"no-write-workqueue", LUKS_OPT_NO_WRITE_WORKQUEUE},
+    {"same-cpu-crypt", LUKS_OPT_SAME_CPU_CRYPT},
+    {"submit-from-crypt-cpus", LUKS_OPT_SUBMIT_FROM_CRYPT_CPUS},
 };
 
 /* Accepted and meaningless at boot, or handled elsewhere. */
 static const char *const luks_quiet_words[] = {
-	"luks", "nofail", "initramfs", "_netdev", "force", "headless",
+    "luks", "nofail", "initramfs", "_netdev", "force", "headless",
 };
 
 /* Other kinds of crypttab entry, which sesame does not open. */
 static const char *const luks_other_kinds[] = {
-	"plain", "tcrypt", "bitlk", "swap", "tmp", "fido2-device",
-	"tpm2-device", "pkcs11-uri",
+    "plain", "tcrypt",	     "bitlk",	    "swap",
+    "tmp",   "fido2-device", "tpm2-device", "pkcs11-uri",
 };
 
 static int luks_option_one(const char *s, size_t len, const char *origin,
@@ -99,8 +119,8 @@ static int luks_option_one(const char *s, size_t len, const char *origin,
 	size_t vlen = eq ? len - klen - 1 : 0;
 	uint64_t n;
 
-	for (size_t i = 0; i < sizeof(luks_flag_words) / sizeof(luks_flag_words[0]);
-	     i++)
+	for (size_t i = 0;
+	     i < sizeof(luks_flag_words) / sizeof(luks_flag_words[0]); i++)
 		if (!eq && luks_word_is(s, len, luks_flag_words[i].word)) {
 			opt->flags |= luks_flag_words[i].flag;
 			return 0;
@@ -297,8 +317,7 @@ int luks_config_parse_param(struct luks_config *cfg, const char *name,
 				      eq + 1, strlen(eq + 1), &w);
 	}
 	/* rd.luks.options=OPTS or rd.luks.options=UUID=OPTS */
-	if (eq && luks_check_uuid(value, (size_t)(eq - value)) == 0 &&
-	    !memchr(value, ',', (size_t)(eq - value))) {
+	if (eq && luks_looks_like_uuid(value, (size_t)(eq - value))) {
 		struct luks_options opt;
 		struct luks_config saved = *cfg;
 
@@ -331,12 +350,12 @@ static int luks_parse_source(const char *s, size_t len, struct luks_want *w)
 		const char *prefix;
 		enum luks_source_kind kind;
 	} kinds[] = {
-		{"UUID=", LUKS_SRC_UUID},
-		{"/dev/disk/by-uuid/", LUKS_SRC_UUID},
-		{"PARTUUID=", LUKS_SRC_PARTUUID},
-		{"/dev/disk/by-partuuid/", LUKS_SRC_PARTUUID},
-		{"LABEL=", LUKS_SRC_LABEL},
-		{"PARTLABEL=", LUKS_SRC_PARTLABEL},
+	    {"UUID=", LUKS_SRC_UUID},
+	    {"/dev/disk/by-uuid/", LUKS_SRC_UUID},
+	    {"PARTUUID=", LUKS_SRC_PARTUUID},
+	    {"/dev/disk/by-partuuid/", LUKS_SRC_PARTUUID},
+	    {"LABEL=", LUKS_SRC_LABEL},
+	    {"PARTLABEL=", LUKS_SRC_PARTLABEL},
 	};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -409,8 +428,7 @@ static int luks_crypttab_line(struct luks_config *cfg, const char *where,
 			return -EINVAL;
 		}
 	if (luks_split_fields(line, len, f, fl, 4, &n) < 0 || n < 2) {
-		log_err("%s: expected: name device [keyfile [options]]",
-			where);
+		log_err("%s: expected: name device [keyfile [options]]", where);
 		return -EINVAL;
 	}
 	memset(&w, 0, sizeof(w));
@@ -430,8 +448,7 @@ static int luks_crypttab_line(struct luks_config *cfg, const char *where,
 	if (n >= 4 && (r = luks_options_parse(f[3], fl[3], where, &w.opt)) < 0)
 		return r == -EOPNOTSUPP ? 0 : r; /* other kinds: skipped */
 	if (w.opt.flags & LUKS_OPT_NOAUTO) {
-		log_info("%s: %s is noauto: not opened at boot", where,
-			 w.name);
+		log_info("%s: %s is noauto: not opened at boot", where, w.name);
 		return 0;
 	}
 	if (n >= 3 && !luks_word_is(f[2], fl[2], "none") &&
@@ -448,8 +465,7 @@ static int luks_crypttab_line(struct luks_config *cfg, const char *where,
 	}
 	for (unsigned i = 0; i < cfg->n; i++)
 		if (!strcmp(cfg->want[i].name, w.name)) {
-			log_err("%s: the name %s is used twice", where,
-				w.name);
+			log_err("%s: the name %s is used twice", where, w.name);
 			return -EINVAL;
 		}
 	if (cfg->n >= LUKS_MAX_DEVICES) {

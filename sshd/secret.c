@@ -39,8 +39,9 @@ int secret_new(struct secret **sp)
 	}
 	if (mlock(p, size) < 0 && !warned) {
 		warned = 1;
-		log_warn("cannot lock passphrase memory (%s); it may be swapped",
-			 strerror(errno));
+		log_warn(
+		    "cannot lock passphrase memory (%s); it may be swapped",
+		    strerror(errno));
 	}
 	/* Best effort: neither is needed for correctness. */
 	(void)madvise(p, size, MADV_DONTDUMP);

@@ -1,4 +1,5 @@
-/* secret: a locked, fixed-size buffer for one passphrase, wiped on every path. */
+/* secret: a locked, fixed-size buffer for one passphrase, wiped on every path.
+ */
 #ifndef SESAME_SECRET_H
 #define SESAME_SECRET_H
 

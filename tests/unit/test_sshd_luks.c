@@ -1,0 +1,650 @@
+/* test_sshd_luks: LUKS config parsing, the attempt policy, and real LUKS1/LUKS2
+ * headers in files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libcryptsetup.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "sshd/luks.h"
+#include "sshd/secret.h"
+
+#define UUID_A "11111111-2222-3333-4444-555555555555"
+#define UUID_B "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+#define UUID_C "12345678-1234-1234-1234-123456789abc"
+#define UUID_D "0000aaaa-0000-0000-0000-00000000000d"
+
+static char tmpdir[64];
+static char img_a[128], img_b[128], img_v1[128], img_argon[128], img_junk[128];
+
+/* ---- fake side effects: verify-only activation, a settable clock ---- */
+
+static uint64_t fake_now;
+static const char *fake_active_name;
+static unsigned fake_activations;
+
+static int fake_is_active(const char *name)
+{
+	return fake_active_name && !strcmp(name, fake_active_name);
+}
+
+static int fake_activate(struct crypt_device *cd, const char *name,
+			 const char *pass, size_t len, uint32_t flags)
+{
+	(void)name;
+	(void)flags;
+	fake_activations++;
+	/* A NULL name only checks the passphrase: no device-mapper needed. */
+	return crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, pass, len,
+					    0);
+}
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static const struct luks_sys fake_sys = {
+    .is_active = fake_is_active,
+    .activate = fake_activate,
+    .now_usec = fake_clock,
+};
+
+static void make_image(const char *path, const char *type, const char *pbkdf,
+		       const char *uuid, const char *pass)
+{
+	struct crypt_device *cd = NULL;
+	struct crypt_pbkdf_type pb = {
+	    .type = pbkdf,
+	    .hash = "sha256",
+	    .flags = CRYPT_PBKDF_NO_BENCHMARK,
+	};
+	struct crypt_params_luks1 p1 = {.hash = "sha256"};
+	struct crypt_params_luks2 p2 = {.pbkdf = &pb, .sector_size = 512};
+	int fd;
+
+	if (!strcmp(pbkdf, CRYPT_KDF_PBKDF2)) {
+		pb.iterations = 1000;
+	} else {
+		pb.iterations = 4;
+		pb.max_memory_kb = 64;
+		pb.parallel_threads = 1;
+	}
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 20 << 20), 0);
+	close(fd);
+	assert_int_equal(crypt_init(&cd, path), 0);
+	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
+	if (!strcmp(type, CRYPT_LUKS1))
+		assert_int_equal(crypt_format(cd, CRYPT_LUKS1, "aes",
+					      "xts-plain64", uuid, NULL, 64,
+					      &p1),
+				 0);
+	else
+		assert_int_equal(crypt_format(cd, CRYPT_LUKS2, "aes",
+					      "xts-plain64", uuid, NULL, 64,
+					      &p2),
+				 0);
+	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
+						    pass, strlen(pass)) >= 0);
+	crypt_free(cd);
+}
+
+static int setup_images(void **state)
+{
+	int fd;
+
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sesame-luks-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(img_a, sizeof(img_a), "%s/a.img", tmpdir);
+	snprintf(img_b, sizeof(img_b), "%s/b.img", tmpdir);
+	snprintf(img_v1, sizeof(img_v1), "%s/v1.img", tmpdir);
+	snprintf(img_argon, sizeof(img_argon), "%s/argon.img", tmpdir);
+	snprintf(img_junk, sizeof(img_junk), "%s/junk.img", tmpdir);
+	make_image(img_a, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_A,
+		   "correct horse");
+	make_image(img_b, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_B,
+		   "correct horse");
+	make_image(img_v1, CRYPT_LUKS1, CRYPT_KDF_PBKDF2, UUID_C, "luks one");
+	make_image(img_argon, CRYPT_LUKS2, CRYPT_KDF_ARGON2ID, UUID_D,
+		   "memory hard");
+	fd = open(img_junk, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 || ftruncate(fd, 1 << 20) < 0)
+		return -1;
+	close(fd);
+	log_set_max_level(LOG_LVL_ERR); /* keep the test output short */
+	return 0;
+}
+
+static int teardown_images(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct luks_set *new_set(const struct luks_config *cfg,
+				const struct luks_policy *pol)
+{
+	struct luks_set *s = NULL;
+
+	assert_int_equal(luks_set_new(cfg, pol, &s), 0);
+	luks_set_set_sys(s, &fake_sys);
+	fake_now = 1000000;
+	fake_active_name = NULL;
+	fake_activations = 0;
+	return s;
+}
+
+static void add_dev(struct luks_set *s, const char *path, const char *uuid)
+{
+	struct luks_probe p = {.path = path, .uuid = uuid};
+	assert_int_equal(luks_set_add(s, &p), 0);
+}
+
+/* ---- config ---- */
+
+static void params_parse(void **state)
+{
+	struct luks_config cfg;
+
+	(void)state;
+	luks_config_init(&cfg);
+	assert_int_equal(luks_config_parse_param(&cfg, "root", "/dev/x"),
+			 -ENOENT);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.lvm.vg", "x"),
+			 -ENOENT);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.uuid", "luks-" UUID_A), 0);
+	assert_int_equal(cfg.n, 1);
+	assert_string_equal(cfg.want[0].source, UUID_A);
+	assert_string_equal(cfg.want[0].name, "luks-" UUID_A);
+	/* rd.luks.name renames the same device rather than adding one. */
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.name", UUID_A "=cryptroot"),
+	    0);
+	assert_int_equal(cfg.n, 1);
+	assert_string_equal(cfg.want[0].name, "cryptroot");
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.options",
+						 UUID_B "=discard,tries=3"),
+			 0);
+	assert_int_equal(cfg.n, 2);
+	assert_true(cfg.want[1].opt.flags & LUKS_OPT_DISCARD);
+	assert_int_equal(cfg.want[1].opt.tries, 3);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.options", "discard"), 0);
+	assert_true(cfg.has_global_options);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks", "0"), 0);
+	assert_true(cfg.disabled);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.crypttab", "no"), 0);
+	assert_true(cfg.crypttab_off);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.key", "/key:UUID=x"), 0);
+}
+
+static void params_refuse_malformed(void **state)
+{
+	struct luks_config cfg, before;
+
+	(void)state;
+	luks_config_init(&cfg);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.uuid", UUID_A),
+			 0);
+	before = cfg;
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.uuid", NULL),
+			 -EINVAL);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.uuid", ""),
+			 -EINVAL);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.uuid", "not/a/uuid"),
+	    -EINVAL);
+	assert_int_equal(luks_config_parse_param(
+			     &cfg, "rd.luks.uuid",
+			     "0123456789012345678901234567890123456789X"),
+			 -EINVAL);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.name", UUID_A),
+			 -EINVAL);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.name", UUID_A "=a/b"),
+	    -EINVAL);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.name", UUID_A "=.."),
+	    -EINVAL);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.name", UUID_A "="), -EINVAL);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.options", "tries=x"),
+	    -EINVAL);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.options",
+						 UUID_B "=header=rel"),
+			 -EINVAL);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.options", "discard,,"),
+	    -EINVAL);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks", "maybe"),
+			 -EINVAL);
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
+static void params_cap_devices(void **state)
+{
+	struct luks_config cfg;
+	char uuid[40];
+
+	(void)state;
+	luks_config_init(&cfg);
+	for (int i = 0; i < LUKS_MAX_DEVICES; i++) {
+		snprintf(uuid, sizeof(uuid), "%08d-0000-0000-0000-000000000000",
+			 i);
+		assert_int_equal(
+		    luks_config_parse_param(&cfg, "rd.luks.uuid", uuid), 0);
+	}
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.uuid", UUID_A),
+			 -ENOSPC);
+	assert_int_equal(cfg.n, LUKS_MAX_DEVICES);
+}
+
+static void crypttab_parse(void **state)
+{
+	static const char tab[] =
+	    "# comment\n"
+	    "\n"
+	    "   \t \n"
+	    "cryptroot UUID=" UUID_A " none luks,discard\n"
+	    "data\t/dev/vdb2\t-\theader=/dev/vdc,tries=2,readonly\n"
+	    "swap /dev/vdc1 /dev/urandom swap\n"
+	    "later PARTUUID=abcd-01 none noauto\n"
+	    "keyed LABEL=secret /etc/keys/k.bin luks\n"
+	    "bare PARTLABEL=p\r\n"
+	    "byuuid /dev/disk/by-uuid/" UUID_B;
+	struct luks_config cfg;
+
+	(void)state;
+	luks_config_init(&cfg);
+	assert_int_equal(
+	    luks_config_parse_crypttab(&cfg, "crypttab", tab, strlen(tab)), 0);
+	assert_int_equal(cfg.n, 5);
+	assert_string_equal(cfg.want[0].name, "cryptroot");
+	assert_int_equal(cfg.want[0].kind, LUKS_SRC_UUID);
+	assert_true(cfg.want[0].opt.flags & LUKS_OPT_DISCARD);
+	assert_string_equal(cfg.want[0].origin, "crypttab:4");
+	assert_int_equal(cfg.want[1].kind, LUKS_SRC_PATH);
+	assert_string_equal(cfg.want[1].source, "/dev/vdb2");
+	assert_string_equal(cfg.want[1].opt.header, "/dev/vdc");
+	assert_int_equal(cfg.want[1].opt.tries, 2);
+	assert_true(cfg.want[1].opt.flags & LUKS_OPT_READONLY);
+	assert_string_equal(cfg.want[2].name, "keyed"); /* warned, kept */
+	assert_int_equal(cfg.want[2].kind, LUKS_SRC_LABEL);
+	assert_int_equal(cfg.want[3].kind, LUKS_SRC_PARTLABEL);
+	assert_string_equal(cfg.want[3].source, "p");
+	assert_int_equal(cfg.want[4].kind, LUKS_SRC_UUID);
+	assert_string_equal(cfg.want[4].source, UUID_B);
+}
+
+static void crypttab_refuse_bad_lines(void **state)
+{
+	struct luks_config cfg;
+	char big[2048];
+	static const char tab[] = "onlyname\n"
+				  "a/b UUID=" UUID_A "\n"
+				  "x relative/path\n"
+				  "x UUID=not_a_uuid!\n"
+				  "x /dev/a none discard extra\n"
+				  "x /dev/a none tries=-1\n"
+				  "ok /dev/good\n"
+				  "ok /dev/again\n" /* name used twice */
+				  "ctl /dev/a\x01\n";
+	static const char nul[] = "a /dev/a\0b /dev/b\n";
+
+	(void)state;
+	luks_config_init(&cfg);
+	assert_int_equal(
+	    luks_config_parse_crypttab(&cfg, "t", tab, sizeof(tab) - 1),
+	    -EINVAL);
+	assert_int_equal(cfg.n, 1);
+	assert_string_equal(cfg.want[0].source, "/dev/good");
+	/* A NUL is a control character: refused, not a string end. */
+	luks_config_init(&cfg);
+	assert_int_equal(
+	    luks_config_parse_crypttab(&cfg, "t", nul, sizeof(nul) - 1),
+	    -EINVAL);
+	assert_int_equal(cfg.n, 0);
+	memset(big, 'a', sizeof(big));
+	big[0] = 'n';
+	big[1] = ' ';
+	big[2] = '/';
+	assert_int_equal(
+	    luks_config_parse_crypttab(&cfg, "t", big, sizeof(big)), -EINVAL);
+	assert_int_equal(cfg.n, 0);
+	assert_int_equal(luks_config_parse_crypttab(&cfg, "t", big, 100u << 10),
+			 -EFBIG);
+}
+
+static void crypttab_defers_to_cmdline(void **state)
+{
+	static const char tab[] = "fromtab UUID=" UUID_A " none discard\n";
+	struct luks_config cfg;
+
+	(void)state;
+	luks_config_init(&cfg);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.name",
+						 UUID_A "=fromcmdline"),
+			 0);
+	assert_int_equal(
+	    luks_config_parse_crypttab(&cfg, "t", tab, sizeof(tab) - 1), 0);
+	assert_int_equal(cfg.n, 1);
+	assert_string_equal(cfg.want[0].name, "fromcmdline");
+	luks_config_init(&cfg);
+	assert_int_equal(luks_config_parse_param(&cfg, "rd.luks.crypttab", "0"),
+			 0);
+	assert_int_equal(
+	    luks_config_parse_crypttab(&cfg, "t", tab, sizeof(tab) - 1), 0);
+	assert_int_equal(cfg.n, 0);
+}
+
+/* ---- policy ---- */
+
+static void policy_delays_grow_and_cap(void **state)
+{
+	struct luks_policy p;
+	struct luks_attempts a = {0};
+	uint64_t wait = 0;
+
+	(void)state;
+	luks_policy_default(&p);
+	p.max_attempts = 3;
+	assert_int_equal(luks_policy_delay(&p, 0), 0);
+	assert_int_equal(luks_policy_delay(&p, 1), 1000000);
+	assert_int_equal(luks_policy_delay(&p, 2), 2000000);
+	assert_int_equal(luks_policy_delay(&p, 3), 4000000);
+	assert_int_equal(luks_policy_delay(&p, 200), 60000000);
+	assert_int_equal(luks_attempts_check(&a, &p, 10, &wait), 0);
+	luks_attempts_record_wrong(&a, &p, 10);
+	assert_int_equal(luks_attempts_check(&a, &p, 10, &wait), -EAGAIN);
+	assert_int_equal(wait, 1000000);
+	assert_int_equal(luks_attempts_check(&a, &p, 1000010, &wait), 0);
+	luks_attempts_record_wrong(&a, &p, 1000010);
+	assert_int_equal(luks_attempts_check(&a, &p, 2000010, &wait), -EAGAIN);
+	assert_int_equal(wait, 1000000);
+	luks_attempts_record_wrong(&a, &p, 3000010);
+	assert_int_equal(luks_attempts_check(&a, &p, UINT64_MAX, &wait),
+			 -EACCES);
+	/* No cap: only delays. */
+	p.max_attempts = 0;
+	assert_int_equal(luks_attempts_check(&a, &p, UINT64_MAX, &wait), 0);
+}
+
+/* ---- real headers ---- */
+
+static void opens_luks2_with_right_passphrase(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+	char text[1024];
+
+	(void)state;
+	add_dev(s, img_a, UUID_A);
+	assert_int_equal(luks_set_count_locked(s), 1);
+	assert_int_equal(luks_try_passphrase(s, "correct horse", 13, &rep), 0);
+	assert_int_equal(rep.opened, 1);
+	assert_int_equal(rep.e[0].outcome, LUKS_OUT_OPENED);
+	assert_string_equal(rep.e[0].name, "luks-" UUID_A);
+	assert_int_equal(luks_set_count_locked(s), 0);
+	assert_int_equal(luks_set_count_open(s), 1);
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "opened luks-" UUID_A));
+	/* Nothing left to open. */
+	assert_int_equal(luks_try_passphrase(s, "x", 1, &rep), -ENOENT);
+	luks_set_free(s);
+}
+
+static void wrong_passphrase_counts_and_delays(void **state)
+{
+	struct luks_policy pol;
+	struct luks_set *s;
+	struct luks_report rep;
+	char text[1024];
+
+	(void)state;
+	luks_policy_default(&pol);
+	pol.max_attempts = 3;
+	s = new_set(NULL, &pol);
+	add_dev(s, img_a, UUID_A);
+	assert_int_equal(luks_try_passphrase(s, "wrong", 5, &rep), -EPERM);
+	assert_int_equal(rep.e[0].outcome, LUKS_OUT_WRONG);
+	assert_int_equal(rep.attempts_left, 2);
+	assert_int_equal(rep.wait_usec, 1000000);
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "wrong passphrase, 2 attempts left, "
+				     "next try in 1 s"));
+	/* Too early: not tried, not counted. */
+	fake_activations = 0;
+	fake_now += 500000;
+	assert_int_equal(luks_try_passphrase(s, "correct horse", 13, &rep),
+			 -EAGAIN);
+	assert_int_equal(fake_activations, 0);
+	assert_int_equal(rep.wait_usec, 500000);
+	assert_int_equal(luks_set_attempts_left(s), 2);
+	assert_int_equal(luks_set_next_attempt_usec(s), 2000000);
+	fake_now = 2000000;
+	assert_int_equal(luks_try_passphrase(s, "wrong", 5, &rep), -EPERM);
+	assert_int_equal(rep.wait_usec, 2000000);
+	fake_now += 2000000;
+	assert_int_equal(luks_try_passphrase(s, "wrong", 5, &rep), -EPERM);
+	assert_int_equal(rep.attempts_left, 0);
+	assert_true(luks_set_exhausted(s));
+	/* The cap: even the right passphrase is not tried any more. */
+	fake_now += 3600000000u;
+	fake_activations = 0;
+	assert_int_equal(luks_try_passphrase(s, "correct horse", 13, &rep),
+			 -EACCES);
+	assert_int_equal(fake_activations, 0);
+	assert_int_equal(rep.action, LUKS_FAIL_WAIT);
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "no passphrase attempts left"));
+	luks_set_free(s);
+}
+
+static void other_errors_do_not_count(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+
+	(void)state;
+	add_dev(s, img_junk, UUID_B); /* not LUKS at all */
+	assert_true(luks_try_passphrase(s, "x", 1, &rep) < 0);
+	assert_int_not_equal(rep.result, -EPERM);
+	assert_int_equal(rep.e[0].outcome, LUKS_OUT_FAILED);
+	assert_int_equal(luks_set_attempts_left(s), 10);
+	assert_int_equal(luks_set_next_attempt_usec(s), 0);
+	luks_set_free(s);
+}
+
+static void opens_luks1(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+
+	(void)state;
+	add_dev(s, img_v1, UUID_C);
+	assert_int_equal(luks_try_passphrase(s, "luks one!", 8, &rep), 0);
+	assert_int_equal(rep.opened, 1);
+	luks_set_free(s);
+}
+
+static void one_passphrase_opens_two(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+
+	(void)state;
+	add_dev(s, img_a, UUID_A);
+	add_dev(s, img_v1, UUID_C); /* another passphrase */
+	add_dev(s, img_b, UUID_B);
+	assert_int_equal(luks_try_passphrase(s, "correct horse", 13, &rep), 0);
+	assert_int_equal(rep.opened, 2);
+	assert_int_equal(rep.n, 3);
+	assert_int_equal(rep.e[1].outcome, LUKS_OUT_WRONG);
+	assert_int_equal(rep.locked, 1);
+	/* Opening some is not a wrong attempt. */
+	assert_int_equal(luks_set_attempts_left(s), 10);
+	assert_int_equal(luks_try_passphrase(s, "luks one", 8, &rep), 0);
+	assert_int_equal(rep.n, 1);
+	assert_int_equal(luks_set_count_locked(s), 0);
+	luks_set_free(s);
+}
+
+static void already_open_is_not_tried(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+	char text[1024];
+
+	(void)state;
+	add_dev(s, img_a, UUID_A);
+	add_dev(s, img_b, UUID_B);
+	fake_active_name = "luks-" UUID_A;
+	assert_int_equal(luks_try_passphrase(s, "correct horse", 13, &rep), 0);
+	assert_int_equal(fake_activations, 1);
+	assert_int_equal(rep.e[0].outcome, LUKS_OUT_ALREADY_OPEN);
+	assert_int_equal(rep.e[1].outcome, LUKS_OUT_OPENED);
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "was already open"));
+	luks_set_free(s);
+}
+
+static void argon2_small_memory(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+
+	(void)state;
+	add_dev(s, img_argon, UUID_D);
+	assert_int_equal(luks_try_passphrase(s, "memory", 6, &rep), -EPERM);
+	fake_now += 10000000;
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep), 0);
+	luks_set_free(s);
+}
+
+static void wanted_devices_only(void **state)
+{
+	struct luks_config cfg;
+	struct luks_set *s;
+	struct luks_probe a = {.path = img_a, .uuid = UUID_A};
+	struct luks_probe b = {.path = img_b, .uuid = UUID_B};
+	struct luks_probe byl = {
+	    .path = "/dev/vdz", .uuid = UUID_C, .label = "secret"};
+	static const char tab[] = "lab LABEL=secret none discard\n";
+	char text[1024];
+
+	(void)state;
+	luks_config_init(&cfg);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.name", UUID_A "=root"), 0);
+	assert_int_equal(
+	    luks_config_parse_param(&cfg, "rd.luks.uuid",
+				    "44444444-0000-0000-0000-0000"),
+	    0);
+	assert_int_equal(
+	    luks_config_parse_crypttab(&cfg, "t", tab, sizeof(tab) - 1), 0);
+	s = new_set(&cfg, NULL);
+	assert_int_equal(luks_set_count_missing(s), 3);
+	assert_int_equal(luks_set_add(s, &b), -ENOENT);
+	assert_int_equal(luks_set_add(s, &a), 0);
+	assert_int_equal(luks_set_add(s, &a), -EEXIST);
+	assert_int_equal(luks_set_add(s, &byl), 0);
+	assert_int_equal(luks_set_count(s), 2);
+	assert_int_equal(luks_set_count_missing(s), 1);
+	assert_int_equal(luks_set_format_status(s, text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "root ("));
+	assert_non_null(strstr(text, "lab (/dev/vdz): locked"));
+	assert_non_null(strstr(text, "waiting for UUID=44444444"));
+	luks_set_free(s);
+	cfg.disabled = 1;
+	s = new_set(&cfg, NULL);
+	assert_int_equal(luks_set_add(s, &a), -ECANCELED);
+	luks_set_free(s);
+}
+
+static void report_text_is_bounded(void **state)
+{
+	struct luks_report rep;
+	char text[400];
+
+	(void)state;
+	memset(&rep, 0, sizeof(rep));
+	rep.n = LUKS_MAX_DEVICES;
+	for (unsigned i = 0; i < rep.n; i++) {
+		snprintf(rep.e[i].name, sizeof(rep.e[i].name), "dev%u", i);
+		snprintf(rep.e[i].path, sizeof(rep.e[i].path),
+			 "/dev/disk/by-id/a-rather-long-name-%u", i);
+		rep.e[i].outcome = LUKS_OUT_WRONG;
+	}
+	rep.result = -EPERM;
+	rep.attempts_left = 4;
+	rep.wait_usec = 1500000;
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	assert_true(strlen(text) < sizeof(text));
+	assert_non_null(strstr(text, "more)"));
+	assert_non_null(strstr(text, "4 attempts left, next try in 2 s"));
+	assert_int_equal(luks_report_format(&rep, text, 20), -ENOSPC);
+}
+
+static void secret_is_wiped(void **state)
+{
+	struct secret *sec = NULL;
+	char *p;
+	static const char zero[SECRET_MAX + 1];
+
+	(void)state;
+	assert_int_equal(secret_new(&sec), 0);
+	assert_int_equal(secret_set(sec, "hunter2", 7), 0);
+	p = sec->buf;
+	assert_memory_equal(p, "hunter2", 7);
+	secret_wipe(sec);
+	assert_int_equal(sec->len, 0);
+	assert_memory_equal(p, zero, sizeof(zero));
+	assert_int_equal(secret_set(sec, zero, SECRET_MAX + 1), -EMSGSIZE);
+	secret_free(sec);
+	secret_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(params_parse),
+	    cmocka_unit_test(params_refuse_malformed),
+	    cmocka_unit_test(params_cap_devices),
+	    cmocka_unit_test(crypttab_parse),
+	    cmocka_unit_test(crypttab_refuse_bad_lines),
+	    cmocka_unit_test(crypttab_defers_to_cmdline),
+	    cmocka_unit_test(policy_delays_grow_and_cap),
+	    cmocka_unit_test(opens_luks2_with_right_passphrase),
+	    cmocka_unit_test(wrong_passphrase_counts_and_delays),
+	    cmocka_unit_test(other_errors_do_not_count),
+	    cmocka_unit_test(opens_luks1),
+	    cmocka_unit_test(one_passphrase_opens_two),
+	    cmocka_unit_test(already_open_is_not_tried),
+	    cmocka_unit_test(argon2_small_memory),
+	    cmocka_unit_test(wanted_devices_only),
+	    cmocka_unit_test(report_text_is_bounded),
+	    cmocka_unit_test(secret_is_wiped),
+	};
+
+	return cmocka_run_group_tests(tests, setup_images, teardown_images);
+}
