@@ -21,6 +21,30 @@ VM_LOGDIR=${VM_LOGDIR:-$TOP/build/vm-logs/$TEST_NAME}
 # their dependencies (virtio_pci_*_dev, virtio, virtio_ring, crc16, jbd2, ...).
 VM_MODULES=(virtio_pci virtio_blk ext4)
 
+# The test disks' identities (the tests use them).
+# shellcheck disable=SC2034
+ROOT_UUID=5e5a0000-0000-4000-8000-00000000a001
+ROOT_LABEL=sesame-root
+DECOY_UUID=5e5a0000-0000-4000-8000-00000000b001
+DECOY_LABEL=decoy-root
+USR_UUID=5e5a0000-0000-4000-8000-00000000c001
+USR_LABEL=sesame-usr
+# shellcheck disable=SC2034
+ROOT_PARTUUID=5e5a0000-0000-4000-8000-00000000d002
+# shellcheck disable=SC2034
+ROOT_PARTLABEL=sesame-rootpart
+# Missing on every test disk.
+# shellcheck disable=SC2034
+NONE_UUID=5e5a0000-0000-4000-8000-0000000dead0
+
+# What sesame-init prints when it gives up (init/: the emergency path), and
+# what ends a boot early when no --until is given.
+EMERGENCY_RE=${EMERGENCY_RE:-'sesame-init: emergency'}
+PANIC_RE='Kernel panic'
+# rd.timeout for tests that do not set their own, below VM_TIMEOUT so a
+# root that never shows ends in the emergency message, not a VM timeout.
+VM_RD_TIMEOUT=${VM_RD_TIMEOUT:-20}
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/sesame-vm.XXXXXX")
 # Shared between the tests of one run.sh (images built once); a test run
 # alone keeps them in its own T.
@@ -29,6 +53,7 @@ mkdir -p "$VM_LOGDIR"
 LOG=$VM_LOGDIR/serial.log
 VM_PGID=
 VM_FAILS=0
+exec {VM_OUT_FD}>&1 # the test's stdout, for --watch
 # Images and disks by name, for vm_boot: IMAGES[name]=path, DISKS[name]=path.
 declare -A IMAGES=() DISKS=()
 
@@ -214,6 +239,27 @@ usr_tree() {
 	echo "${2:-real-usr}" >"$1/sesame-test-id"
 }
 
+# root_disk NAME [root_tree options]: the real root (ROOT_UUID, ROOT_LABEL).
+root_disk() {
+	local name=$1
+	shift
+	root_tree "$T/$name" "$@"
+	disk_ext4 "$name" "$T/$name" "$ROOT_UUID" "$ROOT_LABEL"
+}
+
+# decoy_disk NAME: another bootable root (rootid decoy-root) that a test
+# puts first, so finding "the first disk" is not finding root.
+decoy_disk() {
+	root_tree "$T/$1" --id decoy-root
+	disk_ext4 "$1" "$T/$1" "$DECOY_UUID" "$DECOY_LABEL"
+}
+
+# usr_disk NAME: a separate /usr (USR_UUID, USR_LABEL, id real-usr).
+usr_disk() {
+	usr_tree "$T/$1"
+	disk_ext4 "$1" "$T/$1" "$USR_UUID" "$USR_LABEL"
+}
+
 # mkfs_into OUT TREE UUID LABEL SIZE_MB
 mkfs_into() {
 	mke2fs -q -F -t ext4 -d "$2" -U "$3" -L "$4" -E root_owner=0:0 \
@@ -239,12 +285,18 @@ gpt_into() {
 	local out=$1 fs=$2 partuuid=$3 partlabel=$4 sectors
 	sectors=$(($(stat -c %s "$fs") / 512))
 	truncate -s $(((GPT_P2_START + sectors + 2048) * 512)) "$out"
-	sgdisk -q -o -U R \
+	# (not -q: sgdisk 1.0.9 then writes nothing)
+	sgdisk -o -U 5e5a0000-0000-4000-8000-0000000d15c0 \
 		-n 1:2048:$((GPT_P2_START - 1)) -t 1:8300 -c 1:spare \
+		-u 1:5e5a0000-0000-4000-8000-00000000d001 \
 		-n "2:$GPT_P2_START:+$sectors" -t 2:8300 -c "2:$partlabel" \
 		-u "2:$partuuid" "$out" >/dev/null
 	dd if="$fs" of="$out" bs=512 seek="$GPT_P2_START" conv=notrunc,sparse \
 		status=none
+	sgdisk -i 2 "$out" | grep -qi "unique GUID: $partuuid" || {
+		echo "gpt_into: no partition 2 in $out" >&2
+		return 1
+	}
 }
 
 # disk_gpt NAME TREE UUID LABEL PARTUUID PARTLABEL [SIZE_MB]: a GPT disk
@@ -278,24 +330,33 @@ vm_kill() {
 	VM_PGID=
 }
 
-# vm_boot IMAGE [--disk DISK]... [--until REGEX] [--timeout S] [--watch]
-#         [--] CMDLINE...
+# vm_boot IMAGE [--disk DISK]... [--until REGEX] [--linger S] [--timeout S]
+#         [--watch] [--verbose] [--] CMDLINE...
 # Boots the cached kernel with IMAGES[IMAGE] as initramfs, each DISKS[DISK]
-# as a virtio disk (vda, vdb, ...; copy-on-write: the file never changes) and
-# "console=ttyS0 panic=-1 quiet CMDLINE". Returns when QEMU exits, when
-# REGEX shows in the serial log (the VM is then killed) or after S seconds
-# of VM time (killed, counted as a failure). Sets VM_STATUS to
-# exited|matched|timeout and VM_WALL to the seconds the VM ran; the serial
-# log is in $LOG. --watch streams the serial log to stdout as it comes.
+# as a virtio disk (vda, vdb, ...; copy-on-write: the file never changes)
+# and "console=ttyS0 panic=-1 quiet rd.timeout=VM_RD_TIMEOUT CMDLINE" (no
+# rd.timeout added when CMDLINE has one). Returns when QEMU exits, or when
+# REGEX (default: the emergency message or a kernel panic) shows in the
+# serial log, S more seconds given (--linger: does the guest stay up?),
+# then the VM is killed; or after --timeout seconds of VM time (killed,
+# and a failure). Sets VM_STATUS to exited|matched|timeout (matched: the
+# guest was still running when killed) and VM_WALL to the seconds the VM
+# ran. The serial log is in $LOG, without CRs in $LOG_TXT, and with the
+# host's arrival time (epoch seconds) before each line in $LOG_TS.
+# --watch streams the serial log to stdout as it comes; --verbose leaves
+# out quiet (the kernel's log on the console too).
 vm_boot() {
-	local image=${IMAGES[$1]:-} pattern='' timeout=$VM_TIMEOUT watch=0 disks=() args=()
+	local image=${IMAGES[$1]:-} pattern="$EMERGENCY_RE|$PANIC_RE" linger=0
+	local timeout=$VM_TIMEOUT watch=0 verbose=$VM_VERBOSE disks=() args=()
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--disk) disks+=("$2"); shift 2 ;;
 		--until) pattern=$2; shift 2 ;;
+		--linger) linger=$2; shift 2 ;;
 		--timeout) timeout=$2; shift 2 ;;
 		--watch) watch=1; shift ;;
+		--verbose) verbose=1; shift ;;
 		--)
 			shift
 			break
@@ -306,15 +367,18 @@ vm_boot() {
 	vm_kernel
 	[ -f "$image" ] || die "vm_boot: no image $1"
 	local cmdline="console=ttyS0 panic=-1"
-	[ "$VM_VERBOSE" = 1 ] || cmdline="$cmdline quiet"
+	[ "$verbose" = 1 ] || cmdline="$cmdline quiet"
+	[[ " $* " == *" rd.timeout="* ]] || cmdline="$cmdline rd.timeout=$VM_RD_TIMEOUT"
 	cmdline="$cmdline $*"
 	local d
 	for d in "${disks[@]}"; do
 		[ -f "${DISKS[$d]:-}" ] || die "vm_boot: no disk $d"
 		args+=(-drive "file=${DISKS[$d]},format=raw,if=virtio,snapshot=on")
 	done
+	LOG_TXT=$LOG.txt
+	LOG_TS=$LOG.ts
 	: >"$LOG"
-	rm -f "$T/qemu.pid"
+	rm -f "$T/qemu.pid" "$LOG_TXT" "$LOG_TS"
 	say "boot: $cmdline"
 	# setsid: QEMU and its slot holder form one process group that vm_kill
 	# ends; timeout(1) is a last guard should this shell die without its trap.
@@ -325,14 +389,13 @@ vm_boot() {
 		-kernel "$VMLINUZ" -initrd "$image" -append "$cmdline" \
 		"${args[@]}" </dev/null >"$T/qemu.out" 2>&1 &
 	VM_PGID=$!
-	local start='' now tailpid=''
-	if [ "$watch" = 1 ]; then
-		tail -n +1 -f --pid="$VM_PGID" "$LOG" &
-		tailpid=$!
-	fi
+	tail -s 0.1 -n +1 -F --pid="$VM_PGID" "$LOG" 2>/dev/null |
+		stamp_lines "$watch" >"$LOG_TS" &
+	local stamper=$!
+	local start='' now until_ms=''
 	VM_STATUS=
 	while :; do
-		now=$(($(date +%s%N) / 1000000))
+		now=$(now_ms)
 		if [ -z "$start" ] && [ -s "$T/qemu.pid" ]; then
 			start=$now # the slot is ours: QEMU runs
 		fi
@@ -340,31 +403,28 @@ vm_boot() {
 			VM_STATUS=exited
 			break
 		fi
-		if [ -n "$pattern" ] && tr -d '\r' <"$LOG" | grep -qE -- "$pattern"; then
+		if [ -z "$until_ms" ] && tr -d '\r' <"$LOG" | grep -qE -- "$pattern"; then
+			until_ms=$((now + linger * 1000))
+		fi
+		if [ -n "$until_ms" ] && [ "$now" -ge "$until_ms" ]; then
 			VM_STATUS=matched
 			break
 		fi
-		if [ -n "$start" ] &&
-			[ $((now - start)) -gt $((timeout * 1000)) ]; then
+		if [ -n "$start" ] && [ $((now - start)) -gt $((timeout * 1000)) ]; then
 			VM_STATUS=timeout
 			break
 		fi
 		sleep 0.1
 	done
-	VM_WALL=$(ms_to_s $(($(date +%s%N) / 1000000 - ${start:-$now})))
+	VM_WALL=$(ms_to_s $(($(now_ms) - ${start:-$now})))
 	if [ "$VM_STATUS" = exited ]; then
 		wait "$VM_PGID" || true
 		VM_PGID=
 	else
 		vm_kill
 	fi
-	[ -z "$tailpid" ] || {
-		sleep 0.3
-		kill "$tailpid" 2>/dev/null || true
-		wait "$tailpid" 2>/dev/null || true
-	}
-	tr -d '\r' <"$LOG" >"$LOG.txt"
-	LOG_TXT=$LOG.txt
+	wait "$stamper" 2>/dev/null || true
+	tr -d '\r' <"$LOG" >"$LOG_TXT"
 	if [ -s "$T/qemu.out" ]; then
 		say "qemu said:"
 		sed 's/^/    /' "$T/qemu.out"
@@ -373,6 +433,19 @@ vm_boot() {
 	if [ "$VM_STATUS" = timeout ]; then
 		fail "VM still running after $timeout s"
 	fi
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# stamp_lines WATCH: each line of stdin with its arrival time (and to the
+# terminal too when WATCH is 1).
+stamp_lines() {
+	local line
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		printf '%s %s\n' "$EPOCHREALTIME" "$line"
+		[ "$1" = 0 ] || printf '%s\n' "$line" >&"$VM_OUT_FD"
+	done
 }
 
 # ---- assertions on the serial log -----------------------------------------
@@ -431,14 +504,14 @@ expect_field() {
 	fi
 }
 
-# expect_clean_switch [ro|rw]: after the switch the real init is PID 1 on
+# expect_clean_switch: after the switch the real init is PID 1 on
 # the real root (rootid, a virtio disk, not the initramfs), sees /dev /proc
 # /sys /run mounted, and no process from the initramfs is left.
 expect_clean_switch() {
 	expect_marker
 	expect_field pid 1
 	expect_field rootid real-root
-	expect_field root "/^\/dev\/vd[a-z][0-9]*:ext4:${1:-r[ow]}$/"
+	expect_field root "/^\/dev\/vd[a-z][0-9]*:ext4:r[ow]$/"
 	expect_field api dev,proc,sys,run
 	expect_field others none
 }
@@ -447,6 +520,33 @@ expect_clean_switch() {
 expect_handoff() {
 	expect_log '^sesame-init: handoff: total [0-9]+ ms' \
 		"sesame-init reports its handoff timings"
+}
+
+# expect_alive: the guest was still running when the harness ended it (PID 1
+# waits in its emergency path: no panic, no reboot, no power-off).
+expect_alive() {
+	if [ "$VM_STATUS" = matched ]; then
+		ok "the guest stays up"
+	else
+		fail "the guest did not stay up (VM $VM_STATUS)"
+	fi
+}
+
+# expect_between RE1 RE2 MIN MAX [WHAT]: the first line matching RE2 came
+# MIN to MAX seconds (host arrival times) after the first matching RE1.
+expect_between() {
+	local what=${5:-"/$2/ $3..$4 s after /$1/"} d
+	d=$(awk -v a="$1" -v b="$2" '
+		t1 == "" { l = $0; sub(/^[^ ]* /, "", l); if (l ~ a) t1 = $1; next }
+		{ l = $0; sub(/^[^ ]* /, "", l); if (l ~ b) { printf "%.2f", $1 - t1; exit } }
+	' "$LOG_TS")
+	if [ -z "$d" ]; then
+		fail "$what: lines not found"
+	elif awk -v d="$d" -v lo="$3" -v hi="$4" 'BEGIN { exit !(d >= lo && d <= hi) }'; then
+		ok "$what ($d s)"
+	else
+		fail "$what: took $d s"
+	fi
 }
 
 # vm_done: the test's verdict; on failure the serial log's tail.

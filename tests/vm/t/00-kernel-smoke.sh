@@ -11,6 +11,6 @@ disk_ext4 root "$T/root" 5e5a0000-0000-4000-8000-000000000001 smokeroot
 busybox_image smoke "$VM_DIR/t/smoke-init" virtio_pci virtio_blk ext4
 vm_boot smoke --disk root
 expect_log '^SMOKE-INIT ' "the kernel ran /init"
-expect_clean_switch ro
+expect_clean_switch
 expect_field root /dev/vda:ext4:ro
 vm_done
