@@ -14,6 +14,7 @@ struct command {
 static const struct command commands[] = {
 	{"build", cmd_build, "write the initramfs image"},
 	{"ls", cmd_ls, "list an image's entries, every segment"},
+	{"keys", cmd_keys, "the image's SSH host keys: init, show"},
 };
 
 static void usage(FILE *f)
