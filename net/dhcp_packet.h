@@ -1,0 +1,142 @@
+/* dhcp_packet: DHCPv4 wire format (RFC 2131/2132): a pure parser and builders.
+ */
+#ifndef SESAME_DHCP_PACKET_H
+#define SESAME_DHCP_PACKET_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Message types (RFC 2132 9.6). */
+enum dhcp_msg_type {
+	DHCPDISCOVER = 1,
+	DHCPOFFER = 2,
+	DHCPREQUEST = 3,
+	DHCPDECLINE = 4,
+	DHCPACK = 5,
+	DHCPNAK = 6,
+	DHCPRELEASE = 7,
+	DHCPINFORM = 8,
+};
+
+#define DHCP_SERVER_PORT 67
+#define DHCP_CLIENT_PORT 68
+/* Largest IPv4 datagram we accept or build (the IP total length field). */
+#define DHCP_FRAME_MAX 65535u
+#define DHCP_MAX_DNS 4
+#define DHCP_MAX_ROUTES 32
+#define DHCP_HOSTNAME_MAX 64 /* 63 characters and the NUL */
+#define DHCP_DOMAIN_MAX 256
+#define DHCP_ROOT_PATH_MAX 256
+#define DHCP_MESSAGE_MAX 128
+
+/* What a reply must match; built by the client for its current exchange. */
+struct dhcp_expect {
+	uint32_t xid;
+	uint8_t chaddr[6];
+	/* When not 0.0.0.0 the server identifier must equal it (REQUESTING). */
+	struct in_addr server_id;
+	/*
+	 * The kernel marked the frame's UDP checksum as not yet computed
+	 * (TP_STATUS_CSUMNOTREADY, e.g. veth); it cannot be verified.
+	 */
+	bool udp_csum_unverifiable;
+};
+
+/* A classless static route (RFC 3442); gw 0.0.0.0 means on-link. */
+struct dhcp_route {
+	struct in_addr dst;
+	uint8_t prefix;
+	struct in_addr gw;
+};
+
+/* Bits of dhcp_lease.have. */
+enum {
+	DHCP_HAVE_MASK = 1u << 0,
+	DHCP_HAVE_ROUTER = 1u << 1,
+	DHCP_HAVE_BROADCAST = 1u << 2,
+	DHCP_HAVE_MTU = 1u << 3,
+	DHCP_HAVE_HOSTNAME = 1u << 4,
+	DHCP_HAVE_DOMAIN = 1u << 5,
+	DHCP_HAVE_ROOT_PATH = 1u << 6,
+	DHCP_HAVE_ROUTES = 1u << 7, /* option 121 */
+	DHCP_HAVE_MESSAGE = 1u << 8,
+};
+
+/*
+ * Everything we take from one server reply: a fixed-size, pointer-free
+ * struct, so the unprivileged parser can hand it over a socket as bytes.
+ * Addresses are in network byte order; strings are NUL-terminated.
+ */
+struct dhcp_lease {
+	uint8_t type; /* DHCPOFFER, DHCPACK or DHCPNAK */
+	uint32_t xid;
+	uint32_t have;
+	struct in_addr src;	  /* IP source of the reply */
+	struct in_addr yiaddr;	  /* the offered address */
+	struct in_addr server_id; /* option 54 */
+	struct in_addr mask;	  /* option 1, or classful when absent */
+	uint8_t prefix;		  /* mask as a prefix length */
+	struct in_addr router;	  /* option 3, the first one */
+	struct in_addr broadcast; /* option 28 */
+	uint16_t mtu;		  /* option 26 */
+	uint32_t lease_time;	  /* option 51, seconds */
+	uint32_t t1, t2; /* options 58, 59 or RFC 2131 4.4.5 defaults */
+	uint8_t n_dns;
+	struct in_addr dns[DHCP_MAX_DNS];
+	uint8_t n_routes;
+	struct dhcp_route routes[DHCP_MAX_ROUTES];
+	char hostname[DHCP_HOSTNAME_MAX];
+	char domain[DHCP_DOMAIN_MAX];
+	char root_path[DHCP_ROOT_PATH_MAX];
+	char message[DHCP_MESSAGE_MAX]; /* option 56, printable only */
+};
+
+/*
+ * Parses one IPv4 datagram (as a SOCK_DGRAM packet socket delivers it: IP
+ * header first) carrying a DHCP reply: IP -> UDP -> BOOTP -> options, each
+ * layer checked against the bytes the one below allows. Returns 0 and fills
+ * *out, or a negative errno (-EBADMSG malformed, -ENOMSG not for us,
+ * -EPROTO a rule of the RFCs broken); *out is untouched on error.
+ */
+int dhcp_parse_packet(const uint8_t *frame, size_t len,
+		      const struct dhcp_expect *exp, struct dhcp_lease *out);
+/* As dhcp_parse_packet; on error *why names the rule (a static string). */
+int dhcp_parse_packet_explain(const uint8_t *frame, size_t len,
+			      const struct dhcp_expect *exp,
+			      struct dhcp_lease *out, const char **why);
+
+/* What a client message carries; zero fields are left out. */
+struct dhcp_request {
+	uint8_t type; /* DHCPDISCOVER, DHCPREQUEST or DHCPRELEASE */
+	uint32_t xid;
+	uint16_t secs;
+	uint8_t chaddr[6];
+	bool broadcast;		  /* the BOOTP broadcast flag (RFC 2131 4.1) */
+	struct in_addr ciaddr;	  /* RENEWING, REBINDING, RELEASE */
+	struct in_addr requested; /* option 50 */
+	struct in_addr server_id; /* option 54 */
+	const char *hostname;	  /* option 12, or NULL */
+};
+
+/*
+ * Writes the BOOTP message (fixed part and options) into buf. Returns 0 and
+ * the length in *lenp, or -ENOBUFS when cap is too small.
+ */
+int dhcp_build_bootp(const struct dhcp_request *req, uint8_t *buf, size_t cap,
+		     size_t *lenp);
+/*
+ * Wraps a payload into IPv4 and UDP headers with both checksums: a datagram
+ * ready for a SOCK_DGRAM packet socket. (Tests build server replies with it.)
+ */
+int dhcp_build_frame(struct in_addr src, struct in_addr dst, uint16_t sport,
+		     uint16_t dport, const uint8_t *payload, size_t plen,
+		     uint8_t *buf, size_t cap, size_t *lenp);
+
+/* The Internet checksum (RFC 1071) of len bytes, folded from sum. */
+uint16_t dhcp_csum(const uint8_t *p, size_t len, uint32_t sum);
+/* Prefix length of a contiguous netmask; -EINVAL if not contiguous. */
+int dhcp_mask_prefix(struct in_addr mask);
+
+#endif

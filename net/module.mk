@@ -1,0 +1,35 @@
+# net: early-boot networking (DHCPv4 client, ip= parsing, rtnetlink).
+LIBS += net
+net_SRCS := net/config.c net/dhcp_packet.c
+net_PKGS := libmnl
+
+UNIT_TESTS += test_net_dhcp
+test_net_dhcp_SRCS := tests/unit/test_net_dhcp.c tests/unit/test_net_frames.c
+test_net_dhcp_LIBS := net common
+test_net_dhcp_PKGS := cmocka
+
+
+UNIT_TESTS += test_net_config
+test_net_config_SRCS := tests/unit/test_net_config.c
+test_net_config_LIBS := net common
+test_net_config_PKGS := cmocka
+
+# Parsers of untrusted input; seeds in tests/fuzz/corpus/<name>/.
+FUZZ_TARGETS += fuzz_dhcp
+fuzz_dhcp_SRCS := tests/fuzz/fuzz_dhcp.c
+fuzz_dhcp_LIBS := net common
+
+FUZZ_TARGETS += fuzz_ipconf
+fuzz_ipconf_SRCS := tests/fuzz/fuzz_ipconf.c
+fuzz_ipconf_LIBS := net common
+
+# `make net-corpus` regenerates fuzz_dhcp's seed corpus (checked in).
+NET_CORPUS_GEN := $(B)/fuzz/fuzz_dhcp_corpus_gen
+$(NET_CORPUS_GEN): tests/fuzz/fuzz_dhcp_corpus_gen.c \
+		tests/unit/test_net_frames.c net/dhcp_packet.c common/fileio.c \
+		common/log.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) $(CFLAGS) -o $@ $^
+.PHONY: net-corpus
+net-corpus: $(NET_CORPUS_GEN)
+	$(NET_CORPUS_GEN) tests/fuzz/corpus/fuzz_dhcp
