@@ -1,9 +1,20 @@
 # sshd: the unlock path (LUKS, the unlock socket and program, console prompt, dropbear).
 LIBS += sshd
-sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c
+sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
+	sshd/unlock_server.c
 sshd_PKGS := libcryptsetup
 
 UNIT_TESTS += test_sshd_luks
 test_sshd_luks_SRCS := tests/unit/test_sshd_luks.c
 test_sshd_luks_LIBS := sshd common
 test_sshd_luks_PKGS := cmocka libcryptsetup
+
+# init/loop.c directly: the init library is being written at the same time.
+UNIT_TESTS += test_sshd_unlockproto
+test_sshd_unlockproto_SRCS := tests/unit/test_sshd_unlockproto.c init/loop.c
+test_sshd_unlockproto_LIBS := sshd common
+test_sshd_unlockproto_PKGS := cmocka libcryptsetup
+
+FUZZ_TARGETS += fuzz_unlockmsg
+fuzz_unlockmsg_SRCS := tests/fuzz/fuzz_unlockmsg.c sshd/unlockproto.c
+fuzz_unlockmsg_LIBS := common

@@ -9,20 +9,57 @@
 
 #include "common/log.h"
 
-static size_t secret_map_size(void)
+static size_t secret_round(size_t want)
 {
 	long page = sysconf(_SC_PAGESIZE);
-	size_t want = SECRET_MAX + 1;
 
 	if (page <= 0)
 		page = 4096;
+	if (want == 0)
+		want = 1;
 	return (want + (size_t)page - 1) / (size_t)page * (size_t)page;
+}
+
+int secret_mem_alloc(size_t size, void **pp)
+{
+	static int warned;
+	size_t len = secret_round(size);
+	void *p;
+
+	if (size > (64u << 20))
+		return -E2BIG;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (mlock(p, len) < 0 && !warned) {
+		warned = 1;
+		log_warn(
+		    "cannot lock passphrase memory (%s); it may be swapped",
+		    strerror(errno));
+	}
+	/* Best effort: neither is needed for correctness. */
+	(void)madvise(p, len, MADV_DONTDUMP);
+#ifdef MADV_WIPEONFORK
+	(void)madvise(p, len, MADV_WIPEONFORK);
+#endif
+	*pp = p;
+	return 0;
+}
+
+void secret_mem_free(void *p, size_t size)
+{
+	size_t len = secret_round(size);
+
+	if (!p)
+		return;
+	explicit_bzero(p, len);
+	munlock(p, len);
+	munmap(p, len);
 }
 
 int secret_new(struct secret **sp)
 {
-	static int warned;
-	size_t size = secret_map_size();
 	struct secret *s;
 	void *p;
 	int r;
@@ -30,24 +67,10 @@ int secret_new(struct secret **sp)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
-		r = -errno;
+	if ((r = secret_mem_alloc(SECRET_MAX + 1, &p)) < 0) {
 		free(s);
 		return r;
 	}
-	if (mlock(p, size) < 0 && !warned) {
-		warned = 1;
-		log_warn(
-		    "cannot lock passphrase memory (%s); it may be swapped",
-		    strerror(errno));
-	}
-	/* Best effort: neither is needed for correctness. */
-	(void)madvise(p, size, MADV_DONTDUMP);
-#ifdef MADV_WIPEONFORK
-	(void)madvise(p, size, MADV_WIPEONFORK);
-#endif
 	s->buf = p;
 	s->cap = SECRET_MAX + 1;
 	s->len = 0;
@@ -65,15 +88,9 @@ void secret_wipe(struct secret *s)
 
 void secret_free(struct secret *s)
 {
-	size_t size = secret_map_size();
-
 	if (!s)
 		return;
-	if (s->buf) {
-		explicit_bzero(s->buf, size);
-		munlock(s->buf, size);
-		munmap(s->buf, size);
-	}
+	secret_mem_free(s->buf, s->cap);
 	free(s);
 }
 

@@ -30,6 +30,13 @@ int secret_new(struct secret **sp);
 void secret_wipe(struct secret *s);
 /* Wipes, unlocks and unmaps (NULL-safe). */
 void secret_free(struct secret *s);
+/*
+ * The same kind of memory in any size (rounded up to pages), for buffers
+ * that pass secrets through (the unlock socket's receive buffers).
+ * secret_mem_free() wipes all size bytes first; both accept NULL.
+ */
+int secret_mem_alloc(size_t size, void **pp);
+void secret_mem_free(void *p, size_t size);
 /* Replaces the contents with len bytes of p; -EMSGSIZE if over SECRET_MAX. */
 int secret_set(struct secret *s, const void *p, size_t len);
 

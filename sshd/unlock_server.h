@@ -1,0 +1,59 @@
+/* unlock_server: init's end of the unlock socket, driven by the event loop. */
+#ifndef SESAME_UNLOCK_SERVER_H
+#define SESAME_UNLOCK_SERVER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "init/loop.h"
+#include "sshd/unlockproto.h"
+
+/* The answer to one passphrase: a code and text lines for the person. */
+struct unlock_answer {
+	enum unlock_code code;
+	char text[UNLOCK_PAYLOAD_MAX - 1]; /* NUL-terminated */
+};
+
+/*
+ * What init does with a passphrase, shared by the socket and the console
+ * prompt. pass is len bytes (not NUL-terminated) in locked memory that is
+ * wiped as soon as the call returns: use it, never keep or copy it. Fill
+ * ans; a negative return is sent as UNLOCK_ERROR with its strerror.
+ */
+typedef int (*unlock_passphrase_fn)(void *data, const char *pass, size_t len,
+				    struct unlock_answer *ans);
+/* Writes the status text (devices found/locked/unlocked, what boot waits for).
+ */
+typedef int (*unlock_status_fn)(void *data, char *buf, size_t size);
+
+struct unlock_server_ops {
+	unlock_passphrase_fn passphrase;
+	unlock_status_fn status;
+};
+
+struct unlock_server;
+
+/*
+ * Listens on path (a UNIX stream socket, mode 0600; its directory is made
+ * 0700 when missing; a stale socket is replaced) and serves up to 8 clients
+ * at once through l. Only peers with uid 0 (SO_PEERCRED) are served. ops and
+ * data must outlive the server.
+ */
+int unlock_server_new(struct loop *l, const char *path,
+		      const struct unlock_server_ops *ops, void *data,
+		      struct unlock_server **sp);
+/* Closes every client and the socket, unlinks it, wipes the buffers. */
+void unlock_server_free(struct unlock_server *s);
+/* The uid allowed to connect (0 unless a test sets it). */
+void unlock_server_set_peer_uid(struct unlock_server *s, uid_t uid);
+/*
+ * Tells every connected client except the one being answered right now
+ * that boot was unlocked elsewhere (a CANCELLED frame with text, e.g.
+ * "unlocked from the console"), then closes them. Returns how many were
+ * told.
+ */
+int unlock_server_broadcast(struct unlock_server *s, const char *text);
+/* Clients connected now. */
+unsigned unlock_server_clients(const struct unlock_server *s);
+
+#endif
