@@ -3,7 +3,7 @@
 # busybox initramfs that loads the VM modules, mounts /dev/vda and
 # switch_roots into a test root whose init prints the marker. When this
 # fails, the harness or the machine is broken, not sesame.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 root_tree "$T/root"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # root=LABEL= on the second disk (a bootable decoy first), explicit ro.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 image_build default

@@ -1,6 +1,6 @@
 #!/bin/bash
 # root=PARTUUID= of the second partition of a GPT disk.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 image_build default

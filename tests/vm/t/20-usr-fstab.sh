@@ -1,6 +1,6 @@
 #!/bin/bash
 # /usr on its own disk, mounted from the new root's /etc/fstab.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 image_build default

@@ -1,6 +1,6 @@
 #!/bin/bash
 # rw on the command line: the real init finds / mounted read-write.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 image_build default

@@ -1,6 +1,6 @@
 #!/bin/bash
 # init= another program, with the arguments after "--" passed on to it.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 image_build default

@@ -1,7 +1,7 @@
 #!/bin/bash
 # init= missing in the new root: the emergency message, PID 1 stays (no
 # panic), and no fallback to /sbin/init.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 image_build default

@@ -1,7 +1,7 @@
 #!/bin/bash
 # root missing: the emergency message once rd.timeout=5 has passed, naming
 # the root it waited for; PID 1 stays.
-# shellcheck source=tests/vm/lib.sh
+# shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 image_build default
