@@ -422,10 +422,13 @@ static int opts_render(const struct line_ctx *lc, const struct opt *opts,
 			break;
 		case OPT_COMMAND:
 			if (unlock) {
-				line_warn(lc,
-					  "command=\"%.*s\" replaced by "
-					  "command=\"%s\" on an unlock key",
-					  SHOW_MAX, v, lc->unlock_command);
+				if (strcmp(v, lc->unlock_command) != 0)
+					line_warn(lc,
+						  "command=\"%.*s\" replaced "
+						  "by command=\"%s\" on an "
+						  "unlock key",
+						  SHOW_MAX, v,
+						  lc->unlock_command);
 				break;
 			}
 			if (have_command) {
@@ -460,9 +463,9 @@ static int opts_render(const struct line_ctx *lc, const struct opt *opts,
 				       /* fall through */
 		case OPT_UNENFORCEABLE:
 			line_err(lc,
-				 "option %s cannot be enforced by dropbear; "
+				 "option %s%s cannot be enforced by dropbear; "
 				 "remove it or the key",
-				 rule->name);
+				 rule->name, rule->has_value ? "=" : "");
 			return -EBADMSG;
 		case OPT_ROLE:
 			break;
@@ -663,7 +666,7 @@ static int authkeys_parse_line(struct line_ctx *lc, struct authkeys *ak,
 	struct authkeys_key k = {0};
 	struct cursor first;
 	size_t total;
-	bool dup;
+	bool dup, looks_like_options;
 	int r;
 
 	optbuf[0] = '\0';
@@ -686,11 +689,15 @@ static int authkeys_parse_line(struct line_ctx *lc, struct authkeys *ak,
 	k.line = lc->line;
 	k.role = AUTHKEYS_ROLE_UNLOCK;
 	{
-		struct cursor peek = c;
+		struct cursor peek = c, second;
 		line_take_field(&peek, false, &first);
+		cursor_skip_blanks(&peek);
+		line_take_field(&peek, false, &second);
+		/* "no-ptty ssh-ed25519 ..." is an option typo, not a type */
+		looks_like_options = field_is_type(second);
 	}
 	if (!field_is_type(first)) {
-		if (!memchr(first.p, '=', first.left) &&
+		if (!looks_like_options && !memchr(first.p, '=', first.left) &&
 		    !memchr(first.p, ',', first.left) &&
 		    !opt_find(first.p, first.left)) {
 			line_err(lc, "unsupported key type '%.*s'",
