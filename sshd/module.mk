@@ -18,3 +18,9 @@ test_sshd_unlockproto_PKGS := cmocka libcryptsetup
 FUZZ_TARGETS += fuzz_unlockmsg
 fuzz_unlockmsg_SRCS := tests/fuzz/fuzz_unlockmsg.c sshd/unlockproto.c
 fuzz_unlockmsg_LIBS := common
+
+# The unlock command (/bin/unlock in the image): no libcryptsetup, no loop.
+PROGS += unlock
+BOOT_PROGS += unlock
+unlock_SRCS := sshd/unlock_main.c sshd/unlockproto.c sshd/secret.c
+unlock_LIBS := common

@@ -74,9 +74,13 @@ static int unlock_reply_result(struct unlock_client *c,
 	uint8_t buf[UNLOCK_PAYLOAD_MAX];
 	size_t tlen = strnlen(ans->text, sizeof(ans->text));
 
+	unsigned w = ans->wait_sec > 0xffff ? 0xffff : ans->wait_sec;
+
 	buf[0] = (uint8_t)ans->code;
-	memcpy(buf + 1, ans->text, tlen);
-	return unlock_reply(c, UNLOCK_MSG_RESULT, buf, 1 + tlen);
+	buf[1] = (uint8_t)(w >> 8);
+	buf[2] = (uint8_t)w;
+	memcpy(buf + 3, ans->text, tlen);
+	return unlock_reply(c, UNLOCK_MSG_RESULT, buf, 3 + tlen);
 }
 
 static int unlock_handle_passphrase(struct unlock_client *c,

@@ -11,7 +11,8 @@
 /* The answer to one passphrase: a code and text lines for the person. */
 struct unlock_answer {
 	enum unlock_code code;
-	char text[UNLOCK_PAYLOAD_MAX - 1]; /* NUL-terminated */
+	unsigned wait_sec; /* until the next try is allowed (WRONG, WAIT) */
+	char text[UNLOCK_PAYLOAD_MAX - 3]; /* NUL-terminated */
 };
 
 /*

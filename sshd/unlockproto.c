@@ -42,7 +42,7 @@ int unlock_frame_parse(struct cursor *c, enum unlock_side from,
 		return -EBADMSG;
 	if (type == UNLOCK_MSG_PASSPHRASE && len == 0)
 		return -EBADMSG;
-	if (type == UNLOCK_MSG_RESULT && len == 0)
+	if (type == UNLOCK_MSG_RESULT && len < 3)
 		return -EBADMSG;
 	if (cursor_take(&t, len, &payload) < 0)
 		return -EAGAIN;
@@ -52,6 +52,22 @@ int unlock_frame_parse(struct cursor *c, enum unlock_side from,
 	f->payload = payload;
 	f->size = UNLOCK_HEADER_LEN + (size_t)len;
 	*c = t;
+	return 0;
+}
+
+int unlock_result_parse(const struct unlock_frame *f, enum unlock_code *code,
+			unsigned *wait_sec, struct cursor *text)
+{
+	struct cursor c = f->payload;
+	uint8_t k;
+	uint16_t w;
+
+	if (f->type != UNLOCK_MSG_RESULT || cursor_u8(&c, &k) < 0 ||
+	    k > UNLOCK_CODE_MAX || cursor_be16(&c, &w) < 0)
+		return -EBADMSG;
+	*code = (enum unlock_code)k;
+	*wait_sec = w;
+	*text = c;
 	return 0;
 }
 

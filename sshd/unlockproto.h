@@ -24,7 +24,7 @@ enum unlock_msg_type {
 	UNLOCK_MSG_PASSPHRASE = 0x01, /* the passphrase bytes, no newline */
 	UNLOCK_MSG_STATUS_REQ = 0x02, /* empty */
 	/* server -> client */
-	UNLOCK_MSG_RESULT = 0x81,    /* code (1 byte), then text lines */
+	UNLOCK_MSG_RESULT = 0x81,    /* code (1), wait s (2, BE), text lines */
 	UNLOCK_MSG_STATUS = 0x82,    /* text lines */
 	UNLOCK_MSG_CANCELLED = 0x83, /* text: unlocked elsewhere; closes */
 };
@@ -57,10 +57,17 @@ struct unlock_frame {
  * -EAGAIN: the frame is not complete yet (c unchanged); -EBADMSG: the bytes
  * can never become a valid frame (length over UNLOCK_PAYLOAD_MAX, unknown
  * type or one from the wrong side, STATUS_REQ with a payload, RESULT
- * without a known code, PASSPHRASE empty); c unchanged.
+ * shorter than 3 bytes or without a known code, PASSPHRASE empty); c
+ * unchanged.
  */
 int unlock_frame_parse(struct cursor *c, enum unlock_side from,
 		       struct unlock_frame *f);
+/*
+ * A RESULT's fields: the code, the seconds until the next passphrase may be
+ * tried (0: now), and the text. -EBADMSG when f is no RESULT.
+ */
+int unlock_result_parse(const struct unlock_frame *f, enum unlock_code *code,
+			unsigned *wait_sec, struct cursor *text);
 /* Writes a frame into buf; -EMSGSIZE when len or size is too small. */
 int unlock_frame_encode(uint8_t type, const void *payload, size_t len,
 			uint8_t *buf, size_t size, size_t *outlen);

@@ -66,9 +66,9 @@ static void parse_refuses_hostile(void **state)
 	static const uint8_t zero[] = {0, 0, 0};
 	static const uint8_t empty_pass[] = {UNLOCK_MSG_PASSPHRASE, 0, 0};
 	static const uint8_t status_body[] = {UNLOCK_MSG_STATUS_REQ, 0, 1, 'x'};
-	static const uint8_t empty_result[] = {UNLOCK_MSG_RESULT, 0, 0};
-	static const uint8_t bad_code[] = {UNLOCK_MSG_RESULT, 0, 1, 99};
-	static const uint8_t server_type[] = {UNLOCK_MSG_RESULT, 0, 1, 0};
+	static const uint8_t empty_result[] = {UNLOCK_MSG_RESULT, 0, 2, 0, 0};
+	static const uint8_t bad_code[] = {UNLOCK_MSG_RESULT, 0, 3, 99, 0, 0};
+	static const uint8_t server_type[] = {UNLOCK_MSG_RESULT, 0, 3, 0, 0, 0};
 	static const uint8_t client_type[] = {UNLOCK_MSG_PASSPHRASE, 0, 1, 'x'};
 	static const struct {
 		const uint8_t *b;
@@ -168,6 +168,7 @@ static int fx_passphrase(void *data, const char *pass, size_t len,
 		return -EIO;
 	} else {
 		ans->code = UNLOCK_WRONG;
+		ans->wait_sec = 300;
 		snprintf(
 		    ans->text, sizeof(ans->text),
 		    "wrong passphrase, 9 attempts left, next try in 1 s\n");
@@ -312,7 +313,7 @@ static void passphrase_answered_and_wiped(void **state)
 	pump(fx);
 	assert_int_equal(recv_frame(fd, p, &n), UNLOCK_MSG_RESULT);
 	assert_int_equal(p[0], UNLOCK_OK);
-	assert_memory_equal(p + 1, "opened root\n", n - 1);
+	assert_memory_equal(p + 3, "opened root\n", n - 3);
 	assert_int_equal(fx->calls, 1);
 	assert_int_equal(fx->seen_len, 6);
 	assert_memory_equal(fx->seen, "sesame", 6);
@@ -337,6 +338,18 @@ static void wrong_error_and_too_long(void **state)
 	pump(fx);
 	assert_int_equal(recv_frame(fd, p, &n), UNLOCK_MSG_RESULT);
 	assert_int_equal(p[0], UNLOCK_WRONG);
+	{
+		struct unlock_frame f = {.type = UNLOCK_MSG_RESULT,
+					 .payload = cursor_make(p, n)};
+		enum unlock_code code;
+		unsigned wait;
+		struct cursor text;
+		assert_int_equal(unlock_result_parse(&f, &code, &wait, &text),
+				 0);
+		assert_int_equal(code, UNLOCK_WRONG);
+		assert_int_equal(wait, 300);
+		assert_int_equal(text.left, n - 3);
+	}
 	assert_int_equal(unlock_send(fd, UNLOCK_MSG_PASSPHRASE, "error", 5), 0);
 	pump(fx);
 	assert_int_equal(recv_frame(fd, p, &n), UNLOCK_MSG_RESULT);
