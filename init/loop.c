@@ -1,4 +1,5 @@
-/* loop: epoll dispatch with a small table of watched fds; timers are timerfds. */
+/* loop: epoll dispatch with a small table of watched fds; timers are timerfds.
+ */
 #include "init/loop.h"
 
 #include <errno.h>
@@ -132,8 +133,7 @@ int loop_del_fd(struct loop *l, int fd)
 	return 0;
 }
 
-static int loop_timer_ready(struct loop *l, int fd, uint32_t events,
-			    void *data)
+static int loop_timer_ready(struct loop *l, int fd, uint32_t events, void *data)
 {
 	struct loop_timer *t = data;
 	uint64_t ticks;

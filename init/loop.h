@@ -1,4 +1,5 @@
-/* loop: /init's single event loop (epoll): fds, timers; net and sshd plug in here. */
+/* loop: /init's single event loop (epoll): fds, timers; net and sshd plug in
+ * here. */
 #ifndef SESAME_LOOP_H
 #define SESAME_LOOP_H
 
@@ -11,10 +12,8 @@ struct loop_timer;
  * Called when fd is ready; events are EPOLL* bits. A negative return is
  * logged by the loop, which carries on: one bad source never stops PID 1.
  */
-typedef int (*loop_fd_fn)(struct loop *l, int fd, uint32_t events,
-			  void *data);
-typedef int (*loop_timer_fn)(struct loop *l, struct loop_timer *t,
-			     void *data);
+typedef int (*loop_fd_fn)(struct loop *l, int fd, uint32_t events, void *data);
+typedef int (*loop_timer_fn)(struct loop *l, struct loop_timer *t, void *data);
 
 int loop_new(struct loop **lp);
 void loop_free(struct loop *l);

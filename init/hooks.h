@@ -1,0 +1,69 @@
+/* hooks: how net/, sshd/ and the storage code plug into /init without /init
+ * naming them. */
+#ifndef SESAME_INIT_HOOKS_H
+#define SESAME_INIT_HOOKS_H
+
+#include <stdbool.h>
+
+struct loop;
+struct boot_config;
+
+/*
+ * A part of the boot that runs beside the root search. Every callback is
+ * optional and runs in PID 1, so it must not block: watch fds and timers
+ * on the loop, start processes with child_spawn() (init/child.h).
+ */
+struct init_hook {
+	const char *name;
+	/*
+	 * After the early mounts, the configuration and the image's module
+	 * list, before the wait for root. A negative return is logged and
+	 * the hook is not stopped later; boot goes on.
+	 */
+	int (*start)(struct loop *l, const struct boot_config *cfg);
+	/*
+	 * Root is mounted and init checked; the switch follows. Stop what
+	 * you started (kill and let child_reap() collect, close fds), take
+	 * the network down. Children still alive after this are sent
+	 * SIGTERM, then SIGKILL.
+	 */
+	void (*stop)(void);
+	/* Boot failed; reason is the message shown. Keep rescue reachable. */
+	void (*emergency)(const char *reason);
+};
+
+/* Adds a hook (in link order); -ENOSPC after 8. */
+int init_hook_register(const struct init_hook *h);
+
+/*
+ * Registers hook variable var before main() runs, and defines the symbol
+ * init_hook_anchor_<var> that init/module.mk pulls in with -Wl,-u so the
+ * object is linked from its archive: list var in INIT_HOOKS and the
+ * library in INIT_HOOK_LIBS in your module.mk.
+ */
+#define INIT_HOOK(var)                                                         \
+	const struct init_hook *const init_hook_anchor_##var = &(var);         \
+	__attribute__((constructor)) static void init_hook_ctor_##var(void)    \
+	{                                                                      \
+		init_hook_register(&(var));                                    \
+	}
+
+/* For boot.c: run every hook's callback of that kind. */
+void init_hooks_start(struct loop *l, const struct boot_config *cfg);
+void init_hooks_stop(void);
+void init_hooks_emergency(const char *reason);
+
+/*
+ * Calls from hooks into the boot. boot_hold() pauses the rd.timeout while
+ * something is legitimately waiting (a LUKS passphrase), boot_release()
+ * ends that; boot_fail() enters the emergency path with a message and a
+ * hint; boot_retry() leaves an emergency and tries again (an SSH rescue
+ * "continue" command, say); boot_rescan() probes every block device again.
+ */
+void boot_hold(void);
+void boot_release(void);
+void boot_fail(const char *what, const char *hint);
+void boot_retry(void);
+void boot_rescan(void);
+
+#endif

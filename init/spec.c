@@ -1,0 +1,184 @@
+/* spec: parses device specifications and matches them against probed devices.
+ */
+#include "init/spec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/sysmacros.h>
+
+#include "common/strutil.h"
+
+struct spec_prefix {
+	const char *prefix;
+	enum spec_kind kind;
+};
+
+/* Tag forms first, then the udev links a user may have copied from fstab. */
+static const struct spec_prefix spec_prefixes[] = {
+    {"UUID=", SPEC_UUID},
+    {"LABEL=", SPEC_LABEL},
+    {"PARTUUID=", SPEC_PARTUUID},
+    {"PARTLABEL=", SPEC_PARTLABEL},
+    {"/dev/disk/by-uuid/", SPEC_UUID},
+    {"/dev/disk/by-label/", SPEC_LABEL},
+    {"/dev/disk/by-partuuid/", SPEC_PARTUUID},
+    {"/dev/disk/by-partlabel/", SPEC_PARTLABEL},
+};
+
+static bool spec_is_hexid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!(*s >= '0' && *s <= '9') && !(*s >= 'a' && *s <= 'f') &&
+		    !(*s >= 'A' && *s <= 'F') && *s != '-')
+			return false;
+	return true;
+}
+
+static bool spec_has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* A path under /dev with no "." or ".." component and no empty one. */
+static bool spec_is_devpath(const char *s)
+{
+	const char *c;
+
+	if (!str_startswith(s, "/dev/") || !s[5])
+		return false;
+	for (c = s + 5; *c;) {
+		size_t n = strcspn(c, "/");
+		if (n == 0 || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n;
+		if (*c == '/')
+			c++;
+		if (!*c && c[-1] == '/')
+			return false;
+	}
+	return true;
+}
+
+static int spec_parse_devnum(const char *s, dev_t *dp)
+{
+	const char *colon = strchr(s, ':');
+	uint64_t maj, min;
+
+	if (!colon)
+		return -EINVAL;
+	if (strn_to_u64(s, (size_t)(colon - s), 10, 0xfff, &maj) < 0 ||
+	    str_to_u64(colon + 1, 10, 0xfffff, &min) < 0)
+		return -EINVAL;
+	*dp = makedev((unsigned)maj, (unsigned)min);
+	return 0;
+}
+
+int spec_parse(const char *s, struct spec *sp)
+{
+	struct spec t;
+	size_t i;
+
+	memset(&t, 0, sizeof(t));
+	if (!*s || spec_has_ctl(s))
+		return -EINVAL;
+	if (str_startswith(s, "block:"))
+		s += 6;
+	if (str_startswith(s, "nfs:") || str_startswith(s, "nfs4:") ||
+	    strcmp(s, "/dev/nfs") == 0)
+		return -EOPNOTSUPP;
+	for (i = 0; i < sizeof(spec_prefixes) / sizeof(spec_prefixes[0]); i++) {
+		const char *v;
+		if (!str_startswith(s, spec_prefixes[i].prefix))
+			continue;
+		v = s + strlen(spec_prefixes[i].prefix);
+		t.kind = spec_prefixes[i].kind;
+		if (!*v)
+			return -EINVAL;
+		/* The kernel's PARTUUID=<id>/PARTNROFF=<n>: not done here. */
+		if (t.kind == SPEC_PARTUUID && strchr(v, '/'))
+			return -EOPNOTSUPP;
+		if ((t.kind == SPEC_UUID || t.kind == SPEC_PARTUUID) &&
+		    !spec_is_hexid(v))
+			return -EINVAL;
+		if (t.kind == SPEC_PARTLABEL && strlen(v) >= 128)
+			return -EINVAL;
+		if (str_copy(t.value, sizeof(t.value), v) < 0)
+			return -EINVAL;
+		*sp = t;
+		return 0;
+	}
+	if (s[0] == '/') {
+		if (!spec_is_devpath(s) || strlen(s) >= 64)
+			return -EINVAL;
+		t.kind = SPEC_PATH;
+		str_copy(t.value, sizeof(t.value), s);
+		*sp = t;
+		return 0;
+	}
+	if (strchr(s, ':')) {
+		if (spec_parse_devnum(s, &t.devnum) < 0)
+			return -EINVAL;
+		t.kind = SPEC_DEVNUM;
+		snprintf(t.value, sizeof(t.value), "%s", s);
+		*sp = t;
+		return 0;
+	}
+	/* A bare kernel name, as the kernel's own root= takes it. */
+	if (strchr(s, '=') || strlen(s) + 5 >= 64)
+		return -EINVAL;
+	for (const char *c = s; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		      *c == '-' || *c == '_' || *c == '!'))
+			return -EINVAL;
+	t.kind = SPEC_PATH;
+	snprintf(t.value, sizeof(t.value), "/dev/%s", s);
+	*sp = t;
+	return 0;
+}
+
+bool spec_match(const struct spec *sp, const struct dev_props *p)
+{
+	switch (sp->kind) {
+	case SPEC_UUID:
+		/* blkid prints ext4 UUIDs lower case, vfat ones upper case. */
+		return p->uuid[0] && strcasecmp(sp->value, p->uuid) == 0;
+	case SPEC_PARTUUID:
+		return p->partuuid[0] &&
+		       strcasecmp(sp->value, p->partuuid) == 0;
+	case SPEC_LABEL:
+		return p->label[0] && strcmp(sp->value, p->label) == 0;
+	case SPEC_PARTLABEL:
+		return p->partlabel[0] && strcmp(sp->value, p->partlabel) == 0;
+	case SPEC_PATH:
+		return p->node[0] && strcmp(sp->value, p->node) == 0;
+	case SPEC_DEVNUM:
+		return p->devnum == sp->devnum;
+	case SPEC_NONE:
+		break;
+	}
+	return false;
+}
+
+void spec_format(const struct spec *sp, char *buf, size_t n)
+{
+	static const char *const names[] = {
+	    [SPEC_UUID] = "UUID=",
+	    [SPEC_LABEL] = "LABEL=",
+	    [SPEC_PARTUUID] = "PARTUUID=",
+	    [SPEC_PARTLABEL] = "PARTLABEL=",
+	};
+	const char *pre = "";
+
+	if (sp->kind < sizeof(names) / sizeof(names[0]) && names[sp->kind])
+		pre = names[sp->kind];
+	snprintf(buf, n, "%s%s", pre,
+		 sp->kind == SPEC_NONE ? "(none)" : sp->value);
+}
