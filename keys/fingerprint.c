@@ -74,7 +74,8 @@ int keys_log_fingerprints(const char *text, size_t len)
 {
 	char desc[KEYS_DESCRIBE_MAX];
 	size_t pos = 0;
-	int count = 0, r;
+	unsigned lineno = 0;
+	int count = 0;
 
 	while (pos < len) {
 		const char *nl = memchr(text + pos, '\n', len - pos);
@@ -82,12 +83,13 @@ int keys_log_fingerprints(const char *text, size_t len)
 		const char *line = text + pos;
 
 		pos += llen + (nl ? 1 : 0);
+		lineno++;
 		if (llen == 0 || line[0] == '#')
 			continue;
-		if ((r = keys_describe_line(line, llen, desc, sizeof(desc))) <
-		    0) {
-			log_warn_errno(r, "ssh host key line %d unreadable",
-				       count + 1);
+		if (keys_describe_line(line, llen, desc, sizeof(desc)) < 0) {
+			log_warn("host key list, line %u: not a public key "
+				 "this build knows",
+				 lineno);
 			continue;
 		}
 		log_info("ssh host key %s", desc);
