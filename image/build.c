@@ -1,0 +1,418 @@
+/* build: what goes into a sesame image, from the defaults and the options. */
+#include "image/build.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/log.h"
+#include "common/strutil.h"
+#include "image/libdeps.h"
+#include "image/modules.h"
+
+#define BUILD_CONFIG_MAX (1u << 20)
+
+int build_strv_push(struct build_strv *v, const char *s)
+{
+	const char **nv = realloc(v->v, (v->n + 1) * sizeof(*nv));
+
+	if (!nv)
+		return -ENOMEM;
+	nv[v->n++] = s;
+	v->v = nv;
+	return 0;
+}
+
+void build_strv_free(struct build_strv *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = 0;
+}
+
+/* The base layout every sesame image has (init's early mounts need these). */
+static const struct {
+	const char *name;
+	unsigned mode;
+} build_dirs[] = {
+    {"/dev", 0755},	   {"/proc", 0755}, {"/sys", 0755},	{"/run", 0755},
+    {"/tmp", 01777},	   {"/root", 0700}, {"/newroot", 0755}, {"/etc", 0755},
+    {"/etc/sesame", 0755}, {"/bin", 0755},  {"/sbin", 0755},	{"/lib", 0755},
+};
+
+/* Nodes the kernel needs before devtmpfs is mounted (console for init's
+ * stdio; kmsg for its log). */
+static const struct {
+	const char *name;
+	unsigned mode, maj, min;
+} build_nodes[] = {
+    {"/dev/console", 0600, 5, 1},
+    {"/dev/null", 0666, 1, 3},
+    {"/dev/kmsg", 0600, 1, 11},
+};
+
+/* Finds sesame-init: beside this program first (a build tree or an
+ * install), then the configured libexec directory. */
+static int build_find_init(char *out, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		char *slash;
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			if (snprintf(out, size, "%s/sesame-init", self) <
+				(int)size &&
+			    access(out, X_OK) == 0)
+				return 0;
+		}
+	}
+	if (snprintf(out, size, "%s/sesame-init", SESAME_LIBEXECDIR) >=
+	    (int)size)
+		return -ENAMETOOLONG;
+	if (access(out, X_OK) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+/* Adds a binary (mode 0755) and queues it for library resolution. */
+static int build_add_binary(struct image_list *l, struct libdeps *ld,
+			    const char *src, const char *dest)
+{
+	struct stat st;
+	int r;
+
+	if (stat(src, &st) < 0)
+		return log_err_errno(-errno, "%s", src);
+	if (!S_ISREG(st.st_mode)) {
+		log_err("%s: not a regular file", src);
+		return -EINVAL;
+	}
+	if ((r = libdeps_add_binary(ld, src)) < 0)
+		return r; /* libdeps names the file */
+	if ((r = list_add_file(l, dest, src, 0755)) < 0)
+		return log_err_errno(r, "%s: bad destination '%s'", src, dest);
+	return 0;
+}
+
+/* Optional host tools: missing is a warning, a broken one an error. */
+static int build_add_optional(struct image_list *l, struct libdeps *ld,
+			      const char *src, const char *dest,
+			      const char *why)
+{
+	if (access(src, F_OK) < 0) {
+		log_warn("%s not found; the image has no %s", src, why);
+		return 1;
+	}
+	return build_add_binary(l, ld, src, dest);
+}
+
+static int build_add_base(const struct build_opts *o, struct image_list *l,
+			  struct libdeps *ld)
+{
+	char init[PATH_MAX];
+	int r;
+
+	for (size_t i = 0; i < sizeof(build_dirs) / sizeof(build_dirs[0]); i++)
+		if ((r = list_add_dir(l, build_dirs[i].name,
+				      build_dirs[i].mode)) < 0)
+			return r;
+	for (size_t i = 0; i < sizeof(build_nodes) / sizeof(build_nodes[0]);
+	     i++)
+		if ((r = list_add_nod(
+			 l, build_nodes[i].name, build_nodes[i].mode, 'c',
+			 build_nodes[i].maj, build_nodes[i].min)) < 0)
+			return r;
+	if (o->init) {
+		if ((r = str_copy(init, sizeof(init), o->init)) < 0)
+			return log_err_errno(r, "--init");
+	} else if ((r = build_find_init(init, sizeof(init))) < 0) {
+		log_err("sesame-init not found beside this program nor in %s "
+			"(build it, or give --init PATH, or --no-init with a "
+			"list that provides /init)",
+			SESAME_LIBEXECDIR);
+		return r;
+	}
+	if (access(init, F_OK) < 0)
+		return log_err_errno(-errno, "/init program %s", init);
+	if ((r = build_add_binary(l, ld, init, "/init")) < 0)
+		return r;
+	/* init is multi-call: the kernel's request_module() runs modprobe. */
+	if ((r = list_add_slink(l, "/sbin/modprobe", "/init")) < 0)
+		return r;
+
+	r = build_add_optional(l, ld, o->e2fsck ? o->e2fsck : "/sbin/e2fsck",
+			       "/sbin/e2fsck", "fsck for ext2/3/4");
+	if (r < 0)
+		return r;
+	if (r == 0) {
+		static const char *const fsck[] = {
+		    "/sbin/fsck.ext2", "/sbin/fsck.ext3", "/sbin/fsck.ext4"};
+		for (size_t i = 0; i < 3; i++)
+			if ((r = list_add_slink(l, fsck[i], "e2fsck")) < 0)
+				return r;
+	}
+	r = build_add_optional(l, ld, o->busybox ? o->busybox : "/bin/busybox",
+			       "/bin/busybox",
+			       "rescue shell (install busybox-static)");
+	if (r < 0)
+		return r;
+	if (r == 0 && (r = list_add_slink(l, "/bin/sh", "busybox")) < 0)
+		return r;
+	return 0;
+}
+
+/* A boot config word must survive kernel-cmdline-style splitting. */
+static int build_set_line(const char *set, char *line, size_t size)
+{
+	const char *eq = strchr(set, '=');
+	const char *v;
+
+	if (!eq || eq == set)
+		return -EINVAL;
+	for (const char *p = set; p < eq; p++)
+		if ((unsigned char)*p <= ' ' || *p == '"' || *p == '#' ||
+		    *p == 0x7f)
+			return -EINVAL;
+	v = eq + 1;
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == '"' || *p == 0x7f)
+			return -EINVAL;
+	if (strpbrk(v, " \t"))
+		return snprintf(line, size, "%.*s=\"%s\"\n", (int)(eq - set),
+				set, v) < (int)size
+			   ? 0
+			   : -ENAMETOOLONG;
+	return snprintf(line, size, "%s\n", set) < (int)size ? 0
+							     : -ENAMETOOLONG;
+}
+
+int build_boot_config(const struct build_opts *o, char **textp, size_t *lenp)
+{
+	char *text = NULL, *cfg = NULL;
+	size_t len = 0, cfglen = 0;
+	int r = 0;
+
+	*textp = NULL;
+	*lenp = 0;
+	if (!o->config && o->sets.n == 0)
+		return 0;
+	if (o->config &&
+	    (r = file_read_all(o->config, BUILD_CONFIG_MAX, &cfg, &cfglen)) < 0)
+		return log_err_errno(r, "--config %s", o->config);
+	if (cfg && memchr(cfg, '\0', cfglen)) {
+		log_err("--config %s: contains a NUL byte", o->config);
+		r = -EINVAL;
+		goto out;
+	}
+	text = malloc(cfglen + 2 + o->sets.n * 4200);
+	if (!text) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (cfglen) {
+		memcpy(text, cfg, cfglen);
+		len = cfglen;
+		if (text[len - 1] != '\n')
+			text[len++] = '\n';
+	}
+	for (size_t i = 0; i < o->sets.n; i++) {
+		char line[4200];
+		if ((r = build_set_line(o->sets.v[i], line, sizeof(line))) <
+		    0) {
+			log_err("--set '%.200s': expected NAME=VALUE (no "
+				"spaces or quotes in NAME, no quotes or "
+				"control characters in VALUE)",
+				o->sets.v[i]);
+			goto out;
+		}
+		memcpy(text + len, line, strlen(line));
+		len += strlen(line);
+	}
+	*textp = text;
+	*lenp = len;
+	text = NULL;
+out:
+	free(text);
+	free(cfg);
+	return r;
+}
+
+/* Splits "A:B[:C]" at the first colons into at most 3 parts (in place). */
+static int build_split(char *s, char **parts, int max)
+{
+	int n = 1;
+
+	parts[0] = s;
+	for (char *p = s; *p && n < max; p++)
+		if (*p == ':') {
+			*p = '\0';
+			parts[n++] = p + 1;
+		}
+	return n;
+}
+
+static int build_add_user_binaries(const struct build_opts *o,
+				   struct image_list *l, struct libdeps *ld)
+{
+	char buf[2 * PATH_MAX];
+	char *parts[2];
+	int r;
+
+	for (size_t i = 0; i < o->binaries.n; i++) {
+		if ((r = str_copy(buf, sizeof(buf), o->binaries.v[i])) < 0)
+			return log_err_errno(r, "-b %.100s", o->binaries.v[i]);
+		int n = build_split(buf, parts, 2);
+		if (!*parts[0] || (n == 2 && !*parts[1])) {
+			log_err("-b '%s': expected PATH[:DEST]",
+				o->binaries.v[i]);
+			return -EINVAL;
+		}
+		if ((r = build_add_binary(l, ld, parts[0],
+					  n == 2 ? parts[1] : parts[0])) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int build_add_user_files(const struct build_opts *o,
+				struct image_list *l)
+{
+	char buf[2 * PATH_MAX];
+	char *parts[3];
+	struct stat st;
+	uint64_t mode;
+	int r, n;
+
+	for (size_t i = 0; i < o->files.n; i++) {
+		const char *arg = o->files.v[i];
+		if ((r = str_copy(buf, sizeof(buf), arg)) < 0)
+			return log_err_errno(r, "-f %.100s", arg);
+		n = build_split(buf, parts, 3);
+		if (n < 2 || !*parts[0] || !*parts[1] ||
+		    (n == 3 && str_to_u64(parts[2], 8, 07777, &mode) < 0)) {
+			log_err("-f '%s': expected SRC:DEST[:MODE] (MODE in "
+				"octal)",
+				arg);
+			return -EINVAL;
+		}
+		if (stat(parts[0], &st) < 0)
+			return log_err_errno(-errno, "-f %s", parts[0]);
+		if (!S_ISREG(st.st_mode)) {
+			log_err("-f %s: not a regular file", parts[0]);
+			return -EINVAL;
+		}
+		if (n < 3)
+			mode = st.st_mode & 07777;
+		if ((r = list_add_file(l, parts[1], parts[0], (unsigned)mode)) <
+		    0)
+			return log_err_errno(r, "-f '%s': bad destination",
+					     arg);
+	}
+	return 0;
+}
+
+static int build_add_libs(struct image_list *l, const struct libdeps *ld)
+{
+	struct libdeps_entry *e = malloc(sizeof(*e));
+	size_t n = libdeps_count(ld);
+	int r = 0;
+
+	if (!e)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if ((r = libdeps_get(ld, i, e)) < 0)
+			break;
+		if (e->is_symlink)
+			r = list_add_slink(l, e->path, e->target);
+		else
+			r = list_add_file(l, e->path, e->source, 0755);
+		if (r < 0) {
+			log_err_errno(r, "library %s", e->path);
+			break;
+		}
+	}
+	free(e);
+	return r;
+}
+
+static int build_add_modules(const struct build_opts *o, struct image_list *l)
+{
+	struct modules_req req = {0};
+	struct utsname u;
+	char dir[PATH_MAX];
+	size_t ngen = 0;
+
+	if (o->no_modules)
+		return 0;
+	req.kver = o->kver;
+	if (!req.kver) {
+		if (uname(&u) < 0)
+			return log_err_errno(-errno, "uname");
+		req.kver = u.release;
+	}
+	if (snprintf(dir, sizeof(dir), "%s/%s",
+		     o->moddir ? o->moddir : "/lib/modules",
+		     req.kver) >= (int)sizeof(dir))
+		return log_err_errno(-ENAMETOOLONG, "--moddir");
+	req.dir = dir;
+	req.fwdir = o->fwdir ? o->fwdir : "/lib/firmware";
+	req.names = o->modules.v;
+	req.n_names = o->modules.n;
+	if (!o->no_generic_modules) {
+		while (modules_generic_set[ngen])
+			ngen++;
+		req.generic = modules_generic_set;
+		req.n_generic = ngen;
+	}
+	req.omit = o->omit_modules.v;
+	req.n_omit = o->omit_modules.n;
+	return modules_add(l, &req);
+}
+
+int build_assemble(const struct build_opts *o, struct image_list *l)
+{
+	struct libdeps *ld = NULL;
+	char *conf = NULL;
+	size_t conflen;
+	int r;
+
+	if ((r = libdeps_new(o->sysroot, &ld)) < 0) {
+		log_err_errno(r, "library resolver");
+		goto out;
+	}
+	if (!o->no_init && (r = build_add_base(o, l, ld)) < 0)
+		goto out;
+	if ((r = build_boot_config(o, &conf, &conflen)) < 0)
+		goto out;
+	if (conf && (r = list_add_data(l, "/etc/sesame/boot.conf", conf,
+				       conflen, 0644)) < 0)
+		goto out;
+	if ((r = build_add_modules(o, l)) < 0)
+		goto out;
+	if ((r = build_add_user_binaries(o, l, ld)) < 0)
+		goto out;
+	if ((r = build_add_libs(l, ld)) < 0)
+		goto out;
+	if ((r = build_add_user_files(o, l)) < 0)
+		goto out;
+	/* The user's lists come last: their entries win. */
+	for (size_t i = 0; i < o->add_lists.n; i++)
+		if ((r = list_parse_file(l, o->add_lists.v[i])) < 0)
+			goto out;
+	r = list_finish(l);
+out:
+	libdeps_free(ld);
+	free(conf);
+	return r;
+}

@@ -1,0 +1,55 @@
+/* build: assembles the image list from sesame's defaults and the user's
+ * options. */
+#ifndef SESAME_IMAGE_BUILD_H
+#define SESAME_IMAGE_BUILD_H
+
+#include <stddef.h>
+
+#include "image/list.h"
+
+struct build_strv {
+	const char **v;
+	size_t n;
+};
+
+struct build_opts {
+	struct build_strv add_lists; /* -a */
+	struct build_strv binaries;  /* -b PATH[:DEST] */
+	struct build_strv files;     /* -f SRC:DEST[:MODE] */
+	const char *kver;	     /* NULL: the running kernel's */
+	const char *moddir;	     /* default /lib/modules */
+	const char *fwdir;	     /* default /lib/firmware */
+	int no_modules;
+	struct build_strv modules; /* -m */
+	int no_generic_modules;
+	struct build_strv omit_modules;
+	const char *config;	/* --config FILE */
+	struct build_strv sets; /* --set NAME=VALUE */
+	int no_init;
+	const char *init;    /* --init PATH; NULL: find sesame-init */
+	const char *busybox; /* default /bin/busybox */
+	const char *e2fsck;  /* default /sbin/e2fsck */
+	const char *sysroot; /* where libraries are looked up; NULL: / */
+};
+
+/* Appends a string to v (the string is borrowed, not copied). */
+int build_strv_push(struct build_strv *v, const char *s);
+void build_strv_free(struct build_strv *v);
+
+/*
+ * Fills l (then finished: sorted, unique, parents present) with what
+ * opts describe: sesame's base layout and /init unless no_init, the boot
+ * config, modules, binaries with their libraries, files, then the user's
+ * lists, which override earlier entries of the same name. Every error is
+ * logged naming the option, file or module.
+ */
+int build_assemble(const struct build_opts *opts, struct image_list *l);
+
+/*
+ * The boot config text: the --config file, then one line per --set.
+ * *textp is NULL (and 0 returned) when neither was given.
+ */
+int build_boot_config(const struct build_opts *opts, char **textp,
+		      size_t *lenp);
+
+#endif
