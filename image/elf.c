@@ -118,9 +118,11 @@ static int elf_read_header(struct elf_file *f, struct elf_info *info,
 	    n, table;
 	struct cursor tc;
 
-	if (cursor_copy(&c, ident, sizeof(ident)) < 0 ||
-	    memcmp(ident, ELFMAG, SELFMAG) != 0)
+	if (f->len < SELFMAG || memcmp(f->buf, ELFMAG, SELFMAG) != 0)
 		return -ENOEXEC;
+	/* From here on it claims to be ELF: anything short is malformed. */
+	if (cursor_copy(&c, ident, sizeof(ident)) < 0)
+		return -EBADMSG;
 	if (ident[EI_CLASS] != ELFCLASS32 && ident[EI_CLASS] != ELFCLASS64)
 		return -EBADMSG;
 	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)

@@ -59,7 +59,7 @@ struct ld_node {
 	size_t obj;
 	size_t loader; /* node whose DT_NEEDED loaded it, LD_NONE for roots */
 	char origin[PATH_MAX];
-	char shown[PATH_MAX]; /* the path it was found under, for messages */
+	char shown[PATH_MAX]; /* its name in messages: the real path */
 };
 
 /* A name already satisfied in this process (LD_NONE: reported missing). */
@@ -944,7 +944,8 @@ static int ld_load_needed(struct libdeps *ld, struct ld_run *run, size_t q,
 				break;
 		if (node == run->n_nodes) {
 			ld_dirname(hit.literal, origin);
-			if ((r = ld_run_add_node(run, found, q, hit.literal,
+			if ((r = ld_run_add_node(run, found, q,
+						 ld->objs[found].real,
 						 origin)) < 0)
 				return r;
 			r = ld_alias_for(ld, run, &ld->objs[obj].info, name,
