@@ -341,19 +341,41 @@ struct modules_index_file {
 	const char *name;
 	enum modules_key key;
 	const char *bin; /* also write this binary index */
+	int normalize;	 /* its keys are aliases (modules_alias_normalize) */
 };
 
 static const struct modules_index_file modules_index_files[] = {
-    {"modules.dep", KEY_PATH_COLON, "modules.dep.bin"},
-    {"modules.alias", KEY_WORD3, "modules.alias.bin"},
-    {"modules.symbols", KEY_WORD3, "modules.symbols.bin"},
-    {"modules.softdep", KEY_WORD2, NULL},
-    {"modules.devname", KEY_WORD1, NULL},
-    {"modules.order", KEY_PATH, NULL},
+    {"modules.dep", KEY_PATH_COLON, "modules.dep.bin", 0},
+    {"modules.alias", KEY_WORD3, "modules.alias.bin", 1},
+    {"modules.symbols", KEY_WORD3, "modules.symbols.bin", 0},
+    {"modules.softdep", KEY_WORD2, NULL, 0},
+    {"modules.devname", KEY_WORD1, NULL, 0},
+    {"modules.order", KEY_PATH, NULL, 0},
 };
 
+/*
+ * As depmod stores aliases and libkmod looks them up: '-' becomes '_',
+ * except inside a [...] class. An unclosed or stray bracket: -EINVAL.
+ */
+static int modules_alias_normalize(char *s)
+{
+	for (; *s; s++) {
+		if (*s == ']')
+			return -EINVAL;
+		if (*s == '-') {
+			*s = '_';
+		} else if (*s == '[') {
+			while (*s && *s != ']')
+				s++;
+			if (!*s)
+				return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* The index key and value of a kept line, as depmod writes them. */
-static int modules_bin_item(const char *line, enum modules_key k,
+static int modules_bin_item(const char *line, enum modules_key k, int normalize,
 			    const char *modname, const char **keyp,
 			    const char **valuep)
 {
@@ -373,6 +395,11 @@ static int modules_bin_item(const char *line, enum modules_key k,
 				return -EINVAL;
 		k_ = strndup(a, klen);
 		v_ = strdup(modname);
+		if (k_ && normalize && modules_alias_normalize(k_) < 0) {
+			free(k_);
+			free(v_);
+			return -EINVAL;
+		}
 	}
 	if (!k_ || !v_) {
 		free(k_);
@@ -426,8 +453,8 @@ static int modules_add_index(struct modules_ctx *c, struct image_list *l,
 			r = -ENOMEM;
 			goto out;
 		}
-		r = modules_bin_item(line, f->key, modname, &items[nitems].key,
-				     &items[nitems].value);
+		r = modules_bin_item(line, f->key, f->normalize, modname,
+				     &items[nitems].key, &items[nitems].value);
 		free(line);
 		line = NULL;
 		if (r == -EINVAL)
