@@ -1,7 +1,7 @@
 # sshd: the unlock path (LUKS, the unlock socket and program, console prompt, dropbear).
 LIBS += sshd
 sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
-	sshd/unlock_server.c
+	sshd/unlock_server.c sshd/console_prompt.c sshd/unlock_service.c
 sshd_PKGS := libcryptsetup
 
 UNIT_TESTS += test_sshd_luks
@@ -24,3 +24,10 @@ PROGS += unlock
 BOOT_PROGS += unlock
 unlock_SRCS := sshd/unlock_main.c sshd/unlockproto.c sshd/secret.c
 unlock_LIBS := common
+
+# End to end: runs $(B)/bin/unlock against the service (order-only prerequisite).
+UNIT_TESTS += test_sshd_unlock
+test_sshd_unlock_SRCS := tests/unit/test_sshd_unlock.c init/loop.c
+test_sshd_unlock_LIBS := sshd common
+test_sshd_unlock_PKGS := cmocka libcryptsetup
+$(B)/tests/test_sshd_unlock: | $(B)/bin/unlock

@@ -1,0 +1,268 @@
+/* console_prompt: no-echo line reads on the console into locked memory,
+ * answered in-process. */
+#include "sshd/console_prompt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "sshd/secret.h"
+
+#define CONSOLE_LINE_MAX (SECRET_MAX + 2) /* the passphrase, '\n', one more */
+
+struct console_prompt {
+	struct loop *loop;
+	int fd;
+	const char *prompt;
+	unlock_passphrase_fn fn;
+	void *data;
+	struct termios saved;
+	int tio_changed;
+	int watching;	/* fd is in the loop */
+	int active;	/* still asking */
+	int discarding; /* inside an over-long line */
+	int in_callback;
+	int stop_pending;
+	struct loop_timer *timer;
+	char *line; /* locked, CONSOLE_LINE_MAX bytes */
+};
+
+static void console_write(struct console_prompt *cp, const char *s)
+{
+	size_t len = strlen(s);
+
+	while (len) {
+		ssize_t n = write(cp->fd, s, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static int console_watch(struct console_prompt *cp, int on);
+
+static void console_show_prompt(struct console_prompt *cp)
+{
+	tcflush(cp->fd, TCIFLUSH); /* nothing typed before the prompt counts */
+	console_write(cp, cp->prompt);
+	cp->discarding = 0;
+}
+
+/* Stops asking without freeing: the terminal goes back to how it was. */
+static void console_finish(struct console_prompt *cp)
+{
+	cp->active = 0;
+	console_watch(cp, 0);
+	if (cp->timer)
+		loop_timer_arm(cp->timer, 0);
+	if (cp->tio_changed) {
+		tcsetattr(cp->fd, TCSANOW, &cp->saved);
+		cp->tio_changed = 0;
+	}
+	if (cp->line)
+		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+}
+
+static void console_free(struct console_prompt *cp)
+{
+	console_finish(cp);
+	loop_timer_free(cp->timer);
+	secret_mem_free(cp->line, CONSOLE_LINE_MAX);
+	free(cp);
+}
+
+static void console_answer(struct console_prompt *cp, size_t len)
+{
+	struct unlock_answer ans;
+	int r;
+
+	memset(&ans, 0, sizeof(ans));
+	cp->in_callback = 1;
+	r = cp->fn(cp->data, cp->line, len, &ans);
+	cp->in_callback = 0;
+	explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+	if (cp->stop_pending)
+		return;
+	if (r < 0) {
+		ans.code = UNLOCK_ERROR;
+		snprintf(ans.text, sizeof(ans.text), "not unlocked: %s\n",
+			 strerror(-r));
+	}
+	console_write(cp, ans.text);
+	switch (ans.code) {
+	case UNLOCK_OK:
+	case UNLOCK_REFUSED:
+		console_finish(cp);
+		return;
+	case UNLOCK_WRONG:
+	case UNLOCK_WAIT:
+		if (ans.wait_sec) {
+			/* Not reading meanwhile: what is typed is dropped. */
+			console_watch(cp, 0);
+			loop_timer_arm(cp->timer,
+				       (uint64_t)ans.wait_sec * 1000000u);
+			return;
+		}
+		break;
+	case UNLOCK_PARTIAL:
+	case UNLOCK_ERROR:
+		break;
+	}
+	console_show_prompt(cp);
+}
+
+static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct console_prompt *cp = data;
+	ssize_t n;
+	size_t len;
+
+	(void)l;
+	(void)events;
+	/* Canonical mode: a read returns at most one line. */
+	n = read(fd, cp->line, CONSOLE_LINE_MAX);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		/* A hung-up or closed console would wake us forever. */
+		log_warn(
+		    "console prompt: the console gave %s; not asking there",
+		    n == 0 ? "end of file" : strerror(errno));
+		console_finish(cp);
+		return 0;
+	}
+	len = (size_t)n;
+	if (cp->line[len - 1] != '\n') {
+		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+		if (!cp->discarding)
+			console_write(cp, "\n");
+		cp->discarding = 1;
+		return 0;
+	}
+	if (cp->discarding) {
+		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+		console_write(cp, "longer than 512 bytes: not tried\n");
+		console_show_prompt(cp);
+		return 0;
+	}
+	len--;
+	if (len && cp->line[len - 1] == '\r')
+		len--;
+	if (len == 0) {
+		console_show_prompt(cp);
+		return 0;
+	}
+	console_answer(cp, len);
+	if (cp->stop_pending)
+		console_free(cp);
+	return 0;
+}
+
+static int console_watch(struct console_prompt *cp, int on)
+{
+	int r;
+
+	if (on == cp->watching)
+		return 0;
+	if (on) {
+		r = loop_add_fd(cp->loop, cp->fd, EPOLLIN, console_ready, cp);
+		if (r < 0)
+			return r;
+	} else {
+		loop_del_fd(cp->loop, cp->fd);
+	}
+	cp->watching = on;
+	return 0;
+}
+
+static int console_timer(struct loop *l, struct loop_timer *t, void *data)
+{
+	struct console_prompt *cp = data;
+
+	(void)l;
+	(void)t;
+	if (!cp->active)
+		return 0;
+	console_show_prompt(cp);
+	return console_watch(cp, 1);
+}
+
+int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
+			 unlock_passphrase_fn fn, void *data,
+			 struct console_prompt **cpp)
+{
+	struct console_prompt *cp;
+	struct termios t;
+	void *line = NULL;
+	int r;
+
+	if (tty_fd < 0 || !fn)
+		return -EINVAL;
+	cp = calloc(1, sizeof(*cp));
+	if (!cp)
+		return -ENOMEM;
+	cp->loop = l;
+	cp->fd = tty_fd;
+	cp->fn = fn;
+	cp->data = data;
+	cp->prompt = prompt ? prompt : "Passphrase (or unlock over SSH): ";
+	if ((r = secret_mem_alloc(CONSOLE_LINE_MAX, &line)) < 0)
+		goto out;
+	cp->line = line;
+	if ((r = loop_timer_new(l, console_timer, cp, &cp->timer)) < 0)
+		goto out;
+	if (tcgetattr(tty_fd, &cp->saved) < 0) {
+		r = -errno;
+		goto out;
+	}
+	t = cp->saved;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+	t.c_lflag |= ICANON | ECHONL;
+	t.c_iflag |= ICRNL;
+	if (tcsetattr(tty_fd, TCSANOW, &t) < 0) {
+		r = -errno;
+		goto out;
+	}
+	cp->tio_changed = 1;
+	cp->active = 1;
+	if ((r = console_watch(cp, 1)) < 0)
+		goto out;
+	console_show_prompt(cp);
+	*cpp = cp;
+	cp = NULL;
+	r = 0;
+out:
+	if (cp)
+		console_free(cp);
+	return r;
+}
+
+void console_prompt_stop(struct console_prompt *cp, const char *why)
+{
+	if (!cp)
+		return;
+	if (why && cp->active) {
+		console_write(cp, "\n");
+		console_write(cp, why);
+		console_write(cp, "\n");
+	}
+	if (cp->in_callback) {
+		console_finish(cp);
+		cp->stop_pending = 1;
+		return;
+	}
+	console_free(cp);
+}
+
+int console_prompt_active(const struct console_prompt *cp)
+{
+	return cp && cp->active;
+}

@@ -1,0 +1,188 @@
+/* unlock_service: one passphrase path for the socket and the console, and
+ * telling the other side. */
+#include "sshd/unlock_service.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "sshd/console_prompt.h"
+#include "sshd/unlock_server.h"
+
+enum unlock_from {
+	UNLOCK_VIA_SOCKET,
+	UNLOCK_VIA_CONSOLE,
+};
+
+struct unlock_service {
+	struct loop *loop;
+	struct luks_set *set;
+	struct unlock_service_config cfg;
+	struct unlock_server *srv;
+	struct console_prompt *cp;
+	int exhausted_told;
+};
+
+void unlock_answer_from_report(const struct luks_report *rep,
+			       struct unlock_answer *ans)
+{
+	memset(ans, 0, sizeof(*ans));
+	switch (rep->result) {
+	case 0:
+		ans->code = rep->locked ? UNLOCK_PARTIAL : UNLOCK_OK;
+		break;
+	case -EPERM:
+		/* The last attempt: no point asking again. */
+		ans->code = rep->attempts_left ? UNLOCK_WRONG : UNLOCK_REFUSED;
+		break;
+	case -EAGAIN:
+		ans->code = UNLOCK_WAIT;
+		break;
+	case -EACCES:
+		ans->code = UNLOCK_REFUSED;
+		break;
+	default:
+		ans->code = UNLOCK_ERROR;
+		break;
+	}
+	ans->wait_sec = (unsigned)((rep->wait_usec + 999999u) / 1000000u);
+	if (luks_report_format(rep, ans->text, sizeof(ans->text)) < 0)
+		snprintf(ans->text, sizeof(ans->text), "(no report)\n");
+}
+
+static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
+			      const char *pass, size_t len,
+			      struct unlock_answer *ans)
+{
+	struct luks_report *rep;
+
+	rep = malloc(sizeof(*rep));
+	if (!rep)
+		return -ENOMEM;
+	log_info("passphrase received %s",
+		 from == UNLOCK_VIA_SOCKET ? "over SSH" : "on the console");
+	luks_try_passphrase(u->set, pass, len, rep);
+	unlock_answer_from_report(rep, ans);
+	if (rep->opened && u->cfg.on_opened)
+		u->cfg.on_opened(u->cfg.data, rep);
+	if (rep->result == 0 && rep->locked == 0) {
+		/* Everything is open: the other side stops asking. */
+		if (from == UNLOCK_VIA_SOCKET) {
+			console_prompt_stop(u->cp, "unlocked over SSH");
+			u->cp = NULL;
+		} else if (u->srv) {
+			unlock_server_broadcast(u->srv,
+						"unlocked from the console\n");
+		}
+	}
+	if (rep->result == -EACCES || luks_set_exhausted(u->set)) {
+		if (from == UNLOCK_VIA_SOCKET && u->cp) {
+			console_prompt_stop(u->cp, "no passphrase attempts "
+						   "left this boot");
+			u->cp = NULL;
+		}
+		if (!u->exhausted_told && u->cfg.on_exhausted) {
+			u->exhausted_told = 1;
+			u->cfg.on_exhausted(u->cfg.data, rep->action);
+		}
+	}
+	free(rep);
+	return 0;
+}
+
+static int unlock_service_from_socket(void *data, const char *pass, size_t len,
+				      struct unlock_answer *ans)
+{
+	return unlock_service_try(data, UNLOCK_VIA_SOCKET, pass, len, ans);
+}
+
+static int unlock_service_from_console(void *data, const char *pass, size_t len,
+				       struct unlock_answer *ans)
+{
+	return unlock_service_try(data, UNLOCK_VIA_CONSOLE, pass, len, ans);
+}
+
+static int unlock_service_status(void *data, char *buf, size_t size)
+{
+	struct unlock_service *u = data;
+	size_t off;
+	int r;
+
+	if ((r = luks_set_format_status(u->set, buf, size)) < 0)
+		return r;
+	off = strlen(buf);
+	if (u->cfg.status && off + 1 < size)
+		(void)u->cfg.status(u->cfg.data, buf + off, size - off);
+	return 0;
+}
+
+static const struct unlock_server_ops unlock_service_ops = {
+    .passphrase = unlock_service_from_socket,
+    .status = unlock_service_status,
+};
+
+static int unlock_service_console(struct unlock_service *u)
+{
+	int r;
+
+	if (u->cfg.console_fd < 0 || console_prompt_active(u->cp) ||
+	    luks_set_count_locked(u->set) == 0 || luks_set_exhausted(u->set))
+		return 0;
+	console_prompt_stop(u->cp, NULL); /* a finished one */
+	u->cp = NULL;
+	r = console_prompt_start(u->loop, u->cfg.console_fd, NULL,
+				 unlock_service_from_console, u, &u->cp);
+	if (r < 0)
+		log_warn_errno(r, "no passphrase prompt on the console");
+	return r;
+}
+
+int unlock_service_start(struct loop *l, struct luks_set *set,
+			 const struct unlock_service_config *cfg,
+			 struct unlock_service **up)
+{
+	struct unlock_service *u;
+	int r;
+
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->loop = l;
+	u->set = set;
+	u->cfg = *cfg;
+	if (!u->cfg.socket_path)
+		u->cfg.socket_path = UNLOCK_SOCKET_PATH;
+	r = unlock_server_new(l, u->cfg.socket_path, &unlock_service_ops, u,
+			      &u->srv);
+	if (r < 0) {
+		free(u);
+		return r;
+	}
+	/* A console that cannot prompt is not fatal: SSH still can. */
+	(void)unlock_service_console(u);
+	*up = u;
+	return 0;
+}
+
+int unlock_service_devices_changed(struct unlock_service *u)
+{
+	return unlock_service_console(u);
+}
+
+void unlock_service_stop(struct unlock_service *u, const char *why)
+{
+	if (!u)
+		return;
+	if (why)
+		unlock_server_broadcast(u->srv, why);
+	unlock_server_free(u->srv);
+	console_prompt_stop(u->cp, why);
+	free(u);
+}
+
+struct unlock_server *unlock_service_server(struct unlock_service *u)
+{
+	return u->srv;
+}

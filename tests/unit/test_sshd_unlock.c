@@ -1,0 +1,460 @@
+/* test_sshd_unlock: the unlock service end to end: the unlock program, a
+ * console on a pty, real LUKS headers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libcryptsetup.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "init/loop.h"
+#include "sshd/console_prompt.h"
+#include "sshd/luks.h"
+#include "sshd/unlock_service.h"
+
+#define UUID_A "11111111-2222-3333-4444-555555555555"
+#define UUID_B "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
+#define PASS "correct horse"
+
+static char tmpdir[64], img_a[128], img_b[128], sock[128];
+static char unlock_bin[PATH_MAX];
+
+struct pty {
+	int master, slave;
+};
+
+struct fx {
+	struct loop *loop;
+	struct luks_set *set;
+	struct unlock_service *svc;
+	struct pty console;
+	unsigned opened_calls, exhausted_calls;
+};
+
+static int fake_is_active(const char *name)
+{
+	(void)name;
+	return 0;
+}
+
+static int fake_activate(struct crypt_device *cd, const char *name,
+			 const char *pass, size_t len, uint32_t flags)
+{
+	(void)name;
+	(void)flags;
+	return crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, pass, len,
+					    0);
+}
+
+static uint64_t real_clock(void)
+{
+	return loop_now_usec();
+}
+
+static const struct luks_sys fake_sys = {
+    .is_active = fake_is_active,
+    .activate = fake_activate,
+    .now_usec = real_clock,
+};
+
+static void make_image(const char *path, const char *uuid, const char *pass)
+{
+	struct crypt_device *cd = NULL;
+	struct crypt_pbkdf_type pb = {.type = CRYPT_KDF_PBKDF2,
+				      .hash = "sha256",
+				      .iterations = 1000,
+				      .flags = CRYPT_PBKDF_NO_BENCHMARK};
+	struct crypt_params_luks2 p2 = {.pbkdf = &pb, .sector_size = 512};
+	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 20 << 20), 0);
+	close(fd);
+	assert_int_equal(crypt_init(&cd, path), 0);
+	assert_int_equal(crypt_format(cd, CRYPT_LUKS2, "aes", "xts-plain64",
+				      uuid, NULL, 64, &p2),
+			 0);
+	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
+						    pass, strlen(pass)) >= 0);
+	crypt_free(cd);
+}
+
+static int group_setup(void **state)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+
+	(void)state;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return -1;
+	self[n] = '\0';
+	/* build/tests/x -> build/bin/unlock (build/san/... under SAN=1) */
+	snprintf(unlock_bin, sizeof(unlock_bin), "%s/../bin/unlock",
+		 dirname(self));
+	if (access(unlock_bin, X_OK) < 0) {
+		fprintf(stderr, "missing %s\n", unlock_bin);
+		return -1;
+	}
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sesame-unlock-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	snprintf(img_a, sizeof(img_a), "%s/a.img", tmpdir);
+	snprintf(img_b, sizeof(img_b), "%s/b.img", tmpdir);
+	snprintf(sock, sizeof(sock), "%s/run/unlock.sock", tmpdir);
+	make_image(img_a, UUID_A, PASS);
+	make_image(img_b, UUID_B, PASS);
+	log_set_max_level(LOG_LVL_ERR);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void pty_open(struct pty *p)
+{
+	p->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	assert_true(p->master >= 0);
+	assert_int_equal(grantpt(p->master), 0);
+	assert_int_equal(unlockpt(p->master), 0);
+	p->slave = open(ptsname(p->master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	assert_true(p->slave >= 0);
+	fcntl(p->master, F_SETFL, O_NONBLOCK);
+}
+
+static void pty_close(struct pty *p)
+{
+	close(p->master);
+	close(p->slave);
+}
+
+/* What the terminal showed since the last call (NUL-terminated). */
+static void pty_drain(struct pty *p, char *out, size_t size)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off + 1 < size &&
+	       (n = read(p->master, out + off, size - 1 - off)) > 0)
+		off += (size_t)n;
+	out[off] = '\0';
+}
+
+static void on_opened(void *data, const struct luks_report *rep)
+{
+	struct fx *fx = data;
+
+	(void)rep;
+	fx->opened_calls++;
+}
+
+static void on_exhausted(void *data, enum luks_fail_action action)
+{
+	struct fx *fx = data;
+
+	assert_int_equal(action, LUKS_FAIL_WAIT);
+	fx->exhausted_calls++;
+}
+
+static void fx_start(struct fx *fx, unsigned max_attempts)
+{
+	struct luks_policy pol;
+	struct unlock_service_config cfg = {
+	    .socket_path = sock,
+	    .on_opened = on_opened,
+	    .on_exhausted = on_exhausted,
+	    .data = fx,
+	};
+	struct luks_probe a = {.path = img_a, .uuid = UUID_A};
+	struct luks_probe b = {.path = img_b, .uuid = UUID_B};
+
+	memset(fx, 0, sizeof(*fx));
+	luks_policy_default(&pol);
+	pol.delay_usec = 0; /* delays are tested in test_sshd_luks */
+	pol.max_attempts = max_attempts;
+	assert_int_equal(loop_new(&fx->loop), 0);
+	assert_int_equal(luks_set_new(NULL, &pol, &fx->set), 0);
+	luks_set_set_sys(fx->set, &fake_sys);
+	assert_int_equal(luks_set_add(fx->set, &a), 0);
+	assert_int_equal(luks_set_add(fx->set, &b), 0);
+	pty_open(&fx->console);
+	cfg.console_fd = fx->console.slave;
+	assert_int_equal(
+	    unlock_service_start(fx->loop, fx->set, &cfg, &fx->svc), 0);
+	unlock_server_set_peer_uid(unlock_service_server(fx->svc), getuid());
+}
+
+static void fx_stop(struct fx *fx)
+{
+	unlock_service_stop(fx->svc, NULL);
+	luks_set_free(fx->set);
+	loop_free(fx->loop);
+	pty_close(&fx->console);
+}
+
+static void pump(struct fx *fx)
+{
+	for (int i = 0; i < 50; i++)
+		if (loop_run_once(fx->loop, 20) <= 0)
+			return;
+}
+
+struct child {
+	pid_t pid;
+	int out; /* its stdout and stderr */
+	int in;	 /* its stdin (a pipe's write end), or -1 */
+};
+
+/* Runs the unlock program with stdin from stdin_fd (or a new pipe when -1). */
+static void child_start(struct child *c, int stdin_fd, const char *arg)
+{
+	int out[2], in[2] = {-1, -1};
+
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	if (stdin_fd < 0) {
+		assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+		stdin_fd = in[0];
+	}
+	c->pid = fork();
+	assert_true(c->pid >= 0);
+	if (c->pid == 0) {
+		dup2(stdin_fd, 0);
+		dup2(out[1], 1);
+		dup2(out[1], 2);
+		if (arg)
+			execl(unlock_bin, "unlock", "--socket", sock, arg,
+			      (char *)NULL);
+		else
+			execl(unlock_bin, "unlock", "--socket", sock,
+			      (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	if (in[0] >= 0)
+		close(in[0]);
+	c->out = out[0];
+	c->in = in[1];
+	fcntl(c->out, F_SETFL, O_NONBLOCK);
+}
+
+/* Runs the loop until the child exits; returns its exit status. */
+static int child_wait(struct fx *fx, struct child *c, char *out, size_t size)
+{
+	int status = 0;
+	size_t off = 0;
+
+	for (int i = 0; i < 500; i++) {
+		ssize_t n;
+		loop_run_once(fx->loop, 20);
+		while (off + 1 < size &&
+		       (n = read(c->out, out + off, size - 1 - off)) > 0)
+			off += (size_t)n;
+		if (waitpid(c->pid, &status, WNOHANG) == c->pid) {
+			while (off + 1 < size && (n = read(c->out, out + off,
+							   size - 1 - off)) > 0)
+				off += (size_t)n;
+			out[off] = '\0';
+			close(c->out);
+			if (c->in >= 0)
+				close(c->in);
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+		}
+	}
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, &status, 0);
+	fail_msg("unlock did not finish");
+	return -1;
+}
+
+static void stdin_passphrase_opens_both(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096], tty[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	close(c.in);
+	c.in = -1;
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "opened luks-" UUID_A));
+	assert_non_null(strstr(out, "opened luks-" UUID_B));
+	assert_int_equal(fx.opened_calls, 1);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_non_null(strstr(tty, "Passphrase"));
+	assert_non_null(strstr(tty, "unlocked over SSH"));
+	fx_stop(&fx);
+}
+
+static void stdin_wrong_then_right(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	child_start(&c, -1, NULL);
+	/* No newline at EOF is fine too; one trailing newline is stripped. */
+	assert_int_equal(write(c.in, "nope", 4), 4);
+	close(c.in);
+	c.in = -1;
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "wrong passphrase, 9 attempts left"));
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\nsecond line\n", strlen(PASS) + 13),
+			 (ssize_t)strlen(PASS) + 13);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "opened"));
+	fx_stop(&fx);
+}
+
+static void status_is_shown(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	child_start(&c, -1, "--status");
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "luks-" UUID_A " ("));
+	assert_non_null(strstr(out, "locked"));
+	assert_non_null(strstr(out, "10 passphrase attempts left"));
+	fx_stop(&fx);
+}
+
+static void interactive_no_echo(void **state)
+{
+	struct fx fx;
+	struct child c;
+	struct pty term;
+	struct termios t;
+	char out[4096], seen[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	pty_open(&term);
+	child_start(&c, term.slave, NULL);
+	/* Wait for the prompt, so echo is off before we type. */
+	for (int i = 0; i < 200; i++) {
+		struct pollfd p = {.fd = c.out, .events = POLLIN};
+		pump(&fx);
+		if (poll(&p, 1, 10) == 1)
+			break;
+	}
+	assert_int_equal(tcgetattr(term.slave, &t), 0);
+	assert_false(t.c_lflag & ECHO);
+	assert_int_equal(write(term.master, "wrong\n", 6), 6);
+	for (int i = 0; i < 20; i++)
+		pump(&fx);
+	assert_int_equal(write(term.master, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "wrong passphrase"));
+	assert_non_null(strstr(out, "opened"));
+	pty_drain(&term, seen, sizeof(seen));
+	assert_null(strstr(seen, "wrong"));
+	assert_null(strstr(seen, "horse"));
+	/* The terminal is back as it was. */
+	assert_int_equal(tcgetattr(term.slave, &t), 0);
+	assert_true(t.c_lflag & ECHO);
+	pty_close(&term);
+	fx_stop(&fx);
+}
+
+static void console_wins_client_told(void **state)
+{
+	struct fx fx;
+	struct child c;
+	struct pty term;
+	char out[4096], tty[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	pty_open(&term);
+	child_start(&c, term.slave, NULL); /* waits at its prompt */
+	for (int i = 0; i < 20; i++)
+		pump(&fx);
+	assert_int_equal(write(fx.console.master, "bad\n", 4), 4);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_non_null(strstr(tty, "wrong passphrase, 9 attempts left"));
+	assert_null(strstr(tty, "bad")); /* no echo on the console */
+	assert_int_equal(write(fx.console.master, PASS "\r", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "unlocked from the console"));
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_non_null(strstr(tty, "opened luks-"));
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	pty_close(&term);
+	fx_stop(&fx);
+}
+
+static void cap_reached_on_console(void **state)
+{
+	struct fx fx;
+	struct child c;
+	struct termios t;
+	char tty[4096], out[4096];
+
+	(void)state;
+	fx_start(&fx, 2);
+	assert_int_equal(write(fx.console.master, "one\n", 4), 4);
+	pump(&fx);
+	assert_int_equal(write(fx.console.master, "two\n", 4), 4);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_non_null(strstr(tty, "no attempts left"));
+	assert_int_equal(fx.exhausted_calls, 1);
+	/* The console stopped asking and got its echo back. */
+	assert_int_equal(tcgetattr(fx.console.slave, &t), 0);
+	assert_true(t.c_lflag & ECHO);
+	/* Over SSH, even the right passphrase is refused now. */
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "no passphrase attempts left this boot"));
+	assert_int_equal(luks_set_count_locked(fx.set), 2);
+	fx_stop(&fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(stdin_passphrase_opens_both),
+	    cmocka_unit_test(stdin_wrong_then_right),
+	    cmocka_unit_test(status_is_shown),
+	    cmocka_unit_test(interactive_no_echo),
+	    cmocka_unit_test(console_wins_client_told),
+	    cmocka_unit_test(cap_reached_on_console),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
