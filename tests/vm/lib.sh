@@ -160,7 +160,13 @@ image_build() {
 		set -- --no-generic-modules
 		for m in "${VM_MODULES[@]}"; do set -- "$@" -m "$m"; done
 	fi
-	key=$(cache_key "$KVER" "$@" "$(cat "$SESAME_BIN/sesame" \
+	# The key covers the arguments, the files they name and our binaries.
+	local a f sums=()
+	for a in "$@"; do
+		f=${a%%:*}
+		[ ! -f "$f" ] || sums+=("$(sha256sum <"$f")")
+	done
+	key=$(cache_key "$KVER" "$@" "${sums[@]}" "$(cat "$SESAME_BIN/sesame" \
 		"$SESAME_BIN/sesame-init" | sha256sum)")
 	out=$VM_SHARED/images/$key.img
 	cached "$out" build_image_into "$@" || die "sesame build $* failed"
@@ -314,6 +320,121 @@ disk_gpt() {
 	DISKS[$var]=$out
 }
 
+# ---- the helper VM (LUKS, md RAID, LVM disks) ----------------------------
+
+# The helper's modules: the VM set and device-mapper, dm-crypt with what
+# LUKS2 aes-xts needs, md RAID1.
+HELPER_MODULES=(virtio_pci virtio_blk ext4 dm_mod dm_crypt xts ecb
+	algif_skcipher af_alg raid1 md_mod)
+HELPER_BINARIES=(/sbin/cryptsetup /sbin/mdadm /sbin/lvm /sbin/dmsetup
+	/sbin/mke2fs /sbin/e2fsck)
+
+# helper_image: IMAGES[helper], made by sesame build --no-init from
+# helper/helper.list, the binaries and helper/init as /init.
+helper_image() {
+	local args=(--no-init --no-generic-modules -a "$VM_DIR/helper/helper.list"
+		-f /bin/busybox:/bin/busybox:0755
+		-f "$VM_DIR/helper/init:/init:0755"
+		-f "$VM_DIR/helper/lvm.conf:/etc/lvm/lvm.conf:0644") m b
+	for m in "${HELPER_MODULES[@]}"; do args+=(-m "$m"); done
+	for b in "${HELPER_BINARIES[@]}"; do
+		[ -x "$b" ] || die "helper: no $b (scripts/deps.sh vm)"
+		args+=(-b "$b")
+	done
+	image_build helper "${args[@]}"
+}
+
+# helper_boot DIR RECIPE NOUTS [-- IN...]: boots the helper VM with the
+# recipe, the NOUTS disks DIR/1.img.. (written) and the IN disks; the log
+# is $VM_LOGDIR/helper.log(.txt). Returns 1 unless the recipe succeeded.
+helper_boot() {
+	local dir=$1 recipe=$2 nouts=$3 n i log=$LOG
+	shift 3
+	[ "${1:-}" != -- ] || shift
+	helper_image
+	printf '%s\n' "$recipe" >"$dir/recipe"
+	truncate -s 64K "$dir/recipe"
+	DISKS[helper.recipe]=$dir/recipe
+	local boot=(--disk helper.recipe)
+	for ((n = 1; n <= nouts; n++)); do
+		DISKS[helper.out$n]=$dir/$n.img
+		boot+=(--rw-disk "helper.out$n")
+	done
+	for i in "$@"; do boot+=(--disk "$i"); done
+	vm_boot helper "${boot[@]}" --log "$VM_LOGDIR/helper.log" \
+		--until '^HELPER-FAIL' -- "helper.outs=$nouts" "helper.ins=$#" >/dev/null
+	LOG=$log
+	grep -q '^HELPER-OK' "$VM_LOGDIR/helper.log.txt" && return 0
+	echo "---- helper VM log (last 30 lines) ----" >&2
+	tail -n 30 "$VM_LOGDIR/helper.log.txt" >&2
+	return 1
+}
+
+# helper_run [IN...] <RECIPE: runs the recipe in the helper VM with IN1, ...
+# the named DISKS (read-only), uncached; fails the test unless it succeeds.
+# Its output is in $HELPER_LOG.
+helper_run() {
+	local i
+	for i in "$@"; do
+		[ -f "${DISKS[$i]:-}" ] || die "helper_run: no disk $i"
+	done
+	mkdir -p "$T/helper-run"
+	helper_boot "$T/helper-run" "$(cat)" 0 -- "$@" ||
+		die "the helper VM failed (log: $VM_LOGDIR/helper.log)"
+	# shellcheck disable=SC2034 # for the test
+	HELPER_LOG=$VM_LOGDIR/helper.log.txt
+}
+
+# helper_disks OUT:SIZE_MB... [-- IN...] <RECIPE: runs the shell script on
+# stdin in the helper VM with OUT1, OUT2, ... set to fresh disks of SIZE_MB
+# (which it formats) and IN1, ... to the named DISKS (read-only, e.g. an
+# ext4 from disk_ext4 to copy in with dd); then DISKS[OUT] are the results,
+# cached by the recipe and inputs.
+helper_disks() {
+	local outs=() ins=() o i recipe key dir lock n
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		outs+=("$1")
+		shift
+	done
+	[ $# -eq 0 ] || shift
+	ins=("$@")
+	[ ${#outs[@]} -gt 0 ] || die "helper_disks: no output disk"
+	recipe=$(cat)
+	local sums=()
+	for i in "${ins[@]}"; do
+		[ -f "${DISKS[$i]:-}" ] || die "helper_disks: no disk $i"
+		sums+=("$(basename "${DISKS[$i]}")")
+	done
+	key=$(cache_key "$recipe" "${outs[@]}" "${sums[@]}" \
+		"$(cat "$VM_DIR/helper/init" "$VM_DIR/helper/lvm.conf" | sha256sum)")
+	dir=$SESAME_CACHE/vm-disks/helper-$key
+	mkdir -p "$SESAME_CACHE/vm-disks"
+	exec {lock}>"$dir.lock"
+	flock "$lock"
+	if [ ! -f "$dir/done" ]; then
+		rm -rf "$dir.tmp"
+		mkdir -p "$dir.tmp"
+		n=0
+		for o in "${outs[@]}"; do
+			n=$((n + 1))
+			truncate -s "${o#*:}M" "$dir.tmp/$n.img"
+		done
+		helper_boot "$dir.tmp" "$recipe" "$n" -- "${ins[@]}" || {
+			exec {lock}>&-
+			die "the helper VM failed (log: $VM_LOGDIR/helper.log)"
+		}
+		touch "$dir.tmp/done"
+		rm -rf "$dir"
+		mv "$dir.tmp" "$dir"
+	fi
+	exec {lock}>&-
+	n=0
+	for o in "${outs[@]}"; do
+		n=$((n + 1))
+		DISKS[${o%%:*}]=$dir/$n.img
+	done
+}
+
 # ---- booting -------------------------------------------------------------
 
 # vm_kill: ends the running VM (vm-slot.sh and QEMU are one process group).
@@ -330,10 +451,12 @@ vm_kill() {
 	VM_PGID=
 }
 
-# vm_boot IMAGE [--disk DISK]... [--until REGEX] [--linger S] [--timeout S]
-#         [--watch] [--verbose] [--] CMDLINE...
+# vm_boot IMAGE [--disk DISK]... [--rw-disk DISK]... [--until REGEX]
+#         [--linger S] [--timeout S] [--log FILE] [--watch] [--verbose]
+#         [--] CMDLINE...
 # Boots the cached kernel with IMAGES[IMAGE] as initramfs, each DISKS[DISK]
-# as a virtio disk (vda, vdb, ...; copy-on-write: the file never changes)
+# as a virtio disk (vda, vdb, ... in the order given; copy-on-write: the
+# file never changes, but for --rw-disk)
 # and "console=ttyS0 panic=-1 quiet rd.timeout=VM_RD_TIMEOUT CMDLINE" (no
 # rd.timeout added when CMDLINE has one). Returns when QEMU exits, or when
 # REGEX (default: the emergency message or a kernel panic) shows in the
@@ -342,7 +465,8 @@ vm_kill() {
 # and a failure). Sets VM_STATUS to exited|matched|timeout (matched: the
 # guest was still running when killed) and VM_WALL to the seconds the VM
 # ran. The serial log is in $LOG, without CRs in $LOG_TXT, and with the
-# host's arrival time (epoch seconds) before each line in $LOG_TS.
+# host's arrival time (epoch seconds) before each line in $LOG_TS (--log
+# sets LOG; default $VM_LOGDIR/serial.log).
 # --watch streams the serial log to stdout as it comes; --verbose leaves
 # out quiet (the kernel's log on the console too).
 vm_boot() {
@@ -352,6 +476,8 @@ vm_boot() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--disk) disks+=("$2"); shift 2 ;;
+		--rw-disk) disks+=("rw:$2"); shift 2 ;;
+		--log) LOG=$2; shift 2 ;;
 		--until) pattern=$2; shift 2 ;;
 		--linger) linger=$2; shift 2 ;;
 		--timeout) timeout=$2; shift 2 ;;
@@ -371,9 +497,12 @@ vm_boot() {
 	[[ " $* " == *" rd.timeout="* ]] || cmdline="$cmdline rd.timeout=$VM_RD_TIMEOUT"
 	cmdline="$cmdline $*"
 	local d
+	local snap
 	for d in "${disks[@]}"; do
+		snap=on
+		[[ $d != rw:* ]] || snap=off d=${d#rw:}
 		[ -f "${DISKS[$d]:-}" ] || die "vm_boot: no disk $d"
-		args+=(-drive "file=${DISKS[$d]},format=raw,if=virtio,snapshot=on")
+		args+=(-drive "file=${DISKS[$d]},format=raw,if=virtio,snapshot=$snap")
 	done
 	LOG_TXT=$LOG.txt
 	LOG_TS=$LOG.ts
