@@ -1,6 +1,7 @@
 # net: early-boot networking (DHCPv4 client, ip= parsing, rtnetlink).
 LIBS += net
-net_SRCS := net/config.c net/dhcp_packet.c
+net_SRCS := net/config.c net/dhcp_packet.c net/dhcp_child.c net/dhcp_client.c \
+	net/rtnl.c net/net.c
 net_PKGS := libmnl
 
 UNIT_TESTS += test_net_dhcp
@@ -33,3 +34,8 @@ $(NET_CORPUS_GEN): tests/fuzz/fuzz_dhcp_corpus_gen.c \
 .PHONY: net-corpus
 net-corpus: $(NET_CORPUS_GEN)
 	$(NET_CORPUS_GEN) tests/fuzz/corpus/fuzz_dhcp
+
+# netprobe: net on the host (in a namespace) for the integration test and bench.
+PROGS += netprobe
+netprobe_SRCS := net/netprobe.c init/loop.c
+netprobe_LIBS := net common

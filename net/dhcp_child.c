@@ -1,0 +1,236 @@
+/* dhcp_child: privilege separation; untrusted DHCP frames are parsed in an
+ * unprivileged, chrooted child. */
+#include "net/dhcp_child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+#define DHCP_CHILD_UID 65534 /* nobody: owns no file in the image */
+#define DHCP_CHILD_GID 65534
+
+struct child_req {
+	struct dhcp_expect exp;
+	uint32_t len;
+};
+
+struct child_reply {
+	int32_t r;
+	char why[DHCP_CHILD_WHY_MAX];
+	struct dhcp_lease lease;
+};
+
+/* The child's whole life: never returns, ends with _exit (its own main). */
+static void __attribute__((noreturn)) child_serve(int fd)
+{
+	static uint8_t buf[sizeof(struct child_req) + DHCP_FRAME_MAX];
+	struct child_reply rep;
+	struct child_req req;
+	const char *why;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(0);
+		memset(&rep, 0, sizeof(rep));
+		if ((size_t)n < sizeof(req)) {
+			rep.r = -EBADMSG;
+		} else {
+			memcpy(&req, buf, sizeof(req));
+			if (req.len != (size_t)n - sizeof(req))
+				rep.r = -EBADMSG;
+			else
+				rep.r = dhcp_parse_packet_explain(
+				    buf + sizeof(req), req.len, &req.exp,
+				    &rep.lease, &why);
+			if (rep.r < 0 && req.len == (size_t)n - sizeof(req))
+				strncpy(rep.why, why, sizeof(rep.why) - 1);
+		}
+		if (send(fd, &rep, sizeof(rep), MSG_NOSIGNAL) != sizeof(rep))
+			_exit(1);
+	}
+}
+
+/* Everything the child gives up before it sees a byte from the network. */
+static int child_confine(int fd, const char *root)
+{
+	static const int limits[] = {RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_FSIZE,
+				     RLIMIT_CORE};
+	gid_t gid = DHCP_CHILD_GID;
+	sigset_t all;
+	int null;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL); /* PID 1 blocks for signalfd */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < 3; i++)
+		if (null >= 0 ? dup2(null, i) < 0
+			      : close(i) < 0 && errno != EBADF)
+			return -errno;
+	if (dup2(fd, 3) < 0)
+		return -errno;
+	if (syscall(SYS_close_range, 4, ~0u, 0) < 0)
+		for (int i = 4; i < 1024; i++)
+			close(i);
+	if (chroot(root) < 0 || chdir("/") < 0)
+		return -errno;
+	if (setgroups(1, &gid) < 0 ||
+	    setresgid(DHCP_CHILD_GID, DHCP_CHILD_GID, DHCP_CHILD_GID) < 0 ||
+	    setresuid(DHCP_CHILD_UID, DHCP_CHILD_UID, DHCP_CHILD_UID) < 0)
+		return -errno;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_DUMPABLE, 0) < 0)
+		return -errno;
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		struct rlimit rl = {0, 0};
+		if (setrlimit(limits[i], &rl) < 0)
+			return -errno;
+	}
+	if (getuid() == 0 || geteuid() == 0 || setuid(0) == 0)
+		return -EPERM;
+	return 0;
+}
+
+int dhcp_child_start(struct dhcp_child *c)
+{
+	char root[] = "/run/sesame-dhcp.XXXXXX";
+	char root_tmp[] = "/tmp/sesame-dhcp.XXXXXX";
+	char *dir;
+	int sv[2], pidfd = -1, r;
+	pid_t pid;
+	char ready;
+
+	c->pid = -1;
+	c->pidfd = -1;
+	c->fd = -1;
+	dir = mkdtemp(root);
+	if (!dir)
+		dir = mkdtemp(root_tmp);
+	if (!dir)
+		return log_warn_errno(-errno, "dhcp: no empty directory for "
+					      "the parser");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		r = -errno;
+		rmdir(dir);
+		return r;
+	}
+	pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		if (child_confine(sv[1], dir) < 0)
+			_exit(1);
+		if (write(3, "r", 1) != 1)
+			_exit(1);
+		child_serve(3);
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	close(sv[1]);
+	sv[1] = -1;
+	/* The child confines itself before it says it is ready. */
+	if (recv(sv[0], &ready, 1, 0) != 1) {
+		r = -ECHILD;
+		log_err("dhcp: the parser process failed to drop its "
+			"privileges");
+		c->pid = pid;
+		c->pidfd = pidfd;
+		c->fd = sv[0];
+		rmdir(dir);
+		dhcp_child_stop(c);
+		return r;
+	}
+	rmdir(dir); /* the child's root is now a removed, empty directory */
+	c->pid = pid;
+	c->pidfd = pidfd;
+	c->fd = sv[0];
+	return 0;
+fail:
+	close(sv[0]);
+	close(sv[1]);
+	rmdir(dir);
+	return r;
+}
+
+int dhcp_child_parse(struct dhcp_child *c, const uint8_t *frame, size_t len,
+		     const struct dhcp_expect *exp, struct dhcp_lease *out,
+		     char why[DHCP_CHILD_WHY_MAX])
+{
+	struct child_req req;
+	struct child_reply rep;
+	struct iovec iov[2];
+	struct msghdr mh;
+	struct pollfd pfd;
+	ssize_t n;
+
+	if (c->fd < 0)
+		return -EPIPE;
+	if (len > DHCP_FRAME_MAX)
+		return -EMSGSIZE;
+	memset(&req, 0, sizeof(req));
+	req.exp = *exp;
+	req.len = (uint32_t)len;
+	iov[0].iov_base = &req;
+	iov[0].iov_len = sizeof(req);
+	iov[1].iov_base = (void *)(uintptr_t)frame;
+	iov[1].iov_len = len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	if (sendmsg(c->fd, &mh, MSG_NOSIGNAL) < 0)
+		return -EPIPE;
+	/* Parsing takes microseconds; a child silent for a second is broken. */
+	pfd.fd = c->fd;
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, 1000) != 1)
+		return -EPIPE;
+	n = recv(c->fd, &rep, sizeof(rep), 0);
+	if (n != sizeof(rep))
+		return -EPIPE;
+	if (rep.r < 0) {
+		memcpy(why, rep.why, DHCP_CHILD_WHY_MAX);
+		why[DHCP_CHILD_WHY_MAX - 1] = '\0';
+		return rep.r;
+	}
+	*out = rep.lease;
+	return 0;
+}
+
+void dhcp_child_stop(struct dhcp_child *c)
+{
+	siginfo_t si;
+
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (c->pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+		/* ECHILD when PID 1's own reaper got there first: fine. */
+		while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0 &&
+		       errno == EINTR)
+			;
+		close(c->pidfd);
+	}
+	c->pidfd = -1;
+	c->pid = -1;
+}
