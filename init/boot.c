@@ -554,6 +554,44 @@ static bool boot_type_is_virtual(const char *type)
 	return false;
 }
 
+/* True when /proc/filesystems lists type (a module already provides it). */
+static bool boot_fs_known(const char *type)
+{
+	char *buf = NULL, *line, *save = NULL;
+	bool found = false;
+	size_t len;
+
+	if (file_read_all("/proc/filesystems", 64u << 10, &buf, &len) < 0)
+		return false;
+	for (line = strtok_r(buf, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *name = strrchr(line, '\t');
+		found = strcmp(name ? name + 1 : line, type) == 0;
+	}
+	free(buf);
+	return found;
+}
+
+/*
+ * Loads the file system's module ourselves ("fs-TYPE", the alias the
+ * kernel's request_module() would ask modprobe for): faster than the
+ * kernel starting /sbin/modprobe from inside mount(2), and counted as
+ * module loading time.
+ */
+static void boot_load_fs_module(const char *type)
+{
+	char alias[64];
+	uint64_t t0 = loop_now_usec();
+	int r;
+
+	if (!B.kmod || boot_fs_known(type))
+		return;
+	snprintf(alias, sizeof(alias), "fs-%s", type);
+	if ((r = modules_load(B.kmod, alias)) < 0)
+		log_debug("module for %s: %s", alias, strerror(-r));
+	B.t_modules += loop_now_usec() - t0;
+}
+
 /* Mounts it: root on NEWROOT, the rest at their target inside it. */
 static int boot_mount_item(struct mount_item *it)
 {
@@ -581,6 +619,7 @@ static int boot_mount_item(struct mount_item *it)
 	log_info("mounting %s on %s (%s, %s%s%s)", it->dev.node, it->target,
 		 type, mo.flags & MS_RDONLY ? "ro" : "rw",
 		 mo.data[0] ? "," : "", mo.data);
+	boot_load_fs_module(type);
 	r = sys_mount(it->dev.node, target, type, mo.flags,
 		      mo.data[0] ? mo.data : NULL);
 	if (fd >= 0)
