@@ -131,7 +131,7 @@ static void build_progress(size_t done, size_t total, void *arg)
 
 static void build_fmt_size(uint64_t n, char *buf, size_t size)
 {
-	if (n >= 10u << 20)
+	if (n >= 1u << 20)
 		snprintf(buf, size, "%.1f MiB", (double)n / (1 << 20));
 	else
 		snprintf(buf, size, "%.1f KiB", (double)n / 1024);

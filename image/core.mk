@@ -1,2 +1,14 @@
 # image/core.mk: the image builder's tests and fuzz targets (libimage itself
 # is image/module.mk's wildcard over image/*.c).
+UNIT_TESTS += test_image_list
+test_image_list_SRCS := tests/unit/test_image_list.c
+test_image_list_LIBS := image common
+test_image_list_PKGS := cmocka
+
+FUZZ_TARGETS += fuzz_list
+fuzz_list_SRCS := tests/fuzz/fuzz_list.c
+fuzz_list_LIBS := image common
+
+FUZZ_TARGETS += fuzz_list_image
+fuzz_list_image_SRCS := tests/fuzz/fuzz_list_image.c
+fuzz_list_image_LIBS := image common

@@ -239,8 +239,9 @@ int cpio_write_image(const struct image_list *l, const char *path,
 		goto out;
 	}
 	st->entries = l->n;
-	st->raw_bytes = (uint64_t)archive_filter_bytes(a, -1);
-	st->image_bytes = (uint64_t)archive_filter_bytes(a, 0);
+	/* Filter 0 takes the format's bytes; -1 writes the file. */
+	st->raw_bytes = (uint64_t)archive_filter_bytes(a, 0);
+	st->image_bytes = (uint64_t)archive_filter_bytes(a, -1);
 	if ((r = atomic_file_commit(&af)) < 0)
 		log_err_errno(r, "%s", path);
 out:

@@ -115,12 +115,15 @@ static int imgread_walk_archives(const uint8_t *p, size_t len, size_t base,
 			break;
 		r = newc_walk(p + pos, len - pos, ops->entry, arg, &used, &bad);
 		if (r == -EBADMSG) {
-			log_err("%s: %s offset %zu: corrupt or truncated cpio "
-				"header",
-				origin,
-				compressed ? "decompressed segment, "
-					   : "segment,",
-				(compressed ? 0 : base) + pos + bad);
+			if (compressed)
+				log_err("%s: segment at offset %zu: corrupt or "
+					"truncated cpio header at offset %zu "
+					"of its decompressed data",
+					origin, base, pos + bad);
+			else
+				log_err("%s: offset %zu: corrupt or truncated "
+					"cpio header",
+					origin, base + pos + bad);
 			return r;
 		}
 		if (r < 0)
