@@ -12,3 +12,8 @@ fuzz_list_LIBS := image common
 FUZZ_TARGETS += fuzz_list_image
 fuzz_list_image_SRCS := tests/fuzz/fuzz_list_image.c
 fuzz_list_image_LIBS := image common
+
+UNIT_TESTS += test_image_cpio
+test_image_cpio_SRCS := tests/unit/test_image_cpio.c
+test_image_cpio_LIBS := image common
+test_image_cpio_PKGS := cmocka
