@@ -884,10 +884,20 @@ static int ld_alias_for(struct libdeps *ld, const struct ld_run *run,
 	    ld_strv_has(&run->image_dirs, hit->dir))
 		return ld_path_normalize(hit->literal, alias);
 	/* Found only through ld.so.conf or a directory the image's ld.so
-	 * does not search: link it into one it does. */
-	if ((r = ld_path_fmt(p, "%s/%s", run->fallback, name)) < 0)
+	 * does not search: link it into one it does. ld.so takes $ORIGIN
+	 * from the path it opened, so there it would be the link's
+	 * directory: say so rather than build an image that may not run. */
+	if ((r = ld_path_fmt(p, "%s/%s", run->fallback, name)) < 0 ||
+	    (r = ld_path_normalize(p, alias)) < 0)
 		return r;
-	return ld_path_normalize(p, alias);
+	if ((ld->objs[hit->obj].info.rpath &&
+	     strstr(ld->objs[hit->obj].info.rpath, "ORIGIN")) ||
+	    (ld->objs[hit->obj].info.runpath &&
+	     strstr(ld->objs[hit->obj].info.runpath, "ORIGIN")))
+		log_warn("%s: found through ld.so.conf and uses $ORIGIN, "
+			 "which in the image is %s's directory",
+			 hit->literal, alias);
+	return 0;
 }
 
 static int ld_report_missing(struct ld_run *run, const char *name,
@@ -905,7 +915,7 @@ static int ld_report_missing(struct ld_run *run, const char *name,
 static int ld_load_needed(struct libdeps *ld, struct ld_run *run, size_t q,
 			  int *missing)
 {
-	char alias[PATH_MAX], origin[PATH_MAX], real[PATH_MAX];
+	char alias[PATH_MAX], origin[PATH_MAX];
 	size_t obj = run->nodes[q].obj, node;
 	int r;
 
@@ -921,9 +931,11 @@ static int ld_load_needed(struct libdeps *ld, struct ld_run *run, size_t q,
 			char exp[PATH_MAX];
 			r = ld_expand(run, &run->nodes[q], name, strlen(name),
 				      exp);
-			if (r == 0 && ld_path_normalize(exp, real) == 0 &&
-			    (r = ld_try(ld, run, "/", real + 1, LD_VIA_PATH,
-					&hit)) < 0)
+			/* Resolved as the kernel would (".." after symlinks);
+			 * a relative path is relative to the cwd, "/". */
+			if (r == 0 && (r = ld_try(ld, run, "/",
+						  exp + (exp[0] == '/' ? 1 : 0),
+						  LD_VIA_PATH, &hit)) < 0)
 				return r;
 			found = r == 1 ? hit.obj : LD_NONE;
 		} else {

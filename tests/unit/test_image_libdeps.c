@@ -596,6 +596,60 @@ static void bad_binaries(void **state)
 	libdeps_free(NULL);
 }
 
+static void elf32_tree(void **state)
+{
+	struct tree *t = *state;
+	struct tb_spec app = {.machine = EM_386,
+			      .interp = "/lib/ld-linux.so.2",
+			      .needed = {"libfoo.so.1", "libc.so.6"}};
+	struct tb_spec lib = {.machine = EM_386};
+	struct tb_spec lib64 = {.is64 = 1, .machine = EM_X86_64};
+	struct libdeps *ld;
+
+	tree_elf(t, "/usr/lib/i386-linux-gnu/ld-linux.so.2", &lib);
+	tree_symlink(t, "/lib", "usr/lib");
+	tree_symlink(t, "/usr/lib/ld-linux.so.2",
+		     "i386-linux-gnu/ld-linux.so.2");
+	tree_elf(t, "/usr/lib/i386-linux-gnu/libc.so.6", &lib);
+	tree_elf(t, "/usr/lib/libfoo.so.1", &lib64);
+	tree_elf(t, "/usr/lib32/libfoo.so.1", &lib);
+	tree_elf(t, "/usr/bin/app32", &app);
+	ld = new_ld(t);
+	assert_int_equal(libdeps_add_binary(ld, "/usr/bin/app32"), 0);
+	/* /usr/lib32 is no default directory of the image's i386 ld.so */
+	check_entries(t, ld,
+		      "f /usr/lib/i386-linux-gnu/ld-linux.so.2\n"
+		      "l /lib/ld-linux.so.2 -> "
+		      "../usr/lib/i386-linux-gnu/ld-linux.so.2\n"
+		      "f /usr/lib32/libfoo.so.1\n"
+		      "l /usr/lib/i386-linux-gnu/libfoo.so.1 -> "
+		      "../../lib32/libfoo.so.1\n"
+		      "f /usr/lib/i386-linux-gnu/libc.so.6\n");
+	libdeps_free(ld);
+}
+
+static void conf_lib_with_origin_warns(void **state)
+{
+	struct tree *t = *state;
+	struct tb_spec app = app_spec("libx.so.1", NULL);
+	struct tb_spec libx = {
+	    .is64 = 1, .machine = EM_X86_64, .runpath = "$ORIGIN"};
+	const char conf[] = "/opt/x\n";
+	struct libdeps *ld;
+	char msg[1024];
+
+	tree_base(t);
+	tree_write(t, "/etc/ld.so.conf", conf, sizeof(conf) - 1);
+	tree_elf(t, "/usr/bin/app", &app);
+	tree_elf(t, "/opt/x/libx.so.1", &libx);
+	ld = new_ld(t);
+	assert_int_equal(add_capturing(ld, "/usr/bin/app", msg, sizeof(msg)),
+			 0);
+	assert_non_null(strstr(msg, "/opt/x/libx.so.1"));
+	assert_non_null(strstr(msg, "$ORIGIN"));
+	libdeps_free(ld);
+}
+
 /* ---- this machine, with ldd as the oracle ------------------------------ */
 
 static const char *const host_bins[] = {
@@ -642,7 +696,8 @@ static void host_matches_ldd(void **state)
 	(void)state;
 	for (size_t b = 0; b < sizeof(host_bins) / sizeof(host_bins[0]); b++) {
 		struct libdeps *ld = NULL;
-		size_t n, files = 0;
+		static char first[PATH_MAX];
+		size_t n, files = 0, next = 0;
 		bool interp_there = false;
 
 		if (access(host_bins[b], X_OK) != 0)
@@ -662,6 +717,18 @@ static void host_matches_ldd(void **state)
 			files++;
 			for (size_t k = 0; k < n; k++)
 				found |= strcmp(paths[k], e.path) == 0;
+			/* Same load order as ld.so (ldd places ld.so where
+			 * something first needs it; we put it first). */
+			if (i > 1) {
+				while (next < n &&
+				       strcmp(paths[next], first) == 0)
+					next++;
+				assert_true(next < n);
+				assert_string_equal(paths[next], e.path);
+				next++;
+			} else {
+				strcpy(first, e.path);
+			}
 			if (!found)
 				print_error("%s: %s not in ldd's list\n",
 					    host_bins[b], e.path);
@@ -753,6 +820,8 @@ int main(void)
 	    TREE_TEST(lib_and_platform_tokens),
 	    TREE_TEST(nodeflib),
 	    TREE_TEST(bad_binaries),
+	    TREE_TEST(elf32_tree),
+	    TREE_TEST(conf_lib_with_origin_warns),
 	    cmocka_unit_test(host_matches_ldd),
 	    TREE_TEST(host_runs_in_a_tree),
 	};
