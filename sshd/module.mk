@@ -1,7 +1,8 @@
 # sshd: the unlock path (LUKS, the unlock socket and program, console prompt, dropbear).
 LIBS += sshd
 sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
-	sshd/unlock_server.c sshd/console_prompt.c sshd/unlock_service.c
+	sshd/unlock_server.c sshd/console_prompt.c sshd/unlock_service.c \
+	sshd/dropbear.c
 sshd_PKGS := libcryptsetup
 
 UNIT_TESTS += test_sshd_luks
@@ -31,3 +32,9 @@ test_sshd_unlock_SRCS := tests/unit/test_sshd_unlock.c init/loop.c
 test_sshd_unlock_LIBS := sshd common
 test_sshd_unlock_PKGS := cmocka libcryptsetup
 $(B)/tests/test_sshd_unlock: | $(B)/bin/unlock
+
+# Runs the host's dropbear on 127.0.0.1 (skipped when it is not installed).
+UNIT_TESTS += test_sshd_dropbear
+test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c init/loop.c
+test_sshd_dropbear_LIBS := sshd common
+test_sshd_dropbear_PKGS := cmocka libcryptsetup

@@ -1,0 +1,518 @@
+/* dropbear: argument table, spawning, log collection, restart back-off and a
+ * bounded stop. */
+#include "sshd/dropbear.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/strutil.h"
+
+#define DROPBEAR_PATH "/sbin/dropbear"
+#define DROPBEAR_PID_FILE "/run/sesame/dropbear.pid"
+#define DROPBEAR_LINE_MAX 400
+#define DROPBEAR_DESC_MAX 64
+#define DROPBEAR_PROC_MAX 4096
+#define DROPBEAR_STABLE_USEC 60000000u /* running this long resets back-off */
+
+/* Flags every dropbear of ours gets, and why. */
+static const struct {
+	const char *flag;
+	const char *why;
+} dropbear_fixed_args[] = {
+    {"-F", "foreground: init supervises and reaps it"},
+    {"-E", "log to stderr: our pipe, into the boot log"},
+    {"-s", "no password logins: keys only"},
+    {"-j", "no local port forwarding"},
+    {"-k", "no remote port forwarding"},
+    {"-m", "no motd"},
+};
+
+struct dropbear {
+	struct loop *loop;
+	const struct dropbear_config *cfg;
+	struct dropbear_argv args;
+	pid_t pid;
+	int log_rd, log_wr;
+	struct loop_timer *restart;
+	uint64_t backoff_usec;
+	uint64_t started_usec;
+	int stopping;
+	size_t line_len;
+	char line[DROPBEAR_LINE_MAX + 1];
+};
+
+/* A value that dropbear could read as another option, or that has blanks. */
+static int dropbear_bad_value(const char *s)
+{
+	if (!s || !*s || s[0] == '-')
+		return 1;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int dropbear_push(struct dropbear_argv *a, const char *s)
+{
+	if (a->argc >= DROPBEAR_ARGV_MAX)
+		return -E2BIG;
+	a->argv[a->argc++] = s;
+	a->argv[a->argc] = NULL;
+	return 0;
+}
+
+static int dropbear_push_num(struct dropbear_argv *a, unsigned slot,
+			     const char *flag, unsigned v)
+{
+	int r;
+
+	if (!v)
+		return 0;
+	snprintf(a->num[slot], sizeof(a->num[slot]), "%u", v);
+	if ((r = dropbear_push(a, flag)) < 0)
+		return r;
+	return dropbear_push(a, a->num[slot]);
+}
+
+int dropbear_build_argv(const struct dropbear_config *cfg,
+			struct dropbear_argv *out)
+{
+	struct dropbear_argv a;
+	const char *pid = cfg->pid_file ? cfg->pid_file : DROPBEAR_PID_FILE;
+	int r = 0;
+
+	memset(&a, 0, sizeof(a));
+	if (!cfg->n_host_keys || cfg->n_host_keys > DROPBEAR_HOSTKEYS_MAX ||
+	    !cfg->n_listen || cfg->n_listen > DROPBEAR_LISTEN_MAX)
+		return -EINVAL;
+	if (dropbear_bad_value(pid) || pid[0] != '/' ||
+	    !strcmp(pid, "/dev/null"))
+		return -EINVAL;
+	r = dropbear_push(&a, cfg->path ? cfg->path : DROPBEAR_PATH);
+	for (size_t i = 0; r == 0 && i < sizeof(dropbear_fixed_args) /
+					     sizeof(dropbear_fixed_args[0]);
+	     i++)
+		r = dropbear_push(&a, dropbear_fixed_args[i].flag);
+	for (unsigned i = 0; r == 0 && i < cfg->n_listen; i++) {
+		if (dropbear_bad_value(cfg->listen[i]))
+			return -EINVAL;
+		if ((r = dropbear_push(&a, "-p")) == 0)
+			r = dropbear_push(&a, cfg->listen[i]);
+	}
+	for (unsigned i = 0; r == 0 && i < cfg->n_host_keys; i++) {
+		if (dropbear_bad_value(cfg->host_keys[i]))
+			return -EINVAL;
+		if ((r = dropbear_push(&a, "-r")) == 0)
+			r = dropbear_push(&a, cfg->host_keys[i]);
+	}
+	if (r == 0 && (r = dropbear_push(&a, "-P")) == 0)
+		r = dropbear_push(&a, pid);
+	if (r == 0)
+		r = dropbear_push_num(&a, 0, "-T", cfg->max_auth_tries);
+	if (r == 0)
+		r = dropbear_push_num(&a, 1, "-I", cfg->idle_timeout_sec);
+	if (r == 0)
+		r = dropbear_push_num(&a, 2, "-K", cfg->keepalive_sec);
+	if (r < 0)
+		return r;
+	*out = a;
+	/* The number slots moved with the copy: point at the new ones. */
+	for (size_t i = 0; i < out->argc; i++)
+		for (unsigned k = 0; k < 3; k++)
+			if (a.argv[i] == a.num[k])
+				out->argv[i] = out->num[k];
+	return 0;
+}
+
+/* ---- the log pipe ---- */
+
+static void dropbear_flush_line(struct dropbear *d)
+{
+	if (!d->line_len)
+		return;
+	d->line[d->line_len] = '\0';
+	log_info("dropbear: %s", d->line);
+	d->line_len = 0;
+}
+
+/* One read from the pipe, split into log lines: bytes read, 0, or -errno. */
+static ssize_t dropbear_log_read(struct dropbear *d)
+{
+	char buf[512];
+	ssize_t n;
+
+	n = read(d->log_rd, buf, sizeof(buf));
+	if (n < 0)
+		return -errno;
+	for (ssize_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			dropbear_flush_line(d);
+			continue;
+		}
+		if (d->line_len == DROPBEAR_LINE_MAX)
+			dropbear_flush_line(d); /* a long line, in pieces */
+		d->line[d->line_len++] = buf[i];
+	}
+	return n;
+}
+
+static int dropbear_log_ready(struct loop *l, int fd, uint32_t events,
+			      void *data)
+{
+	ssize_t n;
+
+	(void)l;
+	(void)fd;
+	(void)events;
+	n = dropbear_log_read(data);
+	return n < 0 && n != -EAGAIN && n != -EINTR ? (int)n : 0;
+}
+
+/* ---- spawning ---- */
+
+static int dropbear_spawn(struct dropbear *d)
+{
+	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+				     NULL};
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t all, none;
+	pid_t pid;
+	int r;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
+		return -r;
+	if ((r = posix_spawnattr_init(&at)) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return -r;
+	}
+	/* Its own session, default signals, nothing blocked (init blocks
+	 * the ones its signalfd reads). */
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID |
+					  POSIX_SPAWN_SETSIGMASK |
+					  POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, d->log_wr, 1);
+	posix_spawn_file_actions_adddup2(&fa, d->log_wr, 2);
+	/* argv is only read by the child; the cast is posix_spawn's API. */
+	r = posix_spawn(&pid, d->args.argv[0], &fa, &at,
+			(char *const *)(uintptr_t)d->args.argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (r != 0)
+		return log_warn_errno(-r, "cannot start %s", d->args.argv[0]);
+	d->pid = pid;
+	d->started_usec = loop_now_usec();
+	log_info("dropbear started (pid %d)", (int)pid);
+	return 0;
+}
+
+static void dropbear_schedule_restart(struct dropbear *d)
+{
+	uint64_t min =
+	    d->cfg->restart_min_usec ? d->cfg->restart_min_usec : 1000000u;
+	uint64_t max =
+	    d->cfg->restart_max_usec ? d->cfg->restart_max_usec : 30000000u;
+
+	if (!d->backoff_usec)
+		d->backoff_usec = min;
+	else if (d->backoff_usec < max / 2)
+		d->backoff_usec *= 2;
+	else
+		d->backoff_usec = max;
+	log_warn("dropbear restarts in %llu ms",
+		 (unsigned long long)(d->backoff_usec / 1000));
+	loop_timer_arm(d->restart, d->backoff_usec);
+}
+
+static int dropbear_restart_timer(struct loop *l, struct loop_timer *t,
+				  void *data)
+{
+	struct dropbear *d = data;
+
+	(void)l;
+	(void)t;
+	if (d->stopping || d->pid > 0)
+		return 0;
+	if (dropbear_spawn(d) < 0)
+		dropbear_schedule_restart(d);
+	return 0;
+}
+
+int dropbear_start(struct loop *l, const struct dropbear_config *cfg,
+		   struct dropbear **dp)
+{
+	struct dropbear *d;
+	int p[2], r;
+
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->loop = l;
+	d->cfg = cfg;
+	d->log_rd = d->log_wr = -1;
+	if ((r = dropbear_build_argv(cfg, &d->args)) < 0) {
+		log_err_errno(r, "dropbear: bad configuration");
+		goto out;
+	}
+	for (unsigned i = 0; i < cfg->n_host_keys; i++)
+		if (access(cfg->host_keys[i], R_OK) < 0)
+			log_warn("dropbear: host key %s: %s", cfg->host_keys[i],
+				 strerror(errno));
+	for (unsigned i = 0; i < cfg->n_listen; i++)
+		if (!strchr(cfg->listen[i], ':'))
+			log_warn("dropbear listens on every address (port %s)",
+				 cfg->listen[i]);
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto out;
+	}
+	d->log_rd = p[0];
+	d->log_wr = p[1];
+	fcntl(d->log_rd, F_SETFL, O_NONBLOCK);
+	if ((r = loop_add_fd(l, d->log_rd, EPOLLIN, dropbear_log_ready, d)) < 0)
+		goto out;
+	if ((r = loop_timer_new(l, dropbear_restart_timer, d, &d->restart)) < 0)
+		goto out;
+	if ((r = dropbear_spawn(d)) < 0)
+		goto out;
+	*dp = d;
+	d = NULL;
+	r = 0;
+out:
+	if (d) {
+		d->stopping = 1;
+		dropbear_free(d);
+	}
+	return r;
+}
+
+pid_t dropbear_pid(const struct dropbear *d)
+{
+	return d ? d->pid : 0;
+}
+
+static void dropbear_describe_exit(const struct dropbear *d, int status)
+{
+	if (WIFEXITED(status))
+		log_msg(d->stopping ? LOG_LVL_INFO : LOG_LVL_WARN,
+			"dropbear (pid %d) exited with status %d", (int)d->pid,
+			WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		log_msg(d->stopping ? LOG_LVL_INFO : LOG_LVL_WARN,
+			"dropbear (pid %d) killed by signal %d", (int)d->pid,
+			WTERMSIG(status));
+}
+
+int dropbear_child_exited(struct dropbear *d, pid_t pid, int status)
+{
+	if (!d || pid <= 0 || pid != d->pid)
+		return 0;
+	dropbear_describe_exit(d, status);
+	if (loop_now_usec() - d->started_usec >= DROPBEAR_STABLE_USEC)
+		d->backoff_usec = 0;
+	d->pid = 0;
+	if (!d->stopping)
+		dropbear_schedule_restart(d);
+	return 1;
+}
+
+/* ---- stopping ---- */
+
+/* Reads pid's parent and state from /proc/PID/stat (comm may hold ')'). */
+static int dropbear_proc_stat(pid_t pid, pid_t *ppid, char *state)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd, pp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %c %d", state, &pp) != 2)
+		return -EBADMSG;
+	*ppid = pp;
+	return 0;
+}
+
+/* Every live process below root (excluding zombies), at most max. */
+static size_t dropbear_descendants(pid_t root, pid_t *out, size_t max)
+{
+	static pid_t pids[DROPBEAR_PROC_MAX], ppids[DROPBEAR_PROC_MAX];
+	struct dirent *e;
+	size_t n = 0, found = 0;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir)) && n < DROPBEAR_PROC_MAX) {
+		uint64_t v;
+		pid_t pp;
+		char st;
+		if (str_to_u64(e->d_name, 10, INT32_MAX, &v) < 0)
+			continue;
+		if (dropbear_proc_stat((pid_t)v, &pp, &st) < 0 || st == 'Z')
+			continue;
+		pids[n] = (pid_t)v;
+		ppids[n++] = pp;
+	}
+	closedir(dir);
+	/* Closure: add children of anything found, until nothing changes. */
+	for (int changed = 1; changed && found < max;) {
+		changed = 0;
+		for (size_t i = 0; i < n && found < max; i++) {
+			int parent_in = ppids[i] == root, already = 0;
+			for (size_t k = 0; k < found; k++) {
+				if (out[k] == pids[i])
+					already = 1;
+				if (out[k] == ppids[i])
+					parent_in = 1;
+			}
+			if (parent_in && !already) {
+				out[found++] = pids[i];
+				changed = 1;
+			}
+		}
+	}
+	return found;
+}
+
+static int dropbear_pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Waits up to usec for pid to exit and reaps it: 1 reaped, 0 not yet. */
+static int dropbear_wait_reap(pid_t pid, int pidfd, uint64_t usec, int *status)
+{
+	uint64_t end = loop_now_usec() + usec;
+
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+		uint64_t now;
+		if (w == pid || (w < 0 && errno == ECHILD))
+			return 1;
+		now = loop_now_usec();
+		if (now >= end)
+			return 0;
+		if (pidfd >= 0) {
+			struct pollfd p = {.fd = pidfd, .events = POLLIN};
+			/* A readiness wait on the pidfd, not a sleep. */
+			poll(&p, 1, (int)((end - now + 999) / 1000));
+		} else {
+			/* Kernels before 5.3: short bounded polls. */
+			poll(NULL, 0, 10);
+		}
+	}
+}
+
+static void dropbear_signal_all(pid_t main, const pid_t *desc, size_t n,
+				int sig)
+{
+	if (main > 0)
+		kill(main, sig);
+	for (size_t i = 0; i < n; i++)
+		kill(desc[i], sig);
+}
+
+int dropbear_stop(struct dropbear *d)
+{
+	pid_t desc[DROPBEAR_DESC_MAX];
+	uint64_t timeout;
+	size_t n = 0;
+	int status = 0, pidfd = -1, r = 0;
+
+	if (!d)
+		return 0;
+	d->stopping = 1;
+	if (d->restart)
+		loop_timer_arm(d->restart, 0);
+	if (d->pid <= 0)
+		return 0;
+	timeout =
+	    d->cfg->stop_timeout_usec ? d->cfg->stop_timeout_usec : 2000000u;
+	/* Its per-connection processes are in sessions of their own. */
+	n = dropbear_descendants(d->pid, desc, DROPBEAR_DESC_MAX);
+	pidfd = dropbear_pidfd_open(d->pid);
+	dropbear_signal_all(d->pid, desc, n, SIGTERM);
+	if (!dropbear_wait_reap(d->pid, pidfd, timeout, &status)) {
+		log_warn("dropbear (pid %d) ignored SIGTERM; killing it",
+			 (int)d->pid);
+		dropbear_signal_all(d->pid, desc, n, SIGKILL);
+		if (!dropbear_wait_reap(d->pid, pidfd, 1000000u, &status))
+			r = -ETIMEDOUT;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (r == 0) {
+		dropbear_describe_exit(d, status);
+		d->pid = 0;
+	}
+	/* Descendants that outlived it: killed; gone unless zombies, which
+	 * init reaps (they are its children now). */
+	dropbear_signal_all(0, desc, n, SIGKILL);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		pid_t pp;
+		char st;
+		for (int k = 0; k < 100; k++) {
+			if (dropbear_proc_stat(desc[i], &pp, &st) < 0 ||
+			    st == 'Z')
+				break;
+			poll(NULL, 0, 10);
+		}
+		if (dropbear_proc_stat(desc[i], &pp, &st) == 0 && st != 'Z') {
+			log_err("dropbear's process %d is still running",
+				(int)desc[i]);
+			r = -EBUSY;
+		}
+	}
+	return r;
+}
+
+void dropbear_free(struct dropbear *d)
+{
+	if (!d)
+		return;
+	dropbear_stop(d);
+	loop_timer_free(d->restart);
+	if (d->log_rd >= 0) {
+		/* What it wrote last (the pipe is non-blocking). */
+		while (dropbear_log_read(d) > 0)
+			;
+		dropbear_flush_line(d);
+		loop_del_fd(d->loop, d->log_rd);
+		close(d->log_rd);
+	}
+	if (d->log_wr >= 0)
+		close(d->log_wr);
+	free(d);
+}
