@@ -17,3 +17,10 @@ UNIT_TESTS += test_image_cpio
 test_image_cpio_SRCS := tests/unit/test_image_cpio.c
 test_image_cpio_LIBS := image common
 test_image_cpio_PKGS := cmocka
+
+# Module tests use the Debian kernel tests/vm/fetch-kernel.sh caches and
+# skip without it.
+UNIT_TESTS += test_image_modules
+test_image_modules_SRCS := tests/unit/test_image_modules.c
+test_image_modules_LIBS := image common
+test_image_modules_PKGS := cmocka libkmod

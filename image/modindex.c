@@ -141,6 +141,11 @@ int modindex_build(const struct modindex_item *items, size_t n, char **bufp,
 	uint32_t root = 0;
 	int r;
 
+	/* libkmod's nodes have 128 children: keys are 7-bit ASCII. */
+	for (size_t i = 0; i < n; i++)
+		for (const char *k = items[i].key; *k; k++)
+			if ((unsigned char)*k >= MODINDEX_CHILDMAX)
+				return -EINVAL;
 	if (n && !(it = malloc(n * sizeof(*it))))
 		return -ENOMEM;
 	if (n)
