@@ -44,6 +44,7 @@ struct dropbear {
 	const struct dropbear_config *cfg;
 	struct dropbear_argv args;
 	pid_t pid;
+	int pidfd; /* readable once pid exits; -1 without pidfd_open */
 	int log_rd, log_wr;
 	struct loop_timer *restart;
 	uint64_t backoff_usec;
@@ -182,6 +183,20 @@ static int dropbear_log_ready(struct loop *l, int fd, uint32_t events,
 
 /* ---- spawning ---- */
 
+static int dropbear_pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static int dropbear_pidfd_ready(struct loop *l, int fd, uint32_t events,
+				void *data);
+
 static int dropbear_spawn(struct dropbear *d)
 {
 	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
@@ -219,6 +234,14 @@ static int dropbear_spawn(struct dropbear *d)
 		return log_warn_errno(-r, "cannot start %s", d->args.argv[0]);
 	d->pid = pid;
 	d->started_usec = loop_now_usec();
+	/* Its exit wakes the loop even when init reaps it without telling
+	 * us (dropbear_child_exited() is then not needed). */
+	d->pidfd = dropbear_pidfd_open(pid);
+	if (d->pidfd >= 0 && loop_add_fd(d->loop, d->pidfd, EPOLLIN,
+					 dropbear_pidfd_ready, d) < 0) {
+		close(d->pidfd);
+		d->pidfd = -1;
+	}
 	log_info("dropbear started (pid %d)", (int)pid);
 	return 0;
 }
@@ -266,7 +289,7 @@ int dropbear_start(struct loop *l, const struct dropbear_config *cfg,
 		return -ENOMEM;
 	d->loop = l;
 	d->cfg = cfg;
-	d->log_rd = d->log_wr = -1;
+	d->log_rd = d->log_wr = d->pidfd = -1;
 	if ((r = dropbear_build_argv(cfg, &d->args)) < 0) {
 		log_err_errno(r, "dropbear: bad configuration");
 		goto out;
@@ -308,9 +331,22 @@ pid_t dropbear_pid(const struct dropbear *d)
 	return d ? d->pid : 0;
 }
 
+static void dropbear_drop_pidfd(struct dropbear *d)
+{
+	if (d->pidfd < 0)
+		return;
+	loop_del_fd(d->loop, d->pidfd);
+	close(d->pidfd);
+	d->pidfd = -1;
+}
+
+/* status < 0: reaped by someone else, status unknown. */
 static void dropbear_describe_exit(const struct dropbear *d, int status)
 {
-	if (WIFEXITED(status))
+	if (status < 0)
+		log_msg(d->stopping ? LOG_LVL_INFO : LOG_LVL_WARN,
+			"dropbear (pid %d) exited", (int)d->pid);
+	else if (WIFEXITED(status))
 		log_msg(d->stopping ? LOG_LVL_INFO : LOG_LVL_WARN,
 			"dropbear (pid %d) exited with status %d", (int)d->pid,
 			WEXITSTATUS(status));
@@ -324,6 +360,7 @@ int dropbear_child_exited(struct dropbear *d, pid_t pid, int status)
 {
 	if (!d || pid <= 0 || pid != d->pid)
 		return 0;
+	dropbear_drop_pidfd(d);
 	dropbear_describe_exit(d, status);
 	if (loop_now_usec() - d->started_usec >= DROPBEAR_STABLE_USEC)
 		d->backoff_usec = 0;
@@ -331,6 +368,26 @@ int dropbear_child_exited(struct dropbear *d, pid_t pid, int status)
 	if (!d->stopping)
 		dropbear_schedule_restart(d);
 	return 1;
+}
+
+static int dropbear_pidfd_ready(struct loop *l, int fd, uint32_t events,
+				void *data)
+{
+	struct dropbear *d = data;
+	pid_t pid = d->pid, w;
+	int status = 0;
+
+	(void)l;
+	(void)fd;
+	(void)events;
+	w = waitpid(pid, &status, WNOHANG);
+	if (w == 0)
+		return 0; /* not yet: spurious */
+	if (w < 0 && errno != ECHILD)
+		return -errno;
+	/* ECHILD: init's reaper was first; the status went with it. */
+	dropbear_child_exited(d, pid, w == pid ? status : -1);
+	return 0;
 }
 
 /* ---- stopping ---- */
@@ -400,17 +457,6 @@ static size_t dropbear_descendants(pid_t root, pid_t *out, size_t max)
 	return found;
 }
 
-static int dropbear_pidfd_open(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
 /* Waits up to usec for pid to exit and reaps it: 1 reaped, 0 not yet. */
 static int dropbear_wait_reap(pid_t pid, int pidfd, uint64_t usec, int *status)
 {
@@ -462,7 +508,8 @@ int dropbear_stop(struct dropbear *d)
 	    d->cfg->stop_timeout_usec ? d->cfg->stop_timeout_usec : 2000000u;
 	/* Its per-connection processes are in sessions of their own. */
 	n = dropbear_descendants(d->pid, desc, DROPBEAR_DESC_MAX);
-	pidfd = dropbear_pidfd_open(d->pid);
+	pidfd = d->pidfd >= 0 ? dup(d->pidfd) : dropbear_pidfd_open(d->pid);
+	dropbear_drop_pidfd(d);
 	dropbear_signal_all(d->pid, desc, n, SIGTERM);
 	if (!dropbear_wait_reap(d->pid, pidfd, timeout, &status)) {
 		log_warn("dropbear (pid %d) ignored SIGTERM; killing it",

@@ -67,9 +67,10 @@ struct dropbear;
 int dropbear_start(struct loop *l, const struct dropbear_config *cfg,
 		   struct dropbear **dp);
 /*
- * init reaps every child (signalfd + waitpid) and hands each exit here:
- * returns 1 when pid was dropbear (then a restart is scheduled unless
- * stopping), 0 when it was not.
+ * dropbear watches its own exit with a pidfd in the loop, so it notices
+ * even when init's reaper (waitpid(-1)) collects it first. init may also
+ * hand each reaped exit here (the status is then logged): returns 1 when
+ * pid was dropbear (a restart is scheduled unless stopping), 0 when not.
  */
 int dropbear_child_exited(struct dropbear *d, pid_t pid, int status);
 /* The running dropbear's pid, or 0 between a death and its restart. */

@@ -294,6 +294,18 @@ static void supervised_restart_and_stop(void **state)
 	assert_true(fd >= 0);
 	second = dropbear_pid(d);
 	assert_true(second > 0 && second != first);
+	close(fd);
+
+	/* Reaped by the loop's pidfd alone, with nobody dispatching. */
+	kill(second, SIGKILL);
+	for (int i = 0; i < 100 && dropbear_pid(d) == second; i++)
+		loop_run_once(l, 20);
+	assert_int_not_equal(dropbear_pid(d), second);
+	assert_int_equal(kill(second, 0), -1); /* reaped, not a zombie */
+	fd = wait_banner(l);
+	assert_true(fd >= 0);
+	second = dropbear_pid(d);
+	assert_true(second > 0);
 
 	/* A connection stays open: its process must go too. */
 	for (int i = 0; i < 50 && !conn_child; i++) {
@@ -339,6 +351,7 @@ static void supervised_restart_and_stop(void **state)
 	assert_non_null(strstr(log, "dropbear: ["));
 	assert_non_null(strstr(log, "Not backgrounding"));
 	assert_non_null(strstr(log, "dropbear restarts in 100 ms"));
+	assert_non_null(strstr(log, "dropbear restarts in 200 ms"));
 	free(log);
 	log_set_max_level(LOG_LVL_ERR);
 }
