@@ -342,6 +342,37 @@ static int unlock_from_stream(struct unlock_conn *c, struct secret *sec)
 	return EXIT_NOT_UNLOCKED;
 }
 
+/*
+ * Under an authorized_keys command= the client's words arrive in
+ * SSH_ORIGINAL_COMMAND, not argv: "unlock" and "unlock --status" (with or
+ * without the program name) are honoured; anything else is refused.
+ * Returns 0 (passphrase), 1 (status), or -EINVAL.
+ */
+static int unlock_original_command(const char *cmd)
+{
+	char words[128], *w[3], *save = NULL;
+	unsigned n = 0;
+
+	if (strlen(cmd) >= sizeof(words))
+		return -EINVAL;
+	memcpy(words, cmd, strlen(cmd) + 1);
+	for (char *t = strtok_r(words, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save)) {
+		if (n == 3)
+			return -EINVAL;
+		w[n++] = t;
+	}
+	if (n && (!strcmp(w[0], "unlock") || !strcmp(w[0], "/bin/unlock"))) {
+		memmove(w, w + 1, sizeof(w[0]) * 2);
+		n--;
+	}
+	if (n == 0)
+		return 0;
+	if (n == 1 && (!strcmp(w[0], "--status") || !strcmp(w[0], "status")))
+		return 1;
+	return -EINVAL;
+}
+
 static void unlock_usage(FILE *f)
 {
 	fprintf(f, "usage: unlock [--status] [--socket PATH]\n"
@@ -388,6 +419,15 @@ int main(int argc, char **argv)
 	if (optind != argc) {
 		unlock_usage(stderr);
 		return EXIT_USAGE;
+	}
+	if (!status && getenv("SSH_ORIGINAL_COMMAND")) {
+		r = unlock_original_command(getenv("SSH_ORIGINAL_COMMAND"));
+		if (r < 0) {
+			log_err("this key may only run 'unlock' or "
+				"'unlock --status'");
+			return EXIT_USAGE;
+		}
+		status = r;
 	}
 	unlock_catch_signals();
 	c = calloc(1, sizeof(*c));

@@ -224,6 +224,8 @@ struct child {
 	int in;	 /* its stdin (a pipe's write end), or -1 */
 };
 
+static const char *child_env_cmd; /* SSH_ORIGINAL_COMMAND, or NULL */
+
 /* Runs the unlock program with stdin from stdin_fd (or a new pipe when -1). */
 static void child_start(struct child *c, int stdin_fd, const char *arg)
 {
@@ -240,6 +242,10 @@ static void child_start(struct child *c, int stdin_fd, const char *arg)
 		dup2(stdin_fd, 0);
 		dup2(out[1], 1);
 		dup2(out[1], 2);
+		if (child_env_cmd)
+			setenv("SSH_ORIGINAL_COMMAND", child_env_cmd, 1);
+		else
+			unsetenv("SSH_ORIGINAL_COMMAND");
 		if (arg)
 			execl(unlock_bin, "unlock", "--socket", sock, arg,
 			      (char *)NULL);
@@ -345,6 +351,16 @@ static void status_is_shown(void **state)
 	assert_non_null(strstr(out, "luks-" UUID_A " ("));
 	assert_non_null(strstr(out, "locked"));
 	assert_non_null(strstr(out, "10 passphrase attempts left"));
+	/* Through a forced command: the client's words come in the env. */
+	child_env_cmd = "unlock --status";
+	child_start(&c, -1, NULL);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "10 passphrase attempts left"));
+	child_env_cmd = "sh -c id";
+	child_start(&c, -1, NULL);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "may only run"));
+	child_env_cmd = NULL;
 	fx_stop(&fx);
 }
 
