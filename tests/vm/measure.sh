@@ -1,17 +1,25 @@
 #!/bin/bash
-# measure.sh [RUNS]: boots the default test image RUNS times (default 5) on
-# the cached Debian kernel and reports, from sesame-init's own handoff line
-# ("sesame-init: handoff: total N ms, waiting N ms, own N ms, maxrss N
-# KiB"), the guest time from /init's exec to the real init's exec without
-# the waits for devices and module loading ("own"; target 150 ms) and
-# init's peak RSS (target 4 MiB). Cross-check from the kernel's side (no
-# quiet): the guest uptime from "Run /init" to the real root's marker.
+# measure.sh [RUNS] [-- SESAME-BUILD-ARGS]: boots the default test image
+# (or one built with the given arguments) RUNS times (default 5) on the
+# cached Debian kernel and reports, from sesame-init's handoff line
+# ("sesame-init: handoff: total N ms, waiting N ms (modules N, devices N,
+# ...), own N ms (fsck N), peak RSS N KiB, ..."), the guest time from
+# /init's exec to the real init's exec without the waits for devices and
+# module loading ("own"; target 150 ms) and init's peak RSS (target
+# 4 MiB). Cross-checks from the kernel's side (no quiet): the guest time
+# from "Run /init" to the real root's marker, and from the kernel's start
+# to "Run /init" (unpacking the image).
 export TEST_NAME=measure
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-runs=${1:-5}
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "usage: measure.sh [RUNS]"
+runs=5
+if [ $# -gt 0 ] && [ "$1" != -- ]; then
+	runs=$1
+	shift
+fi
+[ "${1:-}" != -- ] || shift
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "usage: measure.sh [RUNS] [-- SESAME-BUILD-ARGS]"
 
 # median N...: the middle value (the lower middle for an even count).
 median() {
@@ -21,36 +29,59 @@ maximum() {
 	printf '%s\n' "$@" | sort -n | tail -1
 }
 
+# field LINE REGEX: the number REGEX's group catches in LINE, or "?".
+field() {
+	if [[ $1 =~ $2 ]]; then
+		echo "${BASH_REMATCH[-1]}"
+	else
+		echo "?"
+	fi
+}
+
+COLS='%-6s %8s %8s %8s %6s %6s %10s %10s %12s\n'
+
 main() {
-	local i line total waiting own rss kinit kroot
-	local a_total=() a_wait=() a_own=() a_rss=() a_kern=()
-	image_build default
+	local i line kinit t v
+	declare -A col=()
+	local names=(total waiting modules own fsck rss unpack root)
+	image_build default "$@"
 	root_disk root
-	printf '%-4s %9s %11s %7s %11s %16s\n' run total_ms waiting_ms own_ms maxrss_KiB init_to_root_ms
+	# shellcheck disable=SC2059 # the format is ours
+	printf "$COLS" run total_ms wait_ms mods_ms own_ms fsck maxrss_KiB unpack_ms init2root_ms
 	for ((i = 1; i <= runs; i++)); do
 		vm_boot default --verbose --disk root -- "root=UUID=$ROOT_UUID" >/dev/null
 		marker_read || die "run $i: the real root's init did not run (log: $LOG)"
 		line=$(grep -m1 -E '^sesame-init: handoff: ' "$LOG_TXT") ||
 			die "run $i: no handoff line from sesame-init (log: $LOG)"
-		[[ $line =~ total\ ([0-9]+)\ ms,\ waiting\ ([0-9]+)\ ms,\ own\ ([0-9]+)\ ms,\ maxrss\ ([0-9]+)\ KiB ]] ||
-			die "run $i: cannot parse: $line"
-		total=${BASH_REMATCH[1]} waiting=${BASH_REMATCH[2]}
-		own=${BASH_REMATCH[3]} rss=${BASH_REMATCH[4]}
-		# The kernel's timestamp of "Run /init" and the marker's uptime.
 		kinit=$(sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' "$LOG_TXT" | head -1)
-		kroot=${M[uptime]}
-		a_total+=("$total") a_wait+=("$waiting") a_own+=("$own") a_rss+=("$rss")
-		a_kern+=("$(awk -v a="$kinit" -v b="$kroot" 'BEGIN { printf "%d", (b - a) * 1000 }')")
-		printf '%-4s %9s %11s %7s %11s %16s\n' "$i" "$total" "$waiting" "$own" "$rss" "${a_kern[-1]}"
+		t=$(field "$line" 'total ([0-9]+) ms')
+		col[total]+="$t " && v=("$t")
+		t=$(field "$line" 'waiting ([0-9]+) ms') && col[waiting]+="$t " && v+=("$t")
+		t=$(field "$line" 'modules ([0-9]+)') && col[modules]+="$t " && v+=("$t")
+		t=$(field "$line" 'own ([0-9]+) ms') && col[own]+="$t " && v+=("$t")
+		t=$(field "$line" 'fsck ([0-9]+)') && col[fsck]+="$t " && v+=("$t")
+		t=$(field "$line" '(peak RSS|maxrss) ([0-9]+) KiB') && col[rss]+="$t " && v+=("$t")
+		t=$(awk -v a="$kinit" 'BEGIN { printf "%d", a * 1000 }') && col[unpack]+="$t " && v+=("$t")
+		t=$(awk -v a="$kinit" -v b="${M[uptime]}" 'BEGIN { printf "%d", (b - a) * 1000 }')
+		col[root]+="$t " && v+=("$t")
+		# shellcheck disable=SC2059
+		printf "$COLS" "$i" "${v[@]}"
+		echo "       $line"
 	done
-	printf '%-4s %9s %11s %7s %11s %16s\n' median "$(median "${a_total[@]}")" \
-		"$(median "${a_wait[@]}")" "$(median "${a_own[@]}")" \
-		"$(median "${a_rss[@]}")" "$(median "${a_kern[@]}")"
-	own=$(median "${a_own[@]}")
-	rss=$(maximum "${a_rss[@]}")
-	echo "own time (median of $runs): $own ms guest, target 150 ms: $([ "$own" -le 150 ] && echo met || echo MISSED)"
-	echo "peak RSS (max of $runs): $rss KiB, target 4096 KiB: $([ "$rss" -le 4096 ] && echo met || echo MISSED)"
-	echo "(kernel $KVER, TCG, -smp 1 -m $VM_MEM; image $(stat -c %s "${IMAGES[default]}") bytes)"
+	v=()
+	for t in "${names[@]}"; do
+		# shellcheck disable=SC2086 # a list of numbers
+		v+=("$(median ${col[$t]})")
+	done
+	# shellcheck disable=SC2059
+	printf "$COLS" median "${v[@]}"
+	local own rss
+	own=$(median ${col[own]})
+	# shellcheck disable=SC2086
+	rss=$(maximum ${col[rss]})
+	echo "own time (median of $runs): $own ms guest, target 150 ms: $([ "$own" -le 150 ] 2>/dev/null && echo met || echo MISSED)"
+	echo "peak RSS (max of $runs): $rss KiB, target 4096 KiB: $([ "$rss" -le 4096 ] 2>/dev/null && echo met || echo MISSED)"
+	echo "(kernel $KVER, TCG, -smp 1 -m $VM_MEM; image $(stat -c %s "${IMAGES[default]}") bytes; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 
-main
+main "$@"
