@@ -93,23 +93,6 @@ static bool str_is_ratelimit(const char *s)
 	return strncmp(s, "ratelimit", 9) == 0;
 }
 
-/* Reads the first number of /proc/sys/kernel/printk: console_loglevel. */
-static int early_console_loglevel(void)
-{
-	char buf[64];
-	ssize_t n;
-	int fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return buf[0] >= '0' && buf[0] <= '9' ? buf[0] - '0' : -1;
-}
-
 static void early_write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -125,7 +108,7 @@ void early_setup_log(bool debug)
 {
 	enum log_level max = debug ? LOG_LVL_DEBUG : LOG_LVL_INFO;
 	unsigned sinks = LOG_SINK_KMSG | LOG_SINK_CONSOLE;
-	int kmsg, cl;
+	int kmsg;
 	ssize_t n;
 	int fd;
 
@@ -145,9 +128,6 @@ void early_setup_log(bool debug)
 			early_write_file("/proc/sys/kernel/printk_devkmsg",
 					 "on\n");
 	}
-	cl = early_console_loglevel();
-	if (cl > (int)max)
-		sinks = LOG_SINK_KMSG; /* the kernel echoes every line */
 	log_set_sinks(sinks, kmsg, STDERR_FILENO);
 }
 

@@ -16,10 +16,11 @@ int early_mount_all(void);
 void early_setup_console(void);
 
 /*
- * Opens /dev/kmsg and points the log at it and the console. Lines the
- * kernel itself echoes to the console (level below console_loglevel) go
- * only to kmsg, so the serial log carries each line once. Turns the
- * kernel's /dev/kmsg rate limit off until early_log_restore().
+ * Opens /dev/kmsg and points the log at it and the console (fd 2). Both,
+ * always: with `quiet` the kernel echoes none of our kmsg lines, and test
+ * harnesses read the console lines without the kernel's timestamp; without
+ * `quiet` the serial log shows each line twice. Turns the kernel's
+ * /dev/kmsg rate limit off until early_log_restore().
  */
 void early_setup_log(bool debug);
 /* Puts printk_devkmsg back as we found it (before the switch). */
