@@ -24,3 +24,8 @@ UNIT_TESTS += test_image_modules
 test_image_modules_SRCS := tests/unit/test_image_modules.c
 test_image_modules_LIBS := image common
 test_image_modules_PKGS := cmocka libkmod
+
+UNIT_TESTS += test_image_build
+test_image_build_SRCS := tests/unit/test_image_build.c
+test_image_build_LIBS := image common
+test_image_build_PKGS := cmocka
