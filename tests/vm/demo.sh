@@ -7,15 +7,21 @@ export TEST_NAME=demo
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-# The first lines of `sesame ls` and a count of the rest.
+# show_image IMAGE: `sesame ls`, summarised: the files and links outside
+# /lib/modules, then one line for the modules.
 show_image() {
-	local img=$1 n
-	echo "== the image: sesame ls $img"
-	"$SESAME_BIN/sesame" ls "$img" >"$T/ls.txt"
-	n=$(wc -l <"$T/ls.txt")
-	head -n 40 "$T/ls.txt"
-	[ "$n" -le 40 ] || echo "... ($((n - 40)) more lines)"
-	echo "== $(stat -c %s "$img") bytes"
+	local img=$1
+	echo "== the image: $img ($(stat -c %s "$img") bytes), from \`sesame ls\`:"
+	"$SESAME_BIN/sesame" ls "$img" >"$T/ls.txt" || die "sesame ls failed"
+	awk '
+		/^#/ { print; next }
+		$NF ~ /^\/lib\/modules\// || $(NF-2) ~ /^\/lib\/modules\// {
+			if ($1 ~ /^-/ && $NF ~ /\.ko$/) { n++; sz += $4 }
+			next
+		}
+		$1 !~ /^d/ { print }
+		END { printf "(and %d kernel modules, %d KiB, under /lib/modules)\n", n, sz / 1024 }
+	' "$T/ls.txt"
 }
 
 main() {

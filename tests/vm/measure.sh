@@ -76,9 +76,8 @@ main() {
 	# shellcheck disable=SC2059
 	printf "$COLS" median "${v[@]}"
 	local own rss
-	own=$(median ${col[own]})
-	# shellcheck disable=SC2086
-	rss=$(maximum ${col[rss]})
+	# shellcheck disable=SC2086 # lists of numbers
+	own=$(median ${col[own]}) rss=$(maximum ${col[rss]})
 	echo "own time (median of $runs): $own ms guest, target 150 ms: $([ "$own" -le 150 ] 2>/dev/null && echo met || echo MISSED)"
 	echo "peak RSS (max of $runs): $rss KiB, target 4096 KiB: $([ "$rss" -le 4096 ] 2>/dev/null && echo met || echo MISSED)"
 	echo "(kernel $KVER, TCG, -smp 1 -m $VM_MEM; image $(stat -c %s "${IMAGES[default]}") bytes; load: $(cut -d' ' -f1-3 /proc/loadavg))"
