@@ -1,7 +1,7 @@
 # net: early-boot networking (DHCPv4 client, ip= parsing, rtnetlink).
 LIBS += net
 net_SRCS := net/config.c net/dhcp_packet.c net/dhcp_child.c net/dhcp_client.c \
-	net/rtnl.c net/net.c
+	net/rtnl.c net/net.c net/hook.c
 net_PKGS := libmnl
 
 UNIT_TESTS += test_net_dhcp
@@ -15,14 +15,15 @@ test_net_config_SRCS := tests/unit/test_net_config.c
 test_net_config_LIBS := net common
 test_net_config_PKGS := cmocka
 
-# Parsers of untrusted input; seeds in tests/fuzz/corpus/<name>/.
+# Parsers of untrusted input; seeds in tests/fuzz/corpus/<name>/. Sources, not
+# libnet: the libFuzzer build links every source of a library it names.
 FUZZ_TARGETS += fuzz_dhcp
-fuzz_dhcp_SRCS := tests/fuzz/fuzz_dhcp.c
-fuzz_dhcp_LIBS := net common
+fuzz_dhcp_SRCS := tests/fuzz/fuzz_dhcp.c net/dhcp_packet.c
+fuzz_dhcp_LIBS := common
 
 FUZZ_TARGETS += fuzz_ipconf
-fuzz_ipconf_SRCS := tests/fuzz/fuzz_ipconf.c
-fuzz_ipconf_LIBS := net common
+fuzz_ipconf_SRCS := tests/fuzz/fuzz_ipconf.c net/config.c net/dhcp_packet.c
+fuzz_ipconf_LIBS := common
 
 # `make net-corpus` regenerates fuzz_dhcp's seed corpus (checked in).
 NET_CORPUS_GEN := $(B)/fuzz/fuzz_dhcp_corpus_gen
@@ -45,3 +46,7 @@ UNIT_TESTS += test_net_netns
 test_net_netns_SRCS := tests/unit/test_net_netns.c init/loop.c
 test_net_netns_LIBS := net common
 test_net_netns_PKGS := cmocka
+
+# The hook into /init (init/hooks.h): net/hook.c.
+INIT_HOOKS += net_hook
+INIT_HOOK_LIBS += net

@@ -1,0 +1,90 @@
+/* hook: net as an /init hook (init/hooks.h): boot parameters in, network up
+ * beside the root search, down before the switch. */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+
+#include "common/log.h"
+#include "init/cmdline.h"
+#include "init/hooks.h"
+#include "net/net.h"
+
+static struct {
+	struct net *net;
+	bool keep;
+} N;
+
+/* Parameters net reads from boot.conf and the kernel command line. */
+static const char *const net_params[] = {
+    "ip",
+    "ifname",
+    "rd.neednet",
+    "sesame.net_keep",
+    "sesame.dhcp_timeout",
+    "sesame.dhcp_release",
+    "sesame.hostname",
+};
+
+static void net_hook_event(void *data, enum net_event ev,
+			   const struct net_lease *l)
+{
+	char a[INET_ADDRSTRLEN];
+
+	(void)data;
+	if (ev == NET_EV_CONFIGURED && l)
+		log_info("reachable on %s at %s (ssh root@%s)", l->ifname,
+			 inet_ntop(AF_INET, &l->addr, a, sizeof(a)), a);
+	else if (ev == NET_EV_TIMEOUT)
+		log_warn("no network yet; the console prompt works, boot goes "
+			 "on, and DHCP keeps trying");
+}
+
+/* NFS root (or rd.neednet) keeps the network across switch_root. */
+static bool net_root_needs_network(const struct boot_config *cfg)
+{
+	const char *root = boot_config_get(cfg, "root");
+	unsigned it = 0;
+	const char *v;
+
+	if (root && (!strncmp(root, "nfs:", 4) || !strncmp(root, "nfs4:", 5) ||
+		     !strcmp(root, "/dev/nfs")))
+		return true;
+	return boot_config_find(cfg, "nfsroot", &it, &v) == 0;
+}
+
+static int net_hook_start(struct loop *l, const struct boot_config *cfg)
+{
+	struct net_config c;
+	struct net_hooks h = {net_hook_event, NULL};
+
+	net_config_init(&c);
+	for (size_t i = 0; i < sizeof(net_params) / sizeof(net_params[0]);
+	     i++) {
+		unsigned it = 0;
+		const char *v;
+		while (boot_config_find(cfg, net_params[i], &it, &v) == 0) {
+			int r = net_config_parse_param(&c, net_params[i], v);
+			if (r < 0)
+				log_warn("%s: %s, ignored", net_params[i],
+					 r == -E2BIG ? "too many"
+						     : "malformed");
+		}
+	}
+	N.keep = c.keep || net_root_needs_network(cfg);
+	return net_start(l, &c, &h, &N.net);
+}
+
+static void net_hook_stop(void)
+{
+	net_teardown(N.net, N.keep);
+	N.net = NULL;
+}
+
+static const struct init_hook net_hook = {
+    .name = "net", .start = net_hook_start, .stop = net_hook_stop,
+    /* On emergency the network stays up: SSH is the way to rescue. */
+};
+
+INIT_HOOK(net_hook)
