@@ -157,8 +157,9 @@ static void cursor_skip_blanks(struct cursor *c)
 
 /*
  * The next whitespace-delimited field. With quotes, blanks inside double
- * quotes do not end it and \" does not close them (the options field, as
- * sshd reads it); an unterminated quote is -EBADMSG, cursor unchanged.
+ * quotes do not end it and \" neither opens nor closes them (the options
+ * field, as sshd reads it); an unterminated quote is -EBADMSG, cursor
+ * unchanged.
  */
 static int line_take_field(struct cursor *c, bool quotes, struct cursor *f)
 {
@@ -166,7 +167,8 @@ static int line_take_field(struct cursor *c, bool quotes, struct cursor *f)
 	size_t n = 0;
 
 	while (n < c->left && (quoted || !is_blank(c->p[n]))) {
-		if (quotes && c->p[n] == '\\' && quoted && n + 1 < c->left &&
+		/* as sshkey_advance_past_options(): \" never toggles */
+		if (quotes && c->p[n] == '\\' && n + 1 < c->left &&
 		    c->p[n + 1] == '"')
 			n++;
 		else if (quotes && c->p[n] == '"')

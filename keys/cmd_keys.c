@@ -82,6 +82,8 @@ static int keys_cmd_show(const char *dir, const char *alias, const char *host,
 			      dir);
 		return EXIT_FAIL;
 	}
+	if (keys_check_distinct(text, len, NULL) < 0)
+		log_warn("use dedicated keys: sesame keys init --force");
 	if (!fingerprints_only)
 		printf("# host keys in %s:\n", dir);
 	for (line = strtok_r(text, "\n", &save); line;

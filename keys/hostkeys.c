@@ -2,6 +2,7 @@
  * back their public halves. */
 #include "keys/keys.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/log.h"
 #include "keys/fingerprint.h"
 #include "keys/pubkey.h"
@@ -415,4 +417,73 @@ int keys_read_public(const char *dir, char **textp, size_t *lenp)
 	*textp = text;
 	*lenp = size;
 	return 0;
+}
+
+/* True when the public key file at path holds the blob. */
+static bool keys_file_has_blob(const char *path, const uint8_t *blob,
+			       size_t len)
+{
+	struct pubkey_info info;
+	uint8_t *sys = NULL;
+	char *buf = NULL;
+	size_t buflen, syslen;
+	bool same = false;
+
+	if (file_read_all(path, 64u << 10, &buf, &buflen) < 0)
+		return false;
+	if (pubkey_decode_line(buf, strcspn(buf, "\n"), &sys, &syslen, &info) ==
+	    0)
+		same = syslen == len && memcmp(sys, blob, len) == 0;
+	free(sys);
+	free(buf);
+	return same;
+}
+
+/* ssh_host_*_key.pub */
+static bool keys_is_system_pub_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 17 && !strncmp(name, "ssh_host_", 9) &&
+	       !strcmp(name + n - 8, "_key.pub");
+}
+
+int keys_check_distinct(const char *text, size_t len, const char *ssh_dir)
+{
+	const char *dir = ssh_dir ? ssh_dir : KEYS_SYSTEM_SSH_DIR;
+	size_t pos = 0;
+	int r = 0;
+
+	while (pos < len) {
+		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t llen = nl ? (size_t)(nl - line) : len - pos;
+		struct pubkey_info info;
+		uint8_t *blob = NULL;
+		size_t bloblen;
+		struct dirent *e;
+		DIR *d;
+
+		pos += llen + (nl ? 1 : 0);
+		if (pubkey_decode_line(line, llen, &blob, &bloblen, &info) < 0)
+			continue;
+		d = opendir(dir);
+		while (d && (e = readdir(d))) {
+			char path[PATH_MAX];
+			if (!keys_is_system_pub_name(e->d_name) ||
+			    snprintf(path, sizeof(path), "%s/%s", dir,
+				     e->d_name) >= (int)sizeof(path))
+				continue;
+			if (keys_file_has_blob(path, blob, bloblen)) {
+				log_err("the image's %s host key is the "
+					"system's own (%s)",
+					info.type, path);
+				r = -EEXIST;
+			}
+		}
+		if (d)
+			closedir(d);
+		free(blob);
+	}
+	return r;
 }

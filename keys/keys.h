@@ -57,4 +57,16 @@ int keys_generate(const char *dir, bool force, bool *created);
  */
 int keys_read_public(const char *dir, char **textp, size_t *lenp);
 
+/* The system's OpenSSH host keys, compared by keys_check_distinct(). */
+#define KEYS_SYSTEM_SSH_DIR "/etc/ssh"
+
+/*
+ * Compares the key lines of text (keys_read_public()'s) with the system's
+ * own host keys, ssh_dir/ssh_host_*_key.pub (ssh_dir NULL: /etc/ssh).
+ * 0 when all differ; -EEXIST, with the pair logged, when one is the same
+ * key (the hardening warning "host key equal to the system's own").
+ * Unreadable or unknown system key files are skipped.
+ */
+int keys_check_distinct(const char *text, size_t len, const char *ssh_dir);
+
 #endif

@@ -21,6 +21,11 @@
 #include "keys/keys.h"
 #include "tool/commands.h"
 
+#define KEY_OTHER                                                              \
+	"ssh-ed25519 "                                                         \
+	"AAAAC3NzaC1lZDI1NTE5AAAAIPcuwGDs7/blRwZGYV8L9XcxLFL5ftcfDn"           \
+	"D/mDcoNkzb"
+
 struct fixture {
 	char dir[64];  /* the scratch dir */
 	char keys[96]; /* the key dir inside it, made by the code */
@@ -302,6 +307,44 @@ static void show_prints_fingerprints_and_known_hosts(void **state)
 	unsetenv("SESAME_KEYDIR");
 }
 
+static void system_keys_are_detected(void **state)
+{
+	struct fixture *fx = *state;
+	char sshdir[128], path[192], *pub = NULL;
+	size_t len, first;
+	bool created;
+	FILE *f;
+
+	if (!have_dropbearkey())
+		skip();
+	assert_int_equal(keys_ensure(fx->keys, &created), 0);
+	assert_int_equal(keys_read_public(fx->keys, &pub, &len), 0);
+	snprintf(sshdir, sizeof(sshdir), "%s/ssh", fx->dir);
+	assert_int_equal(mkdir(sshdir, 0755), 0);
+	assert_int_equal(keys_check_distinct(pub, len, sshdir), 0);
+	/* an unrelated system key, and junk */
+	snprintf(path, sizeof(path), "%s/ssh_host_rsa_key.pub", sshdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(KEY_OTHER " root@host\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/ssh_host_dsa_key.pub", sshdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("garbage\n", f);
+	fclose(f);
+	assert_int_equal(keys_check_distinct(pub, len, sshdir), 0);
+	/* the image's ed25519 key copied from the system's */
+	snprintf(path, sizeof(path), "%s/ssh_host_ed25519_key.pub", sshdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	first = strcspn(pub, "\n");
+	fprintf(f, "%.*s root@host\n", (int)(first - 7), pub);
+	fclose(f);
+	assert_int_equal(keys_check_distinct(pub, len, sshdir), -EEXIST);
+	free(pub);
+}
+
 static void usage_errors(void **state)
 {
 	(void)state;
@@ -331,6 +374,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(
 		show_prints_fingerprints_and_known_hosts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(system_keys_are_detected, setup,
+					    teardown),
 	    cmocka_unit_test(usage_errors),
 	};
 	return cmocka_run_group_tests_name("keys_hostkeys", tests, NULL, NULL);
