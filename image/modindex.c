@@ -148,9 +148,10 @@ int modindex_build(const struct modindex_item *items, size_t n, char **bufp,
 				return -EINVAL;
 	if (n && !(it = malloc(n * sizeof(*it))))
 		return -ENOMEM;
-	if (n)
+	if (n) {
 		memcpy(it, items, n * sizeof(*it));
-	qsort(it, n, sizeof(*it), modindex_item_cmp);
+		qsort(it, n, sizeof(*it), modindex_item_cmp);
+	}
 	if ((r = modindex_put32(&b, MODINDEX_MAGIC)) < 0 ||
 	    (r = modindex_put32(&b, MODINDEX_VERSION)) < 0 ||
 	    (r = modindex_put32(&b, 0)) < 0)
