@@ -43,7 +43,8 @@ netprobe_LIBS := net common
 
 # End to end against dnsmasq in network namespaces it creates (root; CI is).
 UNIT_TESTS += test_net_netns
-test_net_netns_SRCS := tests/unit/test_net_netns.c init/loop.c
+test_net_netns_SRCS := tests/unit/test_net_netns.c tests/unit/test_net_frames.c \
+	init/loop.c
 test_net_netns_LIBS := net common
 test_net_netns_PKGS := cmocka
 

@@ -20,8 +20,10 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "init/loop.h"
+#include "net/dhcp_child.h"
 #include "net/net.h"
 #include "net/rtnl.h"
+#include "tests/unit/test_net_frames.h"
 
 /*
  * Every scenario: a server namespace S (dnsmasq on vs0, vs1) and a client
@@ -418,6 +420,64 @@ static void no_server_times_out_and_says_so(void **state)
 	finish(&r, n, false);
 }
 
+static bool status_has(pid_t pid, const char *line)
+{
+	char path[64], *s = NULL;
+	size_t len;
+	bool found;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	found = file_read_all(path, 1 << 16, &s, &len) == 0 && strstr(s, line);
+	free(s);
+	return found;
+}
+
+/* The parser process: unprivileged, no new privileges, a removed root. */
+static void parser_child_is_confined(void **state)
+{
+	static struct frame_spec spec;
+	static uint8_t frame[2048];
+	const struct dhcp_expect exp = {
+	    .xid = 0x1a2b3c4d,
+	    .chaddr = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56},
+	};
+	char why[DHCP_CHILD_WHY_MAX] = "", path[64], root[256];
+	struct dhcp_child ch;
+	struct dhcp_lease l;
+	size_t n;
+	ssize_t rl;
+
+	(void)state;
+	assert_int_equal(dhcp_child_start(&ch), 0);
+	assert_true(status_has(ch.pid, "Uid:\t65534\t65534\t65534\t65534"));
+	assert_true(status_has(ch.pid, "Gid:\t65534\t65534\t65534\t65534"));
+	assert_true(status_has(ch.pid, "NoNewPrivs:\t1"));
+	assert_true(status_has(ch.pid, "CapEff:\t0000000000000000"));
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)ch.pid);
+	rl = readlink(path, root, sizeof(root) - 1);
+	assert_true(rl > 0);
+	root[rl] = '\0';
+	print_message("parser root: %s\n", root);
+	assert_non_null(strstr(root, "(deleted)"));
+
+	frame_spec_init(&spec, 2 /* OFFER */);
+	frame_std_options(&spec);
+	n = frame_build(&spec, frame, sizeof(frame));
+	assert_int_equal(dhcp_child_parse(&ch, frame, n, &exp, &l, why), 0);
+	assert_int_equal(l.yiaddr.s_addr, inet_addr("192.168.50.23"));
+	frame[n - 1] = 0x42; /* End becomes an option without a length */
+	frame[26] = frame[27] = 0;
+	assert_true(dhcp_child_parse(&ch, frame, n, &exp, &l, why) < 0);
+	print_message("refused: %s\n", why);
+	assert_true(why[0] != '\0');
+	/* A dead parser is reported, not waited on forever. */
+	kill(ch.pid, SIGKILL);
+	assert_int_equal(dhcp_child_parse(&ch, frame, n, &exp, &l, why),
+			 -EPIPE);
+	dhcp_child_stop(&ch);
+	dhcp_child_stop(&ch); /* idempotent */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +487,7 @@ int main(void)
 	    cmocka_unit_test(second_nic_wins_and_ifname_renames),
 	    cmocka_unit_test(static_ip_and_keep),
 	    cmocka_unit_test(no_server_times_out_and_says_so),
+	    cmocka_unit_test(parser_child_is_confined),
 	};
 
 	/* CI runs as root; without root this fails loudly rather than skip. */
