@@ -2,7 +2,7 @@
 LIBS += sshd
 sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
 	sshd/unlock_server.c sshd/console_prompt.c sshd/unlock_service.c \
-	sshd/dropbear.c
+	sshd/dropbear.c sshd/hook.c
 sshd_PKGS := libcryptsetup
 
 UNIT_TESTS += test_sshd_luks
@@ -38,3 +38,12 @@ UNIT_TESTS += test_sshd_dropbear
 test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c init/loop.c
 test_sshd_dropbear_LIBS := sshd common
 test_sshd_dropbear_PKGS := cmocka libcryptsetup
+
+# The hook into /init (init/hooks.h): LUKS devices, the unlock service, dropbear.
+INIT_HOOKS += sshd_hook
+INIT_HOOK_LIBS += sshd
+
+UNIT_TESTS += test_sshd_hook
+test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c
+test_sshd_hook_LIBS := sshd init common
+test_sshd_hook_PKGS := cmocka libcryptsetup libkmod blkid

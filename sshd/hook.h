@@ -1,0 +1,30 @@
+/* hook: the unlock path and dropbear as an /init hook (init/hooks.h). */
+#ifndef SESAME_SSHD_HOOK_H
+#define SESAME_SSHD_HOOK_H
+
+/*
+ * Where the hook looks; the defaults are the image's paths. Tests point them
+ * into a temporary directory before init_hooks_start().
+ */
+struct sshd_hook_paths {
+	const char *crypttab;	     /* /etc/crypttab */
+	const char *console;	     /* /dev/console; NULL: no prompt */
+	const char *socket;	     /* /run/sesame/unlock.sock */
+	const char *authorized_keys; /* /root/.ssh/authorized_keys */
+	const char *host_key_dir;    /* /etc/dropbear */
+	const char *dropbear;	     /* NULL: the first of /sbin, /usr/sbin */
+	const char *pid_file;	     /* /run/sesame/dropbear.pid */
+};
+
+void sshd_hook_set_paths(const struct sshd_hook_paths *p);
+
+/*
+ * Boot parameters read by the hook (besides rd.luks.*):
+ *   sesame.ssh=0              no dropbear
+ *   sesame.ssh_listen=A:P     an address to listen on (repeatable, up to 4;
+ *                             default: port 22 on every address)
+ *   sesame.luks_tries=N       the per-boot cap of wrong passphrases (10)
+ *   sesame.luks_fail=wait|reboot   what follows the cap (wait)
+ */
+
+#endif
