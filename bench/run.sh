@@ -29,11 +29,15 @@ work=$(mktemp -d /tmp/sesame-bench.XXXXXX)
 created_link=""
 created_dir=""
 cleanup() {
-	[ -n "$created_link" ] && rm -f "$created_link"
-	[ -n "$created_dir" ] && rmdir "$created_dir" 2>/dev/null
+	if [ -n "$created_link" ]; then rm -f "$created_link"; fi
+	if [ -n "$created_dir" ]; then rmdir "$created_dir" 2>/dev/null || true; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
+
+# A private copy: others may relink build/bin/sesame during the run.
+cp "$sesame" "$work/sesame"
+sesame=$work/sesame
 
 now() { date +%s.%N; }
 size_of() { stat -c %s "$1"; }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,7 +35,7 @@ struct cpio_filter {
  */
 static const struct cpio_filter cpio_filters[] = {
     [CPIO_ZSTD] = {"zstd", archive_write_add_filter_zstd, NULL,
-		   "zstd:compression-level=3,zstd:threads=0"},
+		   "zstd:compression-level=3"},
     [CPIO_GZIP] = {"gzip", archive_write_add_filter_gzip, NULL,
 		   "gzip:!timestamp,gzip:compression-level=9"},
     [CPIO_XZ] = {"xz", NULL, "xz --check=crc32 -6 -T1 -c", NULL},
@@ -80,6 +81,20 @@ static int cpio_setup_filter(struct archive *a, enum cpio_compress c)
 	if (f->options &&
 	    archive_write_set_options(a, f->options) != ARCHIVE_OK)
 		return cpio_archive_error(a, f->options);
+	if (c == CPIO_ZSTD) {
+		/* zstd's multi-threaded output is the same for any number of
+		 * workers (>= 1), so using every CPU keeps builds
+		 * reproducible across machines. */
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		char threads[16];
+		snprintf(threads, sizeof(threads), "%ld",
+			 n < 1	  ? 1
+			 : n > 64 ? 64
+				  : n);
+		if (archive_write_set_filter_option(a, "zstd", "threads",
+						    threads) != ARCHIVE_OK)
+			return cpio_archive_error(a, "zstd threads");
+	}
 	return 0;
 }
 
