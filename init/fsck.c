@@ -1,8 +1,11 @@
 /* fsck: the fsck(8) exit code table and e2fsck's command line. */
 #include "init/fsck.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include "common/cursor.h"
 
 struct fsck_code {
 	int bit;
@@ -72,4 +75,54 @@ enum fsck_verdict fsck_judge(int wstatus, const char **whyp)
 	}
 	*whyp = "clean";
 	return FSCK_OK;
+}
+
+/* ext2 superblock fields (include/linux/ext2_fs.h, e2fsprogs ext2_fs.h). */
+#define EXT_MAGIC 0xEF53
+#define EXT_STATE_VALID 0x0001
+#define EXT_STATE_ERROR 0x0002
+#define EXT_INCOMPAT_RECOVER 0x0004
+
+static uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+int fsck_ext_clean(const void *sb, size_t len, uint64_t now)
+{
+	struct cursor c = cursor_make(sb, len);
+	uint8_t f[0x64];
+	uint16_t mnt, state;
+	int16_t max_mnt;
+	uint32_t lastcheck, interval, incompat;
+
+	/* Everything up to s_feature_incompat (0x60, 4 bytes). */
+	if (cursor_copy(&c, f, sizeof(f)) < 0)
+		return -EBADMSG;
+	if (le16_at(f + 0x38) != EXT_MAGIC)
+		return -EBADMSG;
+	mnt = le16_at(f + 0x34);
+	max_mnt = (int16_t)le16_at(f + 0x36);
+	state = le16_at(f + 0x3a);
+	lastcheck = le32_at(f + 0x40);
+	interval = le32_at(f + 0x44);
+	incompat = le32_at(f + 0x60);
+	if (!(state & EXT_STATE_VALID) || (state & EXT_STATE_ERROR))
+		return 0;
+	if (incompat & EXT_INCOMPAT_RECOVER)
+		return 0;
+	if (max_mnt > 0 && mnt >= (uint16_t)max_mnt)
+		return 0;
+	if (interval && now >= (uint64_t)lastcheck + interval)
+		return 0;
+	/* A last check in the future: e2fsck fixes the time; let it. */
+	if (now && lastcheck > now + 86400)
+		return 0;
+	return 1;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "init/cmdline.h"
 
@@ -26,6 +27,19 @@ bool fsck_wanted(const char *fstype, enum fsck_mode mode);
  */
 void fsck_build_argv(const char *node, enum fsck_mode mode, const char *argv[],
 		     size_t n);
+
+#define FSCK_SB_OFFSET 1024
+#define FSCK_SB_SIZE 1024
+
+/*
+ * Reads an ext2/3/4 superblock (the FSCK_SB_SIZE bytes at FSCK_SB_OFFSET)
+ * and says whether `e2fsck -p` would find nothing to do, by the same
+ * fields it looks at first: state valid and no errors, no journal to
+ * replay, mount count below the maximum (when one is set), next check
+ * interval not passed at now (seconds since the epoch). 1 clean, 0 needs
+ * e2fsck, -EBADMSG if this is not an ext superblock.
+ */
+int fsck_ext_clean(const void *sb, size_t len, uint64_t now);
 
 /*
  * Judges a wait(2) status of e2fsck per the exit codes in fsck(8): 0 ok,

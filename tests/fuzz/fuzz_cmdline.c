@@ -1,10 +1,12 @@
-/* fuzz_cmdline: /init's parsers of untrusted text; the first byte picks one. */
+/* fuzz_cmdline: /init's parsers of untrusted input (text, uevents,
+ * superblocks); the first byte picks one. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "init/cmdline.h"
+#include "init/fsck.h"
 #include "init/fstab.h"
 #include "init/mountopt.h"
 #include "init/spec.h"
@@ -47,12 +49,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	log_set_max_level(LOG_LVL_ERR - 1); /* quiet */
 	if (size < 1)
 		return 0;
-	switch (data[0] % 5) {
+	switch (data[0] % 6) {
 	case 0:
 	case 1:
 		boot_config_init(&c);
 		boot_config_parse(&c, (const char *)data + 1, size - 1,
-				  data[0] % 5 == 1);
+				  data[0] % 6 == 1);
 		if (c.root.kind != SPEC_NONE) {
 			memset(&p, 0, sizeof(p));
 			spec_match(&c.root, &p);
@@ -75,6 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		mount_opts_parse(s, 0, &mo);
 		free(s);
+		break;
+	case 5:
+		fsck_ext_clean(data + 1, size - 1, 1700000000u);
 		break;
 	}
 	return 0;

@@ -77,6 +77,65 @@ static void command_line(void **state)
 	assert_null(argv[4]);
 }
 
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+/* A clean ext4 superblock: valid state, 3 of 20 mounts, checked at 1000. */
+static void make_sb(uint8_t *sb)
+{
+	memset(sb, 0, FSCK_SB_SIZE);
+	put16(sb + 0x38, 0xEF53);
+	put16(sb + 0x3a, 1);
+	put16(sb + 0x34, 3);
+	put16(sb + 0x36, 20);
+	put32(sb + 0x40, 1000);
+	put32(sb + 0x44, 0);
+	put32(sb + 0x60, 0x2c2); /* extents, flex_bg, 64bit; no recover */
+}
+
+static void superblock_precheck(void **state)
+{
+	uint8_t sb[FSCK_SB_SIZE];
+
+	(void)state;
+	make_sb(sb);
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), 1);
+	/* Too short, or not ext: refused, whatever the bytes say. */
+	assert_int_equal(fsck_ext_clean(sb, 0x63, 5000), -EBADMSG);
+	assert_int_equal(fsck_ext_clean(sb, 0, 5000), -EBADMSG);
+	put16(sb + 0x38, 0xEF54);
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), -EBADMSG);
+	make_sb(sb);
+	put16(sb + 0x3a, 0); /* not cleanly unmounted */
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), 0);
+	put16(sb + 0x3a, 3); /* errors recorded */
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), 0);
+	make_sb(sb);
+	put32(sb + 0x60, 0x2c6); /* journal needs recovery */
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), 0);
+	make_sb(sb);
+	put16(sb + 0x34, 20); /* mount count reached */
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), 0);
+	put16(sb + 0x36, 0xffff); /* -1: no maximum */
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), 1);
+	make_sb(sb);
+	put32(sb + 0x44, 3600); /* interval passed */
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 4601), 0);
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 4599), 1);
+	make_sb(sb);
+	put32(sb + 0x40, 0xffffffff); /* checked in the far future */
+	assert_int_equal(fsck_ext_clean(sb, sizeof(sb), 5000), 0);
+}
+
 static void emergency_table(void **state)
 {
 	static const struct {
@@ -119,6 +178,7 @@ int main(void)
 	    cmocka_unit_test(exit_codes),
 	    cmocka_unit_test(which_types),
 	    cmocka_unit_test(command_line),
+	    cmocka_unit_test(superblock_precheck),
 	    cmocka_unit_test(emergency_table),
 	};
 
