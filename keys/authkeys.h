@@ -8,6 +8,8 @@
 
 /* The program unlock keys are forced into (the sshd area installs it). */
 #define AUTHKEYS_UNLOCK_COMMAND "/bin/unlock"
+/* The admin's file when `sesame build` is given none. */
+#define AUTHKEYS_DEFAULT_PATH "/etc/sesame/authorized_keys"
 /* Where the builder writes authkeys_render()'s text in the image, 0600. */
 #define AUTHKEYS_IMAGE_PATH "/root/.ssh/authorized_keys"
 /* Input limits: a bigger file or more keys is an error. */

@@ -14,8 +14,10 @@
 /*
  * The host key files, in dropbear's private key format, inside the key
  * dir, in the order to hand them to dropbear (-r FILE each). The builder
- * copies them (0600) into the image, suggested at /etc/dropbear/<same name>.
+ * copies them (0600) into the image under KEYS_IMAGE_DIR with the same
+ * names, where sshd/hook.c looks for them.
  */
+#define KEYS_IMAGE_DIR "/etc/dropbear"
 #define KEYS_ED25519_FILE "dropbear_ed25519_host_key"
 #define KEYS_ECDSA_FILE "dropbear_ecdsa_host_key"
 #define KEYS_COUNT 2
