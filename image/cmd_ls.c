@@ -148,13 +148,14 @@ int cmd_ls(int argc, char **argv)
 	}
 	r = imgread_walk((const uint8_t *)buf, len, argv[optind], &ops, &st);
 	free(buf);
+	if (r == 0)
+		printf("# %u segment%s, %zu entries\n", st.segments,
+		       st.segments == 1 ? "" : "s", st.entries);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		log_err("writing the listing failed");
 		return EXIT_FAIL;
 	}
 	if (r < 0)
 		return EXIT_FAIL;
-	fprintf(stdout, "# %u segment%s, %zu entries\n", st.segments,
-		st.segments == 1 ? "" : "s", st.entries);
 	return EXIT_OK;
 }

@@ -36,11 +36,17 @@ static int imgread_inflate(const uint8_t *p, size_t len, const char *origin,
 	archive_read_support_format_raw(a);
 	if (archive_read_open_memory(a, p, len) != ARCHIVE_OK ||
 	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {
-		log_err("%s: offset %zu: not a cpio archive or a compressed "
-			"stream (%s)",
-			origin, base,
-			archive_error_string(a) ? archive_error_string(a)
-						: "unknown format");
+		const char *why = archive_error_string(a);
+		if (archive_filter_count(a) > 1 &&
+		    archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+			log_err("%s: offset %zu: %s stream is corrupt or "
+				"truncated (%s)",
+				origin, base, archive_filter_name(a, 0),
+				why ? why : "read error");
+		else
+			log_err("%s: offset %zu: not a cpio archive or a "
+				"compressed stream (%s)",
+				origin, base, why ? why : "unknown format");
 		r = -EBADMSG;
 		goto out;
 	}
