@@ -113,14 +113,10 @@ int dhcp_child_start(struct dhcp_child *c)
 {
 	char root[] = "/run/sesame-dhcp.XXXXXX";
 	char root_tmp[] = "/tmp/sesame-dhcp.XXXXXX";
-	char *dir;
-	int sv[2], pidfd = -1, r;
-	pid_t pid;
-	char ready;
+	struct dhcp_child t = {.pid = -1, .pidfd = -1, .fd = -1};
+	char *dir, ready;
+	int sv[2], r;
 
-	c->pid = -1;
-	c->pidfd = -1;
-	c->fd = -1;
 	dir = mkdtemp(root);
 	if (!dir)
 		dir = mkdtemp(root_tmp);
@@ -132,12 +128,15 @@ int dhcp_child_start(struct dhcp_child *c)
 		rmdir(dir);
 		return r;
 	}
-	pid = fork();
-	if (pid < 0) {
+	t.pid = fork();
+	if (t.pid < 0) {
 		r = -errno;
-		goto fail;
+		close(sv[0]);
+		close(sv[1]);
+		rmdir(dir);
+		return r;
 	}
-	if (pid == 0) {
+	if (t.pid == 0) {
 		close(sv[0]);
 		if (child_confine(sv[1], dir) < 0)
 			_exit(1);
@@ -145,31 +144,20 @@ int dhcp_child_start(struct dhcp_child *c)
 			_exit(1);
 		child_serve(3);
 	}
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	t.pidfd = (int)syscall(SYS_pidfd_open, t.pid, 0);
+	t.fd = sv[0];
 	close(sv[1]);
-	sv[1] = -1;
 	/* The child confines itself before it says it is ready. */
-	if (recv(sv[0], &ready, 1, 0) != 1) {
-		r = -ECHILD;
+	r = recv(t.fd, &ready, 1, 0) == 1 ? 0 : -ECHILD;
+	rmdir(dir); /* the child's root is now a removed, empty directory */
+	if (r < 0) {
 		log_err("dhcp: the parser process failed to drop its "
 			"privileges");
-		c->pid = pid;
-		c->pidfd = pidfd;
-		c->fd = sv[0];
-		rmdir(dir);
-		dhcp_child_stop(c);
+		dhcp_child_stop(&t);
 		return r;
 	}
-	rmdir(dir); /* the child's root is now a removed, empty directory */
-	c->pid = pid;
-	c->pidfd = pidfd;
-	c->fd = sv[0];
+	*c = t;
 	return 0;
-fail:
-	close(sv[0]);
-	close(sv[1]);
-	rmdir(dir);
-	return r;
 }
 
 int dhcp_child_parse(struct dhcp_child *c, const uint8_t *frame, size_t len,

@@ -454,6 +454,18 @@ static void net_link(void *data, const struct rtnl_link *l)
 	log_info("net: %s: %s", i->ifname,
 		 any ? "Ethernet NIC, trying it (no interface named)"
 		     : "named by ip=");
+	/* dracut: ip=<if>:...:<macaddr> sets the interface's MAC address. */
+	if (p && p->ifname[0] && p->has_mac && memcmp(p->mac, l->mac, 6)) {
+		if (l->flags & IFF_UP)
+			log_warn("net: %s: is up, cannot set its MAC address",
+				 i->ifname);
+		else if ((r = rtnl_link_set_mac(n->rtnl, i->ifindex, p->mac)) <
+			 0)
+			log_warn_errno(r, "net: %s: setting the MAC address",
+				       i->ifname);
+		else
+			memcpy(i->mac, p->mac, 6);
+	}
 	if (!(l->flags & IFF_UP)) {
 		if ((r = rtnl_link_set_up(n->rtnl, i->ifindex, true)) < 0) {
 			log_warn_errno(r, "net: %s: link up", i->ifname);

@@ -256,6 +256,16 @@ int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned mtu)
 	return rtnl_talk(r, nlh, NULL, NULL);
 }
 
+int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6])
+{
+	char buf[RTNL_REQ_BUF] __attribute__((aligned(8)));
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = rtnl_link_msg(buf, ifindex, &ifi);
+
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	return rtnl_talk(r, nlh, NULL, NULL);
+}
+
 int rtnl_addr_add(struct rtnl *r, int ifindex, struct in_addr addr,
 		  uint8_t prefix, struct in_addr brd)
 {

@@ -43,6 +43,8 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out);
 int rtnl_link_set_up(struct rtnl *r, int ifindex, bool up);
 int rtnl_link_set_name(struct rtnl *r, int ifindex, const char *name);
 int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned mtu);
+/* Sets the link's MAC address (most drivers want the link down). */
+int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6]);
 
 /* addr/prefix with its broadcast (0.0.0.0: none) on ifindex. */
 int rtnl_addr_add(struct rtnl *r, int ifindex, struct in_addr addr,
