@@ -400,7 +400,16 @@ static int opts_render(const struct line_ctx *lc, const struct opt *opts,
 
 		switch (rule->action) {
 		case OPT_FLAG:
-			if (!unlock && (r = out_add_flag(o, rule->name)) < 0)
+			if (unlock)
+				break;
+			/* dropbear before 2022.82 lacks restrict: spell it */
+			if (!strcmp(rule->name, "restrict"))
+				r = out_add_flag(o, "no-pty,no-port-forwarding,"
+						    "no-agent-forwarding,"
+						    "no-X11-forwarding");
+			else
+				r = out_add_flag(o, rule->name);
+			if (r < 0)
 				return r;
 			break;
 		case OPT_SK_FLAG:

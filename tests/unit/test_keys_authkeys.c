@@ -159,7 +159,8 @@ static void security_key_options_survive(void **state)
 	assert_string_equal(authkeys_get(ak, 0)->options,
 			    UNLOCK_OPTS ",verify-required");
 	assert_string_equal(authkeys_get(ak, 1)->options,
-			    "restrict,no-touch-required");
+			    "no-pty,no-port-forwarding,no-agent-forwarding,"
+			    "no-X11-forwarding,no-touch-required");
 	authkeys_free(ak);
 }
 
