@@ -27,9 +27,11 @@ out=${SESAME_CACHE:-$HOME/.cache/sesame}/bench
 mkdir -p "$out"
 work=$(mktemp -d /tmp/sesame-bench.XXXXXX)
 created_link=""
+created_config=""
 created_dir=""
 cleanup() {
 	if [ -n "$created_link" ]; then rm -f "$created_link"; fi
+	if [ -n "$created_config" ]; then rm -f "$created_config"; fi
 	if [ -n "$created_dir" ]; then rmdir "$created_dir" 2>/dev/null || true; fi
 	rm -rf "$work"
 }
@@ -100,6 +102,13 @@ if [ ! -e "/lib/modules/$kver" ]; then
 	fi
 	ln -s "$moddir/$kver" "/lib/modules/$kver"
 	created_link=/lib/modules/$kver
+fi
+# It also reads /boot/config-KVER to learn which compressions the kernel
+# takes.
+if [ ! -e "/boot/config-$kver" ] && [ -f "$kdir/boot/config-$kver" ]; then
+	mkdir -p /boot
+	ln -s "$kdir/boot/config-$kver" "/boot/config-$kver"
+	created_config=/boot/config-$kver
 fi
 conf=$work/initramfs-tools
 cp -a /etc/initramfs-tools "$conf"
