@@ -9,6 +9,11 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -420,6 +425,151 @@ static void no_server_times_out_and_says_so(void **state)
 	finish(&r, n, false);
 }
 
+/*
+ * A hostile and fussy server on vs0: every DISCOVER gets garbage, an OFFER
+ * for another xid and one with a broken UDP checksum before the real OFFER;
+ * the first REQUEST gets a NAK, the next an ACK.
+ */
+struct fake_server {
+	int fd;
+	int ifindex;
+	unsigned discovers, requests, naks;
+};
+
+static void fake_send(struct fake_server *f, const uint8_t *frame, size_t n)
+{
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP),
+				  .sll_ifindex = f->ifindex,
+				  .sll_halen = 6};
+
+	memset(sll.sll_addr, 0xff, 6);
+	sendto(f->fd, frame, n, 0, (struct sockaddr *)&sll, sizeof(sll));
+}
+
+static void fake_reply(struct fake_server *f, uint8_t type, uint32_t xid,
+		       const uint8_t *chaddr, bool bad_csum)
+{
+	static struct frame_spec sp;
+	static uint8_t out[2048];
+	size_t n;
+
+	frame_spec_init(&sp, type);
+	sp.xid = xid;
+	memcpy(sp.chaddr, chaddr, 6);
+	sp.src = inet_addr("10.77.0.1");
+	sp.yiaddr = type == 6 ? 0 : inet_addr("10.77.0.77");
+	frame_opt(&sp, 53, &sp.type, 1);
+	frame_opt_addr(&sp, 54, "10.77.0.1");
+	if (type != 6) {
+		frame_opt_u32(&sp, 51, 600);
+		frame_opt_addr(&sp, 1, "255.255.255.0");
+		frame_opt_addr(&sp, 3, "10.77.0.1");
+	} else {
+		frame_opt(&sp, 56, "go away once", 12);
+	}
+	n = frame_build(&sp, out, sizeof(out));
+	if (bad_csum)
+		out[n - 2] ^= 0x5a;
+	fake_send(f, out, n);
+}
+
+static int fake_readable(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct fake_server *f = data;
+	uint8_t frame[2048], garbage[100];
+	uint32_t xid;
+	ssize_t n;
+
+	(void)l;
+	(void)events;
+	while ((n = recv(fd, frame, sizeof(frame), MSG_DONTWAIT)) > 0) {
+		/* Our own client's frames: IHL 5, option 53 first. */
+		if (n < 28 + 240 + 3 || frame[22] != 0 || frame[23] != 67 ||
+		    frame[28 + 240] != 53)
+			continue;
+		xid = (uint32_t)frame[32] << 24 | (uint32_t)frame[33] << 16 |
+		      (uint32_t)frame[34] << 8 | frame[35];
+		if (frame[28 + 242] == 1) {
+			f->discovers++;
+			for (size_t i = 0; i < sizeof(garbage); i++)
+				garbage[i] = (uint8_t)(i * 37 + 11);
+			garbage[0] = 0x45;
+			fake_send(f, garbage, sizeof(garbage));
+			fake_reply(f, 2, xid + 1, frame + 28 + 28, false);
+			fake_reply(f, 2, xid, frame + 28 + 28, true);
+			fake_reply(f, 2, xid, frame + 28 + 28, false);
+		} else if (frame[28 + 242] == 3) {
+			if (f->requests++ == 0) {
+				f->naks++;
+				fake_reply(f, 6, xid, frame + 28 + 28, false);
+			} else {
+				fake_reply(f, 5, xid, frame + 28 + 28, false);
+			}
+		}
+	}
+	return 0;
+}
+
+static void hostile_replies_and_a_nak_are_survived(void **state)
+{
+	static const char *const params[] = {"ip=eth0:dhcp",
+					     "sesame.dhcp_timeout=20", NULL};
+	struct fake_server f = {.fd = -1};
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP)};
+	struct net_config c;
+	struct net_hooks h;
+	struct run r;
+	struct net *n = NULL;
+	uint64_t end;
+
+	(void)state;
+	/* The fake server's socket lives in the server namespace. */
+	enter(ns_s);
+	f.fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	assert_true(f.fd >= 0);
+	f.ifindex = (int)if_nametoindex("vs0");
+	sll.sll_ifindex = f.ifindex;
+	assert_int_equal(bind(f.fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	leave();
+
+	net_config_init(&c);
+	for (const char *const *p = params; *p; p++) {
+		char name[64], *eq;
+		snprintf(name, sizeof(name), "%s", *p);
+		eq = strchr(name, '=');
+		*eq = '\0';
+		assert_int_equal(net_config_parse_param(&c, name, eq + 1), 0);
+	}
+	memset(&r, 0, sizeof(r));
+	h.on_event = on_event;
+	h.data = &r;
+	assert_int_equal(loop_new(&r.loop), 0);
+	assert_int_equal(loop_add_fd(r.loop, f.fd, EPOLLIN, fake_readable, &f),
+			 0);
+	enter(ns_c);
+	r.start = loop_now_usec();
+	assert_int_equal(net_start(r.loop, &c, &h, &n), 0);
+	end = r.start + 10000000u;
+	while (!r.ev && loop_now_usec() < end)
+		loop_run_once(r.loop, 50);
+	print_message("%u DISCOVERs, %u REQUESTs, %u NAK; configured after "
+		      "%.2f s\n",
+		      f.discovers, f.requests, f.naks,
+		      (double)(r.at - r.start) / 1e6);
+	assert_int_equal(r.ev, NET_EV_CONFIGURED);
+	assert_int_equal(r.lease.addr.s_addr, inet_addr("10.77.0.77"));
+	assert_int_equal(f.naks, 1);
+	assert_true(f.discovers >= 2);
+	/* The NAK's back-off: at least 2 s before the second DISCOVER. */
+	assert_true(r.at - r.start >= 2000000u);
+	loop_del_fd(r.loop, f.fd);
+	close(f.fd);
+	/* No server answers the RELEASE; teardown is still clean. */
+	finish(&r, n, false);
+}
+
 static bool status_has(pid_t pid, const char *line)
 {
 	char path[64], *s = NULL;
@@ -487,6 +637,7 @@ int main(void)
 	    cmocka_unit_test(second_nic_wins_and_ifname_renames),
 	    cmocka_unit_test(static_ip_and_keep),
 	    cmocka_unit_test(no_server_times_out_and_says_so),
+	    cmocka_unit_test(hostile_replies_and_a_nak_are_survived),
 	    cmocka_unit_test(parser_child_is_confined),
 	};
 
