@@ -4,6 +4,7 @@
 
 #include <blkid.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,8 @@ static const struct probe_value probe_values[] = {
     PROBE_FIELD("PART_ENTRY_NAME", partlabel),
 };
 
+static const char *const blockdev_skip[] = {"zfs_member", NULL};
+
 int blockdev_probe(const char *node, struct dev_props *p)
 {
 	struct dev_props t = *p;
@@ -51,6 +54,12 @@ int blockdev_probe(const char *node, struct dev_props *p)
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(
 	    pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
+	/*
+	 * ZFS's prober reads four 256 KiB labels: most of /init's peak RSS,
+	 * for a root we could not mount anyway (no zfs module, no zpool).
+	 */
+	blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN,
+					    (char **)(uintptr_t)blockdev_skip);
 	blkid_probe_enable_partitions(pr, 1);
 	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
 	r = blkid_do_safeprobe(pr);
