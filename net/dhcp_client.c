@@ -113,10 +113,10 @@ static int dhcp_open_socket(int ifindex, int *fdp)
 	if (fd < 0)
 		return -errno;
 	if ((r = dhcp_attach_filter(fd)) < 0)
-		goto fail;
+		goto out;
 	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0) {
 		r = -errno;
-		goto fail;
+		goto out;
 	}
 	memset(&sll, 0, sizeof(sll));
 	sll.sll_family = AF_PACKET;
@@ -124,12 +124,14 @@ static int dhcp_open_socket(int ifindex, int *fdp)
 	sll.sll_ifindex = ifindex;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		r = -errno;
-		goto fail;
+		goto out;
 	}
 	*fdp = fd;
-	return 0;
-fail:
-	close(fd);
+	fd = -1; /* the caller owns it now */
+	r = 0;
+out:
+	if (fd >= 0)
+		close(fd);
 	return r;
 }
 
@@ -493,7 +495,7 @@ int dhcp_client_start(struct loop *l, const struct dhcp_client_params *p,
 	c->ifindex = p->ifindex;
 	memcpy(c->mac, p->mac, 6);
 	if ((r = strlen(p->ifname) < sizeof(c->ifname) ? 0 : -EINVAL) < 0)
-		goto fail;
+		goto out;
 	strcpy(c->ifname, p->ifname);
 	if (p->hostname && strlen(p->hostname) < sizeof(c->hostname))
 		strcpy(c->hostname, p->hostname);
@@ -501,11 +503,11 @@ int dhcp_client_start(struct loop *l, const struct dhcp_client_params *p,
 	    (r = loop_timer_new(l, dhcp_retx_fire, c, &c->retx)) < 0 ||
 	    (r = loop_timer_new(l, dhcp_lease_fire, c, &c->lease_timer)) < 0 ||
 	    (r = loop_add_fd(l, c->fd, EPOLLIN, dhcp_readable, c)) < 0)
-		goto fail;
+		goto out;
 	dhcp_restart(c);
 	*cp = c;
-	return 0;
-fail:
+	c = NULL; /* the caller owns it now */
+out:
 	dhcp_client_free(c);
 	return r;
 }

@@ -561,11 +561,31 @@ static bool net_wants_dhcp(const struct net_config *c)
 	return false;
 }
 
+/* Subscribe before the dump, so no link slips between the two. */
+static int net_open(struct net *n)
+{
+	int r;
+
+	if ((r = rtnl_open(&n->rtnl)) < 0 ||
+	    (r = rtnl_monitor_open(&n->mon_fd, &n->mon)) < 0 ||
+	    (r = loop_add_fd(n->loop, n->mon_fd, EPOLLIN, net_monitor_ready,
+			     n)) < 0 ||
+	    (r = loop_timer_new(n->loop, net_timeout_fire, n, &n->timeout)) <
+		0 ||
+	    (r = loop_timer_arm(n->timeout, (uint64_t)n->cfg.dhcp_timeout_s *
+						1000000u)) < 0)
+		return r;
+	if (net_wants_dhcp(&n->cfg) && (r = dhcp_child_start(&n->child)) < 0)
+		return log_err_errno(r,
+				     "net: starting the DHCP parser process");
+	return net_scan(n);
+}
+
 int net_start(struct loop *l, const struct net_config *c,
 	      const struct net_hooks *hooks, struct net **np)
 {
 	struct net *n = calloc(1, sizeof(*n));
-	int r;
+	int r = 0;
 
 	if (!n)
 		return -ENOMEM;
@@ -575,30 +595,14 @@ int net_start(struct loop *l, const struct net_config *c,
 	n->child.fd = n->child.pidfd = -1;
 	if (hooks)
 		n->hooks = *hooks;
-	if (c->disabled) {
+	if (c->disabled)
 		log_info("net: disabled (ip=off)");
-		*np = n;
-		return 0;
-	}
-	/* Subscribe before the dump, so no link slips between the two. */
-	if ((r = rtnl_open(&n->rtnl)) < 0 ||
-	    (r = rtnl_monitor_open(&n->mon_fd, &n->mon)) < 0 ||
-	    (r = loop_add_fd(l, n->mon_fd, EPOLLIN, net_monitor_ready, n)) <
-		0 ||
-	    (r = loop_timer_new(l, net_timeout_fire, n, &n->timeout)) < 0 ||
-	    (r = loop_timer_arm(n->timeout,
-				(uint64_t)c->dhcp_timeout_s * 1000000u)) < 0)
-		goto fail;
-	if (net_wants_dhcp(c) && (r = dhcp_child_start(&n->child)) < 0) {
-		log_err_errno(r, "net: starting the DHCP parser process");
-		goto fail;
-	}
-	if ((r = net_scan(n)) < 0)
-		goto fail;
+	else if ((r = net_open(n)) < 0)
+		goto out;
 	*np = n;
-	return 0;
-fail:
-	net_teardown(n, true);
+	n = NULL; /* the caller owns it now */
+out:
+	net_teardown(n, true); /* NULL-safe: only a half-started net */
 	return r;
 }
 
