@@ -17,6 +17,8 @@
 #include "init/cmdline.h"
 #include "init/hooks.h"
 #include "init/sys.h"
+#include "keys/fingerprint.h"
+#include "keys/keys.h"
 #include "sshd/dropbear.h"
 #include "sshd/luks.h"
 #include "sshd/unlock_service.h"
@@ -197,10 +199,28 @@ static void sshd_read_policy(const struct boot_config *cfg,
 	}
 }
 
+/* The fingerprints admins compare with `sesame keys show`, on the console. */
+static void sshd_print_fingerprints(void)
+{
+	const char *path = sshd_paths()->host_keys_pub;
+	char *buf = NULL;
+	size_t len;
+	int r;
+
+	if (!path)
+		return;
+	if ((r = file_read_all(path, 64u << 10, &buf, &len)) < 0) {
+		log_warn_errno(r, "%s", path);
+		return;
+	}
+	(void)keys_log_fingerprints(buf, len);
+	free(buf);
+}
+
 static void sshd_start_dropbear(const struct boot_config *cfg)
 {
-	static const char *const key_names[] = {"dropbear_ed25519_host_key",
-						"dropbear_ecdsa_host_key"};
+	static const char *const key_names[] = {KEYS_ED25519_FILE,
+						KEYS_ECDSA_FILE};
 	static const char *const bins[] = {"/sbin/dropbear",
 					   "/usr/sbin/dropbear"};
 	const struct sshd_hook_paths *p = sshd_paths();
@@ -254,8 +274,11 @@ static void sshd_start_dropbear(const struct boot_config *cfg)
 	}
 	c->pid_file = p->pid_file;
 	c->max_auth_tries = 3;
-	if ((r = dropbear_start(S.loop, c, &S.db)) < 0)
+	if ((r = dropbear_start(S.loop, c, &S.db)) < 0) {
 		log_err_errno(r, "cannot start dropbear");
+		return;
+	}
+	sshd_print_fingerprints();
 }
 
 static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)

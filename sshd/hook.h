@@ -12,6 +12,7 @@ struct sshd_hook_paths {
 	const char *socket;	     /* /run/sesame/unlock.sock */
 	const char *authorized_keys; /* /root/.ssh/authorized_keys */
 	const char *host_key_dir;    /* /etc/dropbear */
+	const char *host_keys_pub;   /* /etc/sesame/host_keys.pub */
 	const char *dropbear;	     /* NULL: the first of /sbin, /usr/sbin */
 	const char *pid_file;	     /* /run/sesame/dropbear.pid */
 };

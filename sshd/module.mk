@@ -41,9 +41,9 @@ test_sshd_dropbear_PKGS := cmocka libcryptsetup
 
 # The hook into /init (init/hooks.h): LUKS devices, the unlock service, dropbear.
 INIT_HOOKS += sshd_hook
-INIT_HOOK_LIBS += sshd
+INIT_HOOK_LIBS += sshd keys
 
 UNIT_TESTS += test_sshd_hook
 test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c
-test_sshd_hook_LIBS := sshd init common
-test_sshd_hook_PKGS := cmocka libcryptsetup libkmod blkid
+test_sshd_hook_LIBS := sshd keys init common
+test_sshd_hook_PKGS := cmocka libcryptsetup libkmod blkid mbedcrypto

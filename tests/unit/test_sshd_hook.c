@@ -21,6 +21,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/log.h"
 #include "init/blockdev.h"
 #include "init/cmdline.h"
@@ -120,7 +121,10 @@ static int ask(struct loop *l, const char *sock, uint8_t type, const char *p,
 static void hook_runs_the_unlock_path(void **state)
 {
 	char img[64], other[64], tab[128], sock[128], ak[128], keydir[128],
-	    pidf[128], cmd[512], params[512], out[2048];
+	    pidf[128], pub[128], logp[128], cmd[1024], params[512], out[2048];
+	char *log = NULL;
+	size_t loglen;
+	int saved_err, logfd;
 	struct sshd_hook_paths paths;
 	struct boot_config *cfg;
 	struct dev_props dev;
@@ -140,6 +144,8 @@ static void hook_runs_the_unlock_path(void **state)
 	snprintf(ak, sizeof(ak), "%s/authorized_keys", dir);
 	snprintf(keydir, sizeof(keydir), "%s/keys", dir);
 	snprintf(pidf, sizeof(pidf), "%s/dropbear.pid", dir);
+	snprintf(pub, sizeof(pub), "%s/host_keys.pub", dir);
+	snprintf(logp, sizeof(logp), "%s/log", dir);
 	make_image(img, UUID_A);
 	make_image(other, UUID_X);
 	write_file(tab, "# the image's crypttab\n"
@@ -150,6 +156,11 @@ static void hook_runs_the_unlock_path(void **state)
 		 "dropbearkey -t ed25519 -f %s/dropbear_ed25519_host_key "
 		 ">/dev/null 2>&1",
 		 keydir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "dropbearkey -y -f %s/dropbear_ed25519_host_key | "
+		 "grep '^ssh-' > %s; ssh-keygen -l -f %s > %s.fp 2>/dev/null",
+		 keydir, pub, pub, pub);
 	assert_int_equal(system(cmd), 0);
 	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	assert_true(master >= 0);
@@ -165,6 +176,7 @@ static void hook_runs_the_unlock_path(void **state)
 	paths.host_key_dir = keydir;
 	paths.dropbear = "/usr/sbin/dropbear";
 	paths.pid_file = pidf;
+	paths.host_keys_pub = pub;
 	sshd_hook_set_paths(&paths);
 
 	port = free_port();
@@ -177,8 +189,32 @@ static void hook_runs_the_unlock_path(void **state)
 	assert_int_equal(boot_config_parse(cfg, params, strlen(params), false),
 			 0);
 	assert_int_equal(loop_new(&l), 0);
-	log_set_max_level(getenv("TEST_DEBUG") ? LOG_LVL_DEBUG : LOG_LVL_ERR);
+	saved_err = dup(2);
+	logfd = open(logp, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(logfd >= 0);
+	dup2(logfd, 2);
+	close(logfd);
+	log_set_max_level(LOG_LVL_INFO);
 	init_hooks_start(l, cfg);
+	dup2(saved_err, 2);
+	close(saved_err);
+	log_set_max_level(LOG_LVL_ERR);
+	/* The host key's fingerprint, as ssh-keygen -l gives it. */
+	assert_int_equal(file_read_all(logp, 1 << 20, &log, &loglen), 0);
+	assert_non_null(strstr(log, "ssh host key 256 SHA256:"));
+	{
+		char fpfile[160], *fp = NULL, *sp;
+		size_t fl;
+		snprintf(fpfile, sizeof(fpfile), "%s.fp", pub);
+		if (file_read_all(fpfile, 4096, &fp, &fl) == 0 && fl > 20) {
+			sp = strchr(fp + 4, ' '); /* "256 SHA256:x comment" */
+			if (sp)
+				*sp = '\0';
+			assert_non_null(strstr(log, fp + 4));
+		}
+		free(fp);
+	}
+	free(log);
 
 	/* dropbear answers on loopback. */
 	for (int i = 0; i < 100 && !port_answers(port); i++)
