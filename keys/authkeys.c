@@ -83,6 +83,7 @@ struct line_ctx {
 	const char *file;
 	unsigned line;
 	const char *unlock_command;
+	bool unlock_pty;
 	unsigned errors;
 };
 
@@ -386,13 +387,19 @@ static int opts_render(const struct line_ctx *lc, const struct opt *opts,
 			restricted = true;
 
 	if (unlock) {
-		if ((r = out_add_valued(o, "command", lc->unlock_command)) <
-			0 ||
-		    (r = out_add_flag(o, "no-pty")) < 0 ||
-		    (r = out_add_flag(o, "no-port-forwarding")) < 0 ||
-		    (r = out_add_flag(o, "no-agent-forwarding")) < 0 ||
-		    (r = out_add_flag(o, "no-X11-forwarding")) < 0)
+		/* no-pty first, so unlock_pty can leave it out */
+		static const char *const unlock_flags[] = {
+		    "no-pty",
+		    "no-port-forwarding",
+		    "no-agent-forwarding",
+		    "no-X11-forwarding",
+		};
+		if ((r = out_add_valued(o, "command", lc->unlock_command)) < 0)
 			return r;
+		for (size_t i = lc->unlock_pty ? 1 : 0;
+		     i < sizeof(unlock_flags) / sizeof(unlock_flags[0]); i++)
+			if ((r = out_add_flag(o, unlock_flags[i])) < 0)
+				return r;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const struct opt_rule *rule = opts[i].rule;
@@ -772,6 +779,7 @@ int authkeys_parse(const char *buf, size_t len, const char *filename,
 	    .unlock_command = cfg && cfg->unlock_command
 				  ? cfg->unlock_command
 				  : AUTHKEYS_UNLOCK_COMMAND,
+	    .unlock_pty = cfg && cfg->unlock_pty,
 	    .errors = 0,
 	};
 	struct authkeys *ak = NULL;

@@ -3,6 +3,7 @@
 #ifndef SESAME_KEYS_AUTHKEYS_H
 #define SESAME_KEYS_AUTHKEYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,14 @@ struct authkeys_config {
 	/* Absolute path without quotes, backslashes or control characters;
 	 * NULL for AUTHKEYS_UNLOCK_COMMAND. */
 	const char *unlock_command;
+	/*
+	 * Leave no-pty off unlock keys (they stay forced into the unlock
+	 * command). The default (false) follows issue 5; but under dropbear
+	 * 2022.83 `ssh -tt` to a no-pty key loses the command's output
+	 * (tested on loopback), so a pty may be needed for an interactive,
+	 * no-echo prompt. The builder's choice.
+	 */
+	bool unlock_pty;
 };
 
 /* One accepted key; read-only for callers. */
@@ -64,8 +73,9 @@ struct authkeys;
  * -EINVAL. Warnings (an option dropped or replaced, a short RSA key, a
  * duplicate) are logged and do not fail. cfg may be NULL.
  *
- * Unlock keys are rendered with exactly: command="<unlock>", no-pty,
- * no-port-forwarding, no-agent-forwarding, no-X11-forwarding (plus the
+ * Unlock keys are rendered with exactly: command="<unlock>", no-pty
+ * (unless cfg->unlock_pty), no-port-forwarding, no-agent-forwarding,
+ * no-X11-forwarding (plus the
  * FIDO options verify-required / no-touch-required when given). A user's
  * command= or permitopen= on an unlock key is replaced, with a warning.
  * Options dropbear cannot enforce (from=, expiry-time=, principals=,

@@ -176,6 +176,14 @@ static void custom_unlock_command(void **state)
 			       "command=\"/usr/lib/sesame/u\""));
 	authkeys_free(ak);
 	ak = NULL;
+	/* a pty on request, nothing else */
+	cfg.unlock_pty = true;
+	assert_int_equal(authkeys_parse(t, strlen(t), "t", &cfg, &ak), 0);
+	assert_string_equal(authkeys_get(ak, 0)->options,
+			    "command=\"/usr/lib/sesame/u\",no-port-forwarding,"
+			    "no-agent-forwarding,no-X11-forwarding");
+	authkeys_free(ak);
+	ak = NULL;
 	cfg.unlock_command = "unlock";
 	assert_int_equal(authkeys_parse(t, strlen(t), "t", &cfg, &ak), -EINVAL);
 	cfg.unlock_command = "/bin/un\"lock";
