@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <mbedtls/base64.h>
+#include <mbedtls/ecp.h>
 
 #include "common/cursor.h"
 
@@ -20,23 +21,56 @@ struct pubkey_type {
 	const char *name;
 	const char *label;
 	enum pubkey_kind kind;
-	const char *curve; /* ECDSA: the curve identifier inside the blob */
-	size_t point_len;  /* ECDSA: uncompressed point, 0x04 || X || Y */
-	unsigned bits;	   /* fixed size; RSA is measured */
-	bool sk;	   /* FIDO: an application string follows */
+	unsigned bits; /* fixed size; RSA is measured */
+	bool sk;       /* FIDO: an application string follows */
+	/* ECDSA: the curve inside the blob, the uncompressed point's length
+	 * (0x04 || X || Y) and the mbedtls group */
+	const char *curve;
+	size_t point_len;
+	int group;
 };
 
 /* What dropbear 2022.83 accepts in authorized_keys (signkey.c), minus DSS. */
 static const struct pubkey_type pubkey_types[] = {
-    {"ssh-ed25519", "ED25519", KIND_ED25519, NULL, 0, 256, false},
-    {"sk-ssh-ed25519@openssh.com", "ED25519-SK", KIND_ED25519, NULL, 0, 256,
-     true},
-    {"ecdsa-sha2-nistp256", "ECDSA", KIND_ECDSA, "nistp256", 65, 256, false},
-    {"ecdsa-sha2-nistp384", "ECDSA", KIND_ECDSA, "nistp384", 97, 384, false},
-    {"ecdsa-sha2-nistp521", "ECDSA", KIND_ECDSA, "nistp521", 133, 521, false},
-    {"sk-ecdsa-sha2-nistp256@openssh.com", "ECDSA-SK", KIND_ECDSA, "nistp256",
-     65, 256, true},
-    {"ssh-rsa", "RSA", KIND_RSA, NULL, 0, 0, false},
+    {.name = "ssh-ed25519",
+     .label = "ED25519",
+     .kind = KIND_ED25519,
+     .bits = 256},
+    {.name = "sk-ssh-ed25519@openssh.com",
+     .label = "ED25519-SK",
+     .kind = KIND_ED25519,
+     .bits = 256,
+     .sk = true},
+    {.name = "ecdsa-sha2-nistp256",
+     .label = "ECDSA",
+     .kind = KIND_ECDSA,
+     .bits = 256,
+     .curve = "nistp256",
+     .point_len = 65,
+     .group = MBEDTLS_ECP_DP_SECP256R1},
+    {.name = "ecdsa-sha2-nistp384",
+     .label = "ECDSA",
+     .kind = KIND_ECDSA,
+     .bits = 384,
+     .curve = "nistp384",
+     .point_len = 97,
+     .group = MBEDTLS_ECP_DP_SECP384R1},
+    {.name = "ecdsa-sha2-nistp521",
+     .label = "ECDSA",
+     .kind = KIND_ECDSA,
+     .bits = 521,
+     .curve = "nistp521",
+     .point_len = 133,
+     .group = MBEDTLS_ECP_DP_SECP521R1},
+    {.name = "sk-ecdsa-sha2-nistp256@openssh.com",
+     .label = "ECDSA-SK",
+     .kind = KIND_ECDSA,
+     .bits = 256,
+     .sk = true,
+     .curve = "nistp256",
+     .point_len = 65,
+     .group = MBEDTLS_ECP_DP_SECP256R1},
+    {.name = "ssh-rsa", .label = "RSA", .kind = KIND_RSA},
 };
 
 #define ED25519_KEY_LEN 32
@@ -123,6 +157,25 @@ static int pubkey_read_mpint(struct cursor *c, unsigned *bitsp)
 	return 0;
 }
 
+/* SEC1 3.2.2.1: the point lies on the curve (dropbear could not load it). */
+static int pubkey_check_point(int group, const struct cursor *q)
+{
+	mbedtls_ecp_group grp;
+	mbedtls_ecp_point pt;
+	int r = 0;
+
+	mbedtls_ecp_group_init(&grp);
+	mbedtls_ecp_point_init(&pt);
+	if (mbedtls_ecp_group_load(&grp, (mbedtls_ecp_group_id)group) != 0)
+		r = -EPROTONOSUPPORT;
+	else if (mbedtls_ecp_point_read_binary(&grp, &pt, q->p, q->left) != 0 ||
+		 mbedtls_ecp_check_pubkey(&grp, &pt) != 0)
+		r = -EBADMSG;
+	mbedtls_ecp_point_free(&pt);
+	mbedtls_ecp_group_free(&grp);
+	return r;
+}
+
 static int pubkey_check_rsa(struct cursor *c, unsigned *bitsp)
 {
 	unsigned ebits, nbits;
@@ -178,6 +231,8 @@ int pubkey_check_blob(const uint8_t *blob, size_t len, struct pubkey_info *info)
 			return r;
 		if (s.left != t->point_len || s.p[0] != 0x04)
 			return -EBADMSG;
+		if ((r = pubkey_check_point(t->group, &s)) < 0)
+			return r;
 		break;
 	case KIND_RSA:
 		if ((r = pubkey_check_rsa(&c, &bits)) < 0)

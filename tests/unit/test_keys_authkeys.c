@@ -437,6 +437,14 @@ static void blob_must_match_and_be_whole(void **state)
 	line = line_for_blob("ecdsa-sha2-nistp256", blob, n);
 	parse_fails(line, -EBADMSG);
 	free(line);
+	/* the right curve name, a point off the curve */
+	n = put_string(blob, "ecdsa-sha2-nistp256", 19);
+	n += put_string(blob + n, "nistp256", 8);
+	memset(blob + n + 4, 4, 65);
+	n += put_string(blob + n, blob + n + 4, 65);
+	line = line_for_blob("ecdsa-sha2-nistp256", blob, n);
+	parse_fails(line, -EBADMSG);
+	free(line);
 	/* RSA with e = 1 and a 2048-bit n */
 	{
 		uint8_t mod[257];
