@@ -71,7 +71,7 @@ static int keys_cmd_show(const char *dir, const char *alias, const char *host,
 			 bool fingerprints_only)
 {
 	char desc[KEYS_DESCRIBE_MAX];
-	char *text = NULL, *line, *save = NULL;
+	char *text = NULL, *copy = NULL, *line, *save = NULL;
 	size_t len;
 	int r, status = EXIT_FAIL;
 
@@ -81,6 +81,10 @@ static int keys_cmd_show(const char *dir, const char *alias, const char *host,
 			      "'sesame keys init')",
 			      dir);
 		return EXIT_FAIL;
+	}
+	if (!(copy = strdup(text))) {
+		r = -ENOMEM;
+		goto out;
 	}
 	if (keys_check_distinct(text, len, NULL) < 0)
 		log_warn("use dedicated keys: sesame keys init --force");
@@ -97,11 +101,6 @@ static int keys_cmd_show(const char *dir, const char *alias, const char *host,
 		status = EXIT_OK;
 		goto out;
 	}
-	/* The same keys again: strtok_r cut the text up. */
-	free(text);
-	text = NULL;
-	if ((r = keys_read_public(dir, &text, &len)) < 0)
-		goto out;
 	printf("#\n"
 	       "# in ~/.ssh/config on the admin's machine:\n"
 	       "#   Host %s-initramfs\n"
@@ -111,8 +110,8 @@ static int keys_cmd_show(const char *dir, const char *alias, const char *host,
 	       "#\n"
 	       "# in ~/.ssh/known_hosts (these lines):\n",
 	       alias, host, alias);
-	save = NULL;
-	for (line = strtok_r(text, "\n", &save); line;
+	save = NULL; /* the first pass cut text up; copy is whole */
+	for (line = strtok_r(copy, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		/* "TYPE BASE64 sesame" -> "sesame-ALIAS TYPE BASE64" */
 		char *sp = strrchr(line, ' ');
@@ -126,6 +125,7 @@ out:
 		log_err_errno(r, "host keys in %s", dir);
 	if (fflush(stdout) != 0)
 		status = EXIT_FAIL;
+	free(copy);
 	free(text);
 	return status;
 }

@@ -108,14 +108,18 @@ static int keys_run_dropbearkey(const char *const args[], char **outp,
 		goto out;
 	}
 	for (;;) {
-		ssize_t got = read(pfd[0], buf + len, RUN_OUTPUT_MAX - len);
+		char sink[512];
+		/* past the limit, drain: a blocked writer would never exit */
+		bool full = len == RUN_OUTPUT_MAX;
+		ssize_t got =
+		    full ? read(pfd[0], sink, sizeof(sink))
+			 : read(pfd[0], buf + len, RUN_OUTPUT_MAX - len);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break;
-		len += (size_t)got;
-		if (len == RUN_OUTPUT_MAX)
-			break;
+		if (!full)
+			len += (size_t)got;
 	}
 	buf[len] = '\0';
 	while (waitpid(pid, &status, 0) < 0) {
