@@ -78,6 +78,7 @@ struct boot {
 	unsigned n_items;
 	enum boot_phase phase;
 	unsigned breaks_done, holds;
+	bool started;	  /* boot_start() ran */
 	char **init_args; /* our argv + 1, NULL-terminated */
 	sigset_t sigmask_saved, sigmask_ours;
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
@@ -88,6 +89,7 @@ struct boot {
 static struct boot B = {.uevent_fd = -1, .signal_fd = -1};
 
 static void boot_advance(void);
+static void boot_start(void);
 static int boot_uevent_ready(struct loop *l, int fd, uint32_t events,
 			     void *data);
 static void boot_emergency(const char *what, const char *hint);
@@ -98,6 +100,14 @@ static bool boot_shell_present(void)
 }
 
 /* ---- waiting accounting ------------------------------------------------ */
+
+/* A debug line with the time since /init started, to see where it goes. */
+static void boot_mark(const char *what)
+{
+	log_debug("t+%llu ms: %s",
+		  (unsigned long long)((loop_now_usec() - B.t_start) / 1000),
+		  what);
+}
 
 static void boot_wait_begin(void)
 {
@@ -125,7 +135,10 @@ static void boot_shell_exited(pid_t pid, int status, void *data)
 		 is_break ? "boot goes on" : "trying the boot again");
 	if (is_break) {
 		B.phase = PHASE_RUNNING;
-		boot_advance();
+		if (!B.started)
+			boot_start(); /* after rd.break=cmdline */
+		else
+			boot_advance();
 	} else {
 		boot_retry();
 	}
@@ -649,6 +662,7 @@ static int boot_mount_item(struct mount_item *it)
 		 type, mo.flags & MS_RDONLY ? "ro" : "rw",
 		 mo.data[0] ? "," : "", mo.data);
 	boot_load_fs_module(type);
+	boot_mark("file system module");
 	r = sys_mount(it->dev.node, target, type, mo.flags,
 		      mo.data[0] ? mo.data : NULL);
 	if (fd >= 0)
@@ -894,7 +908,9 @@ static void boot_handoff(void)
 		loop_timer_arm(B.timeout, 0);
 	log_info("switching to %s on %s", init, B.items[0].dev.node);
 	init_hooks_stop();
+	boot_mark("hooks stopped");
 	boot_stop_children();
+	boot_mark("children stopped");
 	early_log_restore();
 	while (B.init_args[n])
 		n++;
@@ -943,6 +959,7 @@ static void boot_advance(void)
 				return;
 			}
 			boot_wait_end();
+			boot_mark("device found");
 			it->dev = *d;
 			if (it == &B.items[0] &&
 			    boot_break(BREAK_PRE_MOUNT, "pre-mount")) {
@@ -983,6 +1000,7 @@ static void boot_advance(void)
 			return;
 		}
 		it->state = ITEM_MOUNTED;
+		boot_mark(it->target);
 		if (it == &B.items[0]) {
 			boot_read_fstab();
 			if (boot_break(BREAK_MOUNT, "mount"))
@@ -1057,6 +1075,17 @@ static int boot_setup_root(void)
 	return 0;
 }
 
+/* The root search: after the modules, or after an rd.break=cmdline shell. */
+static void boot_start(void)
+{
+	B.started = true;
+	if (boot_setup_root() < 0)
+		return;
+	boot_wait_begin();
+	boot_rescan();
+	boot_advance();
+}
+
 int boot_main(int argc, char **argv)
 {
 	int r;
@@ -1069,6 +1098,7 @@ int boot_main(int argc, char **argv)
 	early_setup_console();
 	boot_read_config();
 	early_setup_log(B.cfg.debug);
+	boot_mark("early mounts and config");
 	log_info("start at %llu.%06llu s (monotonic), version %s",
 		 (unsigned long long)(B.t_start / 1000000),
 		 (unsigned long long)(B.t_start % 1000000), SESAME_VERSION);
@@ -1089,14 +1119,11 @@ int boot_main(int argc, char **argv)
 		loop_timer_arm(B.timeout,
 			       (uint64_t)B.cfg.timeout_sec * 1000000u);
 	boot_load_modules();
+	boot_mark("modules");
 	init_hooks_start(B.loop, &B.cfg);
-	if (boot_break(BREAK_CMDLINE, "cmdline"))
-		log_info("boot resumes when the shell exits");
-	if (boot_setup_root() == 0) {
-		boot_wait_begin();
-		boot_rescan();
-		boot_advance();
-	}
+	boot_mark("hooks started");
+	if (!boot_break(BREAK_CMDLINE, "cmdline"))
+		boot_start();
 	for (;;)
 		if ((r = loop_run_once(B.loop, -1)) < 0 && r != -EINTR)
 			return log_err_errno(r, "event loop");
