@@ -39,10 +39,11 @@ struct authkeys_config {
 	const char *unlock_command;
 	/*
 	 * Leave no-pty off unlock keys (they stay forced into the unlock
-	 * command). The default (false) follows issue 5; but under dropbear
-	 * 2022.83 `ssh -tt` to a no-pty key loses the command's output
-	 * (tested on loopback), so a pty may be needed for an interactive,
-	 * no-echo prompt. The builder's choice.
+	 * command). The default (false) follows issue 5. Seen on loopback
+	 * with dropbear 2022.83 and a no-pty key: `ssh host` (a pty asked
+	 * for, refused) and `ssh host unlock < file` run the command with
+	 * its output; `ssh -t(t) host unlock` runs it and loses the output.
+	 * The builder's choice.
 	 */
 	bool unlock_pty;
 };
