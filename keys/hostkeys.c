@@ -293,7 +293,7 @@ static int keys_make_one(const char *dir, const struct host_key *hk,
 		r = -ENAMETOOLONG;
 		goto out;
 	}
-	for (size_t i = 0; hk->args[i] && i < 4; i++)
+	for (size_t i = 0; i < 4 && hk->args[i]; i++)
 		args[n++] = hk->args[i];
 	args[n++] = "-f";
 	args[n++] = tmpkey;
