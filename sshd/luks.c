@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 
 #include "common/log.h"
@@ -211,6 +212,36 @@ static int luks_want_matches(const struct luks_want *w,
  * (OpenSSL's provider setup: about 2 s under QEMU TCG) is initialised
  * before anyone has typed, off the passphrase-to-root path.
  */
+/* Argon2 key slots wanting more memory than is free: warned, not refused. */
+static void luks_check_pbkdf_memory(struct crypt_device *cd,
+				    const struct luks_dev *d)
+{
+	const char *type = crypt_get_type(cd);
+	struct sysinfo si;
+	uint64_t free_kb;
+	int max;
+
+	if (!type || sysinfo(&si) < 0)
+		return;
+	free_kb = (uint64_t)si.freeram * si.mem_unit / 1024u;
+	max = crypt_keyslot_max(type);
+	for (int k = 0; k < max; k++) {
+		struct crypt_pbkdf_type pb;
+		crypt_keyslot_info st = crypt_keyslot_status(cd, k);
+		if (st != CRYPT_SLOT_ACTIVE && st != CRYPT_SLOT_ACTIVE_LAST)
+			continue;
+		if (crypt_keyslot_get_pbkdf(cd, k, &pb) < 0 || !pb.type ||
+		    strncmp(pb.type, "argon2", 6))
+			continue;
+		if (pb.max_memory_kb > free_kb)
+			log_warn(
+			    "%s: key slot %d wants %u MiB for %s, only %llu "
+			    "MiB are free: it may fail to open",
+			    d->path, k, pb.max_memory_kb / 1024, pb.type,
+			    (unsigned long long)(free_kb / 1024));
+	}
+}
+
 static void luks_check_header(struct luks_dev *d)
 {
 	struct crypt_device *cd = NULL;
@@ -225,9 +256,11 @@ static void luks_check_header(struct luks_dev *d)
 	if (r < 0)
 		log_warn_errno(r, "%s: cannot read its LUKS header (yet)",
 			       d->path);
-	else
+	else {
 		log_debug("%s: %s header, UUID %s", d->path, crypt_get_type(cd),
 			  crypt_get_uuid(cd) ? crypt_get_uuid(cd) : "?");
+		luks_check_pbkdf_memory(cd, d);
+	}
 	crypt_free(cd);
 }
 
