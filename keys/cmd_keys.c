@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "keys/authkeys.h"
 #include "keys/fingerprint.h"
 #include "keys/keys.h"
 #include "tool/commands.h"
@@ -20,6 +21,7 @@ static void keys_usage(FILE *f)
 		"usage: sesame keys init [--dir DIR] [--force]\n"
 		"       sesame keys show [--dir DIR] [--alias NAME] "
 		"[--host HOST] [--fingerprints]\n"
+		"       sesame keys check [FILE] [--render]\n"
 		"\n"
 		"  init   make the image's own SSH host keys (ed25519, "
 		"ecdsa-sha2-nistp256)\n"
@@ -29,9 +31,13 @@ static void keys_usage(FILE *f)
 		"lines so the\n"
 		"         initramfs and the system can keep different host "
 		"keys without warnings\n"
+		"  check  an authorized_keys file (default %s): each key's\n"
+		"         line, role and fingerprint; --render prints the file "
+		"as the image\n"
+		"         gets it\n"
 		"\n"
 		"  --dir DIR   key directory (default $SESAME_KEYDIR or %s)\n",
-		KEYS_DEFAULT_DIR);
+		AUTHKEYS_DEFAULT_PATH, KEYS_DEFAULT_DIR);
 }
 
 /* A name usable as a known_hosts host and an ssh_config Host. */
@@ -130,6 +136,42 @@ out:
 	return status;
 }
 
+static int keys_cmd_check(const char *path, bool render)
+{
+	char desc[KEYS_DESCRIBE_MAX];
+	struct authkeys *ak = NULL;
+	char *text = NULL;
+	size_t len;
+	int status = EXIT_FAIL;
+
+	if (authkeys_parse_file(path, NULL, &ak) < 0)
+		return EXIT_FAIL;
+	if (render) {
+		if (authkeys_render(ak, &text, &len) < 0)
+			goto out;
+		fwrite(text, 1, len, stdout);
+	} else {
+		for (size_t i = 0; i < authkeys_count(ak); i++) {
+			const struct authkeys_key *k = authkeys_get(ak, i);
+			if (keys_describe_blob(k->blob, k->blob_len, desc,
+					       sizeof(desc)) < 0)
+				snprintf(desc, sizeof(desc), "%s", k->type);
+			printf("%s:%u: %-6s %s%s%s\n", path, k->line,
+			       k->role == AUTHKEYS_ROLE_RESCUE ? "rescue"
+							       : "unlock",
+			       desc, k->comment[0] ? " " : "", k->comment);
+		}
+		printf("%zu keys: %zu unlock, %zu rescue\n", authkeys_count(ak),
+		       authkeys_count_role(ak, AUTHKEYS_ROLE_UNLOCK),
+		       authkeys_count_role(ak, AUTHKEYS_ROLE_RESCUE));
+	}
+	status = fflush(stdout) == 0 ? EXIT_OK : EXIT_FAIL;
+out:
+	free(text);
+	authkeys_free(ak);
+	return status;
+}
+
 int cmd_keys(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -138,14 +180,14 @@ int cmd_keys(int argc, char **argv)
 	    {"alias", required_argument, NULL, 'a'},
 	    {"host", required_argument, NULL, 'H'},
 	    {"fingerprints", no_argument, NULL, 'F'},
+	    {"render", no_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *dir = keys_default_dir(), *sub, *alias = NULL;
-	const char *host = NULL;
+	const char *dir = NULL, *sub, *alias = NULL, *host = NULL;
 	char hostname[256], shortname[ALIAS_MAX];
-	bool force = false, fponly = false;
-	int c;
+	bool force = false, fponly = false, render = false;
+	int c, nargs;
 
 	if (argc < 2) {
 		keys_usage(stderr);
@@ -175,6 +217,9 @@ int cmd_keys(int argc, char **argv)
 		case 'F':
 			fponly = true;
 			break;
+		case 'R':
+			render = true;
+			break;
 		case 'h':
 			keys_usage(stdout);
 			return EXIT_OK;
@@ -183,9 +228,24 @@ int cmd_keys(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
+	nargs = argc - 1 - optind; /* operands after the subcommand */
+	if (!strcmp(sub, "check")) {
+		if (nargs > 1 || dir || force || alias || host || fponly) {
+			log_err("keys check takes a file and --render only");
+			return EXIT_USAGE;
+		}
+		return keys_cmd_check(
+		    nargs ? argv[1 + optind] : AUTHKEYS_DEFAULT_PATH, render);
+	}
+	if (nargs != 0) {
 		log_err("keys %s: unexpected argument '%s'", sub,
 			argv[1 + optind]);
+		return EXIT_USAGE;
+	}
+	if (!dir)
+		dir = keys_default_dir();
+	if (render) {
+		log_err("--render is for keys check");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(sub, "init")) {

@@ -20,6 +20,7 @@
 #include "keys/fingerprint.h"
 #include "keys/keys.h"
 #include "tool/commands.h"
+#include "tests/unit/keys_testkeys.h"
 
 #define KEY_OTHER                                                              \
 	"ssh-ed25519 "                                                         \
@@ -345,6 +346,38 @@ static void system_keys_are_detected(void **state)
 	free(pub);
 }
 
+static void check_lists_roles(void **state)
+{
+	struct fixture *fx = *state;
+	char path[128], *out = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ak", fx->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("# keys\n" KEY_ED25519 " alice\nsesame-role=rescue " KEY_ECDSA256
+	      "\n",
+	      f);
+	fclose(f);
+	assert_int_equal(run_keys(&out, 2, "check", path), EXIT_OK);
+	assert_non_null(strstr(out, ":2: unlock " FP_ED25519 " alice\n"));
+	assert_non_null(strstr(out, ":3: rescue " FP_ECDSA256 "\n"));
+	assert_non_null(strstr(out, "2 keys: 1 unlock, 1 rescue\n"));
+	free(out);
+	assert_int_equal(run_keys(&out, 3, "check", path, "--render"), EXIT_OK);
+	assert_non_null(strstr(out, "command=\"/bin/unlock\",no-pty,"));
+	assert_null(strstr(out, "sesame-role"));
+	free(out);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("ssh-dss AAAA\n", f);
+	fclose(f);
+	assert_int_equal(run_keys(NULL, 2, "check", path), EXIT_FAIL);
+	assert_int_equal(run_keys(NULL, 3, "check", path, path), EXIT_USAGE);
+	assert_int_equal(run_keys(NULL, 3, "show", "--render", "x"),
+			 EXIT_USAGE);
+}
+
 static void usage_errors(void **state)
 {
 	(void)state;
@@ -376,6 +409,7 @@ int main(void)
 		show_prints_fingerprints_and_known_hosts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(system_keys_are_detected, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(check_lists_roles, setup, teardown),
 	    cmocka_unit_test(usage_errors),
 	};
 	return cmocka_run_group_tests_name("keys_hostkeys", tests, NULL, NULL);
