@@ -192,6 +192,25 @@ static int find_kernel(void)
 	return -1;
 }
 
+/*
+ * Once per run: the cached kernel, fetched with tests/vm/fetch-kernel.sh
+ * (apt-get download) when missing and the tests run from the source tree;
+ * SESAME_NO_FETCH=1 keeps the tests offline (they skip instead).
+ */
+static int group_setup(void **state)
+{
+	const char *no = getenv("SESAME_NO_FETCH");
+
+	(void)state;
+	if (find_kernel() == 0)
+		return 0;
+	if ((!no || strcmp(no, "1")) &&
+	    access("tests/vm/fetch-kernel.sh", X_OK) == 0 &&
+	    system("tests/vm/fetch-kernel.sh >/dev/null") == 0)
+		(void)find_kernel();
+	return 0;
+}
+
 static const struct list_entry *find(const struct image_list *l,
 				     const char *suffix)
 {
@@ -396,5 +415,5 @@ int main(void)
 					    make_tmp, rm_tmp),
 	    cmocka_unit_test(unknown_and_builtin_and_omitted),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, NULL);
 }
