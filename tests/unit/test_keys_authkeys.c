@@ -14,7 +14,7 @@
 #include "common/log.h"
 #include "keys/authkeys.h"
 #include "keys/pubkey.h"
-#include "tests/unit/keys_testkeys.h"
+#include "keys/testkeys.h"
 
 #define UNLOCK_OPTS                                                            \
 	"command=\"/bin/unlock\",no-pty,no-port-forwarding,"                   \

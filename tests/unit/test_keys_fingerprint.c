@@ -14,7 +14,7 @@
 
 #include "keys/fingerprint.h"
 #include "keys/pubkey.h"
-#include "tests/unit/keys_testkeys.h"
+#include "keys/testkeys.h"
 
 /*
  * ssh-keygen -lf on a one-line file, without the comment: "BITS FP (TYPE)".

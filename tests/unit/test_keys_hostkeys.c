@@ -20,7 +20,7 @@
 #include "keys/fingerprint.h"
 #include "keys/keys.h"
 #include "tool/commands.h"
-#include "tests/unit/keys_testkeys.h"
+#include "keys/testkeys.h"
 
 #define KEY_OTHER                                                              \
 	"ssh-ed25519 "                                                         \

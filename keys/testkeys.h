@@ -1,4 +1,4 @@
-/* keys_testkeys: public keys made once by ssh-keygen (private halves discarded) for the keys tests. */
+/* testkeys: public keys made once by ssh-keygen (private halves discarded) for tests/unit/test_keys_*.c. */
 #ifndef SESAME_TEST_KEYS_TESTKEYS_H
 #define SESAME_TEST_KEYS_TESTKEYS_H
 
