@@ -22,11 +22,6 @@
 #include "tool/commands.h"
 #include "keys/testkeys.h"
 
-#define KEY_OTHER                                                              \
-	"ssh-ed25519 "                                                         \
-	"AAAAC3NzaC1lZDI1NTE5AAAAIPcuwGDs7/blRwZGYV8L9XcxLFL5ftcfDn"           \
-	"D/mDcoNkzb"
-
 struct fixture {
 	char dir[64];  /* the scratch dir */
 	char keys[96]; /* the key dir inside it, made by the code */
@@ -327,7 +322,7 @@ static void system_keys_are_detected(void **state)
 	snprintf(path, sizeof(path), "%s/ssh_host_rsa_key.pub", sshdir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs(KEY_OTHER " root@host\n", f);
+	fputs(KEY_ED25519 " root@host\n", f);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/ssh_host_dsa_key.pub", sshdir);
 	f = fopen(path, "w");
