@@ -591,21 +591,30 @@ static int ld_emit(struct libdeps *ld, bool is_symlink, const char *path,
 	return 0;
 }
 
+/* A leaf link at alias to real, unless alias is empty or real itself. */
+static int ld_emit_link(struct libdeps *ld, const char *alias, const char *real)
+{
+	char target[PATH_MAX];
+	int r;
+
+	if (!alias[0] || strcmp(alias, real) == 0)
+		return 0;
+	if ((r = ld_relative_target(alias, real, target)) < 0)
+		return r;
+	return ld_emit(ld, true, alias, "", target);
+}
+
 /* The real file, then a leaf link at alias when that is another path. */
 static int ld_emit_object(struct libdeps *ld, const char *real,
 			  const char *alias)
 {
-	char source[PATH_MAX], target[PATH_MAX];
+	char source[PATH_MAX];
 	int r;
 
 	if ((r = ld_path_fmt(source, "%s%s", ld->root, real)) < 0 ||
 	    (r = ld_emit(ld, false, real, source, "")) < 0)
 		return r;
-	if (!alias || strcmp(alias, real) == 0)
-		return 0;
-	if ((r = ld_relative_target(alias, real, target)) < 0)
-		return r;
-	return ld_emit(ld, true, alias, "", target);
+	return ld_emit_link(ld, alias, real);
 }
 
 /* ---- one binary's lookups ---------------------------------------------- */
@@ -950,22 +959,26 @@ static int ld_load_needed(struct libdeps *ld, struct ld_run *run, size_t q,
 				return r;
 			continue;
 		}
-		/* The same file under another name is the same object. */
+		if ((r = ld_alias_for(ld, run, &ld->objs[obj].info, name, &hit,
+				      alias)) < 0)
+			return r;
+		/* The same file under another name is the same object (ld.so
+		 * compares device and inode), but the image still needs the
+		 * name that found it. */
 		for (node = 0; node < run->n_nodes; node++)
 			if (run->nodes[node].obj == found)
 				break;
-		if (node == run->n_nodes) {
+		if (node < run->n_nodes) {
+			if ((r = ld_emit_link(ld, alias,
+					      ld->objs[found].real)) < 0)
+				return r;
+		} else {
 			ld_dirname(hit.literal, origin);
 			if ((r = ld_run_add_node(run, found, q,
 						 ld->objs[found].real,
-						 origin)) < 0)
-				return r;
-			r = ld_alias_for(ld, run, &ld->objs[obj].info, name,
-					 &hit, alias);
-			if (r < 0)
-				return r;
-			if ((r = ld_emit_object(ld, ld->objs[found].real,
-						alias[0] ? alias : NULL)) < 0)
+						 origin)) < 0 ||
+			    (r = ld_emit_object(ld, ld->objs[found].real,
+						alias)) < 0)
 				return r;
 			log_debug("%s: %s => %s", run->binary, name,
 				  ld->objs[found].real);

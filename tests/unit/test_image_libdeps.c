@@ -486,7 +486,7 @@ static void loops_and_sharing(void **state)
 	libdeps_free(ld);
 }
 
-/* Two sonames for one file: one file, loaded once. */
+/* Two names for one file: one file, loaded once, both names in the image. */
 static void same_file_two_names(void **state)
 {
 	struct tree *t = *state;
@@ -501,6 +501,7 @@ static void same_file_two_names(void **state)
 	assert_int_equal(libdeps_add_binary(ld, "/usr/bin/app"), 0);
 	check_entries(t, ld,
 		      BASE_ENTRIES "f /usr/lib/" T "/libfoo.so.1\n"
+				   "l /usr/lib/" T "/libfoo.so -> libfoo.so.1\n"
 				   "f /usr/lib/" T "/libc.so.6\n");
 	libdeps_free(ld);
 }
