@@ -285,6 +285,25 @@ disk_ext4() {
 	DISKS[$var]=$out
 }
 
+# disk_debugfs NAME FROM CMD...: DISKS[FROM] changed by `debugfs -w -R CMD`
+# for each CMD (to make a file system that needs or fails fsck), cached.
+debugfs_into() {
+	local out=$1 from=$2 c
+	shift 2
+	cp --sparse=always "$from" "$out"
+	for c in "$@"; do
+		debugfs -w -R "$c" "$out" >/dev/null 2>&1 || return 1
+	done
+}
+disk_debugfs() {
+	local name=$1 from=${DISKS[$2]:-} out
+	shift 2
+	[ -f "$from" ] || die "disk_debugfs: no disk $from"
+	out=$SESAME_CACHE/vm-disks/dbg-$(cache_key "$(basename "$from")" "$@").img
+	cached "$out" debugfs_into "$from" "$@" || die "debugfs $* failed"
+	DISKS[$name]=$out
+}
+
 # GPT layout: partition 1 (8 MiB, empty, PARTLABEL "spare") then partition 2
 # holding the ext4, so a PARTUUID= that found the first partition fails.
 GPT_P2_START=18432
@@ -454,32 +473,37 @@ vm_kill() {
 }
 
 # vm_boot IMAGE [--disk DISK]... [--rw-disk DISK]... [--until REGEX]
-#         [--linger S] [--timeout S] [--log FILE] [--watch] [--verbose]
-#         [--] CMDLINE...
+#         [--linger S] [--timeout S] [--log FILE] [--type REGEX TEXT]...
+#         [--watch] [--verbose] [--] CMDLINE...
 # Boots the cached kernel with IMAGES[IMAGE] as initramfs, each DISKS[DISK]
 # as a virtio disk (vda, vdb, ... in the order given; copy-on-write: the
 # file never changes, but for --rw-disk)
 # and "console=ttyS0 panic=-1 quiet rd.timeout=VM_RD_TIMEOUT CMDLINE" (no
 # rd.timeout added when CMDLINE has one). Returns when QEMU exits, or when
 # REGEX (default: the emergency message or a kernel panic) shows in the
-# serial log, S more seconds given (--linger: does the guest stay up?),
+# serial log (--until '': never), S more seconds given (--linger: does the
+# guest stay up?),
 # then the VM is killed; or after --timeout seconds of VM time (killed,
 # and a failure). Sets VM_STATUS to exited|matched|timeout (matched: the
 # guest was still running when killed) and VM_WALL to the seconds the VM
 # ran. The serial log is in $LOG, without CRs in $LOG_TXT, and with the
 # host's arrival time (epoch seconds) before each line in $LOG_TS (--log
 # sets LOG; default $VM_LOGDIR/serial.log).
-# --watch streams the serial log to stdout as it comes; --verbose leaves
-# out quiet (the kernel's log on the console too).
+# --type types TEXT and Enter on the console once REGEX shows in what the
+# console printed since the last typing (in order). --watch streams the
+# serial log to stdout as it comes; --verbose leaves out quiet (the
+# kernel's log on the console too).
 vm_boot() {
 	local image=${IMAGES[$1]:-} pattern="$EMERGENCY_RE|$PANIC_RE" linger=0
 	local timeout=$VM_TIMEOUT watch=0 verbose=$VM_VERBOSE disks=() args=()
+	local types=() serial=()
 	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--disk) disks+=("$2"); shift 2 ;;
 		--rw-disk) disks+=("rw:$2"); shift 2 ;;
 		--log) LOG=$2; shift 2 ;;
+		--type) types+=("$2" "$3"); shift 3 ;;
 		--until) pattern=$2; shift 2 ;;
 		--linger) linger=$2; shift 2 ;;
 		--timeout) timeout=$2; shift 2 ;;
@@ -510,31 +534,55 @@ vm_boot() {
 	LOG_TS=$LOG.ts
 	: >"$LOG"
 	rm -f "$T/qemu.pid" "$LOG_TXT" "$LOG_TS"
+	local confd='' drain=''
+	if [ ${#types[@]} -eq 0 ]; then
+		serial=(-serial "file:$LOG")
+	else
+		# A console we can type on: QEMU reads con.in, writes con.out
+		# (drained here) and the log.
+		rm -f "$T/con.in" "$T/con.out"
+		mkfifo "$T/con.in" "$T/con.out"
+		serial=(-chardev "pipe,id=con,path=$T/con,logfile=$LOG"
+			-serial chardev:con)
+		exec {confd}<>"$T/con.in"
+		cat "$T/con.out" >/dev/null &
+		drain=$!
+	fi
 	say "boot: $cmdline"
 	# setsid: QEMU and its slot holder form one process group that vm_kill
 	# ends; timeout(1) is a last guard should this shell die without its trap.
 	setsid "$TOP/scripts/vm-slot.sh" timeout --foreground -k 5 $((timeout + 60)) \
 		qemu-system-x86_64 -nodefaults -no-user-config -display none \
 		-machine pc -smp 1 -m "$VM_MEM" -no-reboot \
-		-pidfile "$T/qemu.pid" -serial "file:$LOG" -nic none \
+		-pidfile "$T/qemu.pid" "${serial[@]}" -nic none \
 		-kernel "$VMLINUZ" -initrd "$image" -append "$cmdline" \
 		"${args[@]}" </dev/null >"$T/qemu.out" 2>&1 &
 	VM_PGID=$!
 	tail -s 0.1 -n +1 -F --pid="$VM_PGID" "$LOG" 2>/dev/null |
 		stamp_lines "$watch" >"$LOG_TS" &
 	local stamper=$!
-	local start='' now until_ms=''
+	local start='' now until_ms='' t0 typed=0 at=0
+	t0=$(now_ms)
 	VM_STATUS=
 	while :; do
 		now=$(now_ms)
 		if [ -z "$start" ] && [ -s "$T/qemu.pid" ]; then
 			start=$now # the slot is ours: QEMU runs
 		fi
+		# The next --type: its REGEX in what came after the last typing.
+		if [ $typed -lt ${#types[@]} ] &&
+			tail -c +$((at + 1)) "$LOG" | tr -d '\r' | grep -qE -- "${types[typed]}"; then
+			at=$(stat -c %s "$LOG")
+			say "typing: ${types[typed + 1]}"
+			printf '%s\r' "${types[typed + 1]}" >&"$confd"
+			typed=$((typed + 2))
+		fi
 		if ! kill -0 "$VM_PGID" 2>/dev/null; then
 			VM_STATUS=exited
 			break
 		fi
-		if [ -z "$until_ms" ] && tr -d '\r' <"$LOG" | grep -qE -- "$pattern"; then
+		if [ -z "$until_ms" ] && [ -n "$pattern" ] &&
+			tr -d '\r' <"$LOG" | grep -qE -- "$pattern"; then
 			until_ms=$((now + linger * 1000))
 		fi
 		if [ -n "$until_ms" ] && [ "$now" -ge "$until_ms" ]; then
@@ -548,6 +596,7 @@ vm_boot() {
 		sleep 0.1
 	done
 	VM_WALL=$(ms_to_s $(($(now_ms) - ${start:-$now})))
+	VM_SLOT_WAIT=$(ms_to_s $((${start:-$now} - t0)))
 	if [ "$VM_STATUS" = exited ]; then
 		wait "$VM_PGID" || true
 		VM_PGID=
@@ -555,12 +604,17 @@ vm_boot() {
 		vm_kill
 	fi
 	wait "$stamper" 2>/dev/null || true
+	if [ -n "$confd" ]; then
+		exec {confd}>&-
+		kill "$drain" 2>/dev/null || true
+		wait "$drain" 2>/dev/null || true
+	fi
 	tr -d '\r' <"$LOG" >"$LOG_TXT"
 	if [ -s "$T/qemu.out" ]; then
 		say "qemu said:"
 		sed 's/^/    /' "$T/qemu.out"
 	fi
-	say "VM $VM_STATUS after ${VM_WALL} s"
+	say "VM $VM_STATUS after ${VM_WALL} s (${VM_SLOT_WAIT} s waiting for a VM slot)"
 	if [ "$VM_STATUS" = timeout ]; then
 		fail "VM still running after $timeout s"
 	fi
