@@ -5,7 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +72,55 @@ static void __attribute__((noreturn)) child_serve(int fd)
 	}
 }
 
+#if defined(__x86_64__)
+#define DHCP_CHILD_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define DHCP_CHILD_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/*
+ * A syscall allowlist in the spirit of pledge("stdio"): the socket, memory
+ * (sanitizer runtimes allocate), exit. Anything else fails with EPERM; a
+ * foreign syscall ABI kills the process.
+ */
+static int child_seccomp(void)
+{
+#ifdef DHCP_CHILD_AUDIT_ARCH
+	static const unsigned allowed[] = {
+	    SYS_read,	       SYS_write,	SYS_recvfrom,
+	    SYS_sendto,	       SYS_recvmsg,	SYS_sendmsg,
+	    SYS_exit,	       SYS_exit_group,	SYS_rt_sigreturn,
+	    SYS_brk,	       SYS_mmap,	SYS_munmap,
+	    SYS_mprotect,      SYS_madvise,	SYS_futex,
+	    SYS_clock_gettime, SYS_getpid,	SYS_gettid,
+	    SYS_sched_yield,   SYS_sigaltstack, SYS_rt_sigprocmask,
+	    SYS_getrlimit,     SYS_prlimit64,
+	};
+	enum { N = sizeof(allowed) / sizeof(allowed[0]) };
+	struct sock_filter f[4 + N + 2];
+	struct sock_fprog prog = {.len = 4 + N + 2, .filter = f};
+
+	f[0] = (struct sock_filter)BPF_STMT(
+	    BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+					    DHCP_CHILD_AUDIT_ARCH, 1, 0);
+	f[2] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+					    SECCOMP_RET_KILL_PROCESS);
+	f[3] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					    offsetof(struct seccomp_data, nr));
+	for (unsigned k = 0; k < N; k++)
+		f[4 + k] = (struct sock_filter)BPF_JUMP(
+		    BPF_JMP | BPF_JEQ | BPF_K, allowed[k], (uint8_t)(N - k), 0);
+	f[4 + N] = (struct sock_filter)BPF_STMT(
+	    BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	f[5 + N] =
+	    (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return -errno;
+#endif
+	return 0;
+}
+
 /* Everything the child gives up before it sees a byte from the network. */
 static int child_confine(int fd, const char *root)
 {
@@ -106,7 +159,7 @@ static int child_confine(int fd, const char *root)
 	}
 	if (getuid() == 0 || geteuid() == 0 || setuid(0) == 0)
 		return -EPERM;
-	return 0;
+	return child_seccomp(); /* last: it needs no_new_privs */
 }
 
 int dhcp_child_start(struct dhcp_child *c)

@@ -603,6 +603,7 @@ static void parser_child_is_confined(void **state)
 	assert_true(status_has(ch.pid, "Gid:\t65534\t65534\t65534\t65534"));
 	assert_true(status_has(ch.pid, "NoNewPrivs:\t1"));
 	assert_true(status_has(ch.pid, "CapEff:\t0000000000000000"));
+	assert_true(status_has(ch.pid, "Seccomp:\t2"));
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)ch.pid);
 	rl = readlink(path, root, sizeof(root) - 1);
 	assert_true(rl > 0);
