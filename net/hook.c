@@ -2,10 +2,12 @@
  * beside the root search, down before the switch. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <arpa/inet.h>
 
+#include "common/fileio.h"
 #include "common/log.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
@@ -27,16 +29,42 @@ static const char *const net_params[] = {
     "sesame.hostname",
 };
 
+/*
+ * /etc/resolv.conf of the initramfs, for the rescue shell; it goes away
+ * with the initramfs at switch_root.
+ */
+static void net_hook_write_resolv(const struct net_lease *l)
+{
+	char buf[512], a[INET_ADDRSTRLEN];
+	size_t off = 0;
+	int r;
+
+	if (l->n_dns == 0)
+		return;
+	if (l->domain[0])
+		off += (size_t)snprintf(buf, sizeof(buf), "search %.200s\n",
+					l->domain);
+	for (unsigned i = 0; i < l->n_dns && off < sizeof(buf); i++)
+		off += (size_t)snprintf(
+		    buf + off, sizeof(buf) - off, "nameserver %s\n",
+		    inet_ntop(AF_INET, &l->dns[i], a, sizeof(a)));
+	if (off >= sizeof(buf))
+		return;
+	if ((r = file_write_atomic("/etc/resolv.conf", buf, off, 0644)) < 0)
+		log_debug("net: /etc/resolv.conf: %s", strerror(-r));
+}
+
 static void net_hook_event(void *data, enum net_event ev,
 			   const struct net_lease *l)
 {
 	char a[INET_ADDRSTRLEN];
 
 	(void)data;
-	if (ev == NET_EV_CONFIGURED && l)
+	if (ev == NET_EV_CONFIGURED && l) {
 		log_info("reachable on %s at %s (ssh root@%s)", l->ifname,
 			 inet_ntop(AF_INET, &l->addr, a, sizeof(a)), a);
-	else if (ev == NET_EV_TIMEOUT)
+		net_hook_write_resolv(l);
+	} else if (ev == NET_EV_TIMEOUT)
 		log_warn("no network yet; the console prompt works, boot goes "
 			 "on, and DHCP keeps trying");
 }
