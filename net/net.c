@@ -282,8 +282,13 @@ static void net_dhcp_bound(void *data, const struct dhcp_lease *dl)
 		i->lease.lease_time = dl->lease_time; /* a renewal */
 		return;
 	}
-	if (i->configured)
-		net_iface_stop(i, false);
+	/*
+	 * A new address: the client reported the old one lost first, so
+	 * this only clears what a failed earlier apply may have left. (Not
+	 * net_iface_stop(): we are inside this client's own callback.)
+	 */
+	if (i->touched)
+		rtnl_flush(i->net->rtnl, i->ifindex);
 	net_lease_from_dhcp(i, dl);
 	if (net_apply(i, dl) < 0) {
 		rtnl_flush(i->net->rtnl, i->ifindex);
