@@ -74,7 +74,8 @@ sort_times=$(printf '%s\n' "${times[@]}" | sort -n)
 ours_min=$(head -1 <<<"$sort_times")
 ours_med=$(sed -n "$(((runs + 1) / 2))p" <<<"$sort_times")
 ours_size=$(size_of "$ours")
-ours_entries=$("$sesame" ls "$ours" | tail -1)
+"$sesame" ls "$ours" >"$work/ours.ls"
+ours_entries=$(tail -1 "$work/ours.ls")
 # CPU time of one more build (the wall time depends on machine load).
 /usr/bin/time -o "$work/time" -f '%U %S' "$sesame" build -q \
 	"${init_args[@]}" "${bins[@]}" -k "$kver" --moddir "$moddir" \
@@ -84,6 +85,7 @@ sed 's/^/  ours: /' "$work/ours.err" >&2
 
 echo "sesame build: ${runs} runs, wall min ${ours_min} s, median ${ours_med} s," \
 	"cpu ${ours_cpu} s; $(mib "$ours_size") ($ours_entries)"
+echo "  load average now: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 
 if [ "$skip_mk" = 1 ]; then
 	exit 0
@@ -128,11 +130,14 @@ t1=$(now)
 mv "$work/mk.img" "$mk.tmp" && mv "$mk.tmp" "$mk"
 mk_time=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
 mk_size=$(size_of "$mk")
-mk_entries=$("$sesame" ls "$mk" | tail -1)
-has() { "$sesame" ls "$mk" | grep -q "$1" && echo yes || echo no; }
+"$sesame" ls "$mk" >"$work/mk.ls"
+mk_entries=$(tail -1 "$work/mk.ls")
+has() { grep -q -- "$1" "$work/mk.ls" && echo yes || echo no; }
 echo "mkinitramfs:  wall ${mk_time} s; $(mib "$mk_size") ($mk_entries;" \
 	"dropbear $(has /dropbear$), cryptsetup $(has /cryptsetup$))"
 
+echo "  modules: ours $(grep -c '\.ko' "$work/ours.ls"), mkinitramfs" \
+	"$(grep -c '\.ko' "$work/mk.ls")"
 awk -v ot="$ours_med" -v os="$ours_size" -v mt="$mk_time" -v ms="$mk_size" '
 BEGIN {
 	printf "ratio ours/mkinitramfs: time %.4f (%.0fx faster), size %.3f\n",

@@ -89,8 +89,19 @@ static int build_find_init(char *out, size_t size)
 static int build_add_binary(struct image_list *l, struct libdeps *ld,
 			    const char *src, const char *dest)
 {
+	char abs[PATH_MAX], cwd[PATH_MAX];
 	struct stat st;
 	int r;
+
+	/* libdeps takes absolute paths ($ORIGIN is relative to them). */
+	if (src[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return log_err_errno(-errno, "getcwd");
+		if (snprintf(abs, sizeof(abs), "%s/%s", cwd, src) >=
+		    (int)sizeof(abs))
+			return log_err_errno(-ENAMETOOLONG, "%s", src);
+		src = abs;
+	}
 
 	if (stat(src, &st) < 0)
 		return log_err_errno(-errno, "%s", src);
