@@ -196,7 +196,7 @@ static void net_iface_stop(struct net_iface *i, bool down)
 
 	dhcp_client_free(i->dhcp);
 	i->dhcp = NULL;
-	if (i->touched && (r = rtnl_flush(n->rtnl, i->ifindex)) < 0)
+	if (i->touched && (r = rtnl_flush(n->rtnl, i->ifindex, down)) < 0)
 		log_warn_errno(r, "net: %s: flushing", i->ifname);
 	i->touched = false;
 	if (down && (i->brought_up || i->configured) &&
@@ -288,10 +288,10 @@ static void net_dhcp_bound(void *data, const struct dhcp_lease *dl)
 	 * net_iface_stop(): we are inside this client's own callback.)
 	 */
 	if (i->touched)
-		rtnl_flush(i->net->rtnl, i->ifindex);
+		rtnl_flush(i->net->rtnl, i->ifindex, false);
 	net_lease_from_dhcp(i, dl);
 	if (net_apply(i, dl) < 0) {
-		rtnl_flush(i->net->rtnl, i->ifindex);
+		rtnl_flush(i->net->rtnl, i->ifindex, false);
 		return;
 	}
 	net_report_configured(i);
@@ -304,7 +304,7 @@ static void net_dhcp_lost(void *data)
 
 	if (!i->configured)
 		return;
-	if ((r = rtnl_flush(i->net->rtnl, i->ifindex)) < 0)
+	if ((r = rtnl_flush(i->net->rtnl, i->ifindex, false)) < 0)
 		log_warn_errno(r, "net: %s: flushing", i->ifname);
 	i->configured = false;
 	i->state = IF_DHCP;
@@ -338,7 +338,7 @@ static void net_iface_carrier(struct net_iface *i)
 		l->mtu = p->mtu;
 		memcpy(l->hostname, p->hostname, sizeof(l->hostname));
 		if (net_apply(i, NULL) < 0) {
-			rtnl_flush(n->rtnl, i->ifindex);
+			rtnl_flush(n->rtnl, i->ifindex, false);
 			i->state = IF_IDLE;
 			return;
 		}

@@ -451,14 +451,17 @@ static bool route_is_local_table(const struct rtnl_item *it)
 	return rtm->rtm_table == RT_TABLE_LOCAL;
 }
 
-int rtnl_flush(struct rtnl *r, int ifindex)
+int rtnl_flush(struct rtnl *r, int ifindex, bool ipv6_too)
 {
 	struct collect routes = {.ifindex = ifindex};
 	struct collect addrs = {.ifindex = ifindex};
 	int ret, first = 0;
 
 	if ((ret = rtnl_collect(r, RTM_GETROUTE, AF_INET, &routes)) < 0 ||
-	    (ret = rtnl_collect(r, RTM_GETADDR, AF_INET, &addrs)) < 0)
+	    (ipv6_too &&
+	     (ret = rtnl_collect(r, RTM_GETROUTE, AF_INET6, &routes)) < 0) ||
+	    (ret = rtnl_collect(r, RTM_GETADDR, ipv6_too ? AF_UNSPEC : AF_INET,
+				&addrs)) < 0)
 		goto out;
 	/* Routes first: a gateway route goes before its on-link route. */
 	for (unsigned i = routes.n; i-- > 0;) {

@@ -56,9 +56,12 @@ int rtnl_addr_add(struct rtnl *r, int ifindex, struct in_addr addr,
 int rtnl_route_add(struct rtnl *r, int ifindex, struct in_addr dst,
 		   uint8_t prefix, struct in_addr gw, struct in_addr src,
 		   uint8_t proto);
-/* Deletes every route through ifindex (not the local table), then every
- * address. */
-int rtnl_flush(struct rtnl *r, int ifindex);
+/*
+ * Deletes every IPv4 route through ifindex (not the local table), then
+ * every IPv4 address; with ipv6_too the IPv6 ones as well (teardown: the
+ * kernel keeps them over a link down when keep_addr_on_down is set).
+ */
+int rtnl_flush(struct rtnl *r, int ifindex, bool ipv6_too);
 /* A fresh dump of what ifindex still has. */
 int rtnl_leftovers(struct rtnl *r, int ifindex, struct rtnl_leftovers *out);
 
