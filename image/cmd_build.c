@@ -303,7 +303,7 @@ int cmd_build(int argc, char **argv)
 	r = build_parse_args(argc, argv, &c);
 	if (r != 0) {
 		if (r < 0)
-			build_usage(stderr);
+			fprintf(stderr, "see 'sesame build --help'\n");
 		status = r > 0 ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	}
