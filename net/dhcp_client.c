@@ -251,11 +251,16 @@ static void dhcp_bind(struct dhcp_client *c, const struct dhcp_lease *l)
 
 	if (changed)
 		dhcp_lose(c);
-	log_info("dhcp: %s: bound %s/%u from %s, lease %u s (%llu ms after "
-		 "the first message)",
-		 c->ifname, ip_str(l->yiaddr, a), l->prefix,
-		 ip_str(l->server_id, s), l->lease_time,
-		 (unsigned long long)((now - c->exchange_start) / 1000));
+	if (c->have_lease)
+		log_info("dhcp: %s: renewed %s, lease %u s", c->ifname,
+			 ip_str(l->yiaddr, a), l->lease_time);
+	else
+		log_info(
+		    "dhcp: %s: bound %s/%u from %s, lease %u s (%llu ms "
+		    "after the first message)",
+		    c->ifname, ip_str(l->yiaddr, a), l->prefix,
+		    ip_str(l->server_id, s), l->lease_time,
+		    (unsigned long long)((now - c->exchange_start) / 1000));
 	c->lease = *l;
 	c->have_lease = true;
 	c->state = ST_BOUND;

@@ -434,6 +434,10 @@ struct fake_server {
 	int fd;
 	int ifindex;
 	unsigned discovers, requests, naks;
+	bool polite;	 /* no garbage, no NAK */
+	bool silent;	 /* answers nothing */
+	uint32_t lease;	 /* 0: 600 s */
+	uint32_t t1, t2; /* 0: not sent */
 };
 
 static void fake_send(struct fake_server *f, const uint8_t *frame, size_t n)
@@ -462,7 +466,11 @@ static void fake_reply(struct fake_server *f, uint8_t type, uint32_t xid,
 	frame_opt(&sp, 53, &sp.type, 1);
 	frame_opt_addr(&sp, 54, "10.77.0.1");
 	if (type != 6) {
-		frame_opt_u32(&sp, 51, 600);
+		frame_opt_u32(&sp, 51, f->lease ? f->lease : 600);
+		if (f->t1)
+			frame_opt_u32(&sp, 58, f->t1);
+		if (f->t2)
+			frame_opt_u32(&sp, 59, f->t2);
 		frame_opt_addr(&sp, 1, "255.255.255.0");
 		frame_opt_addr(&sp, 3, "10.77.0.1");
 	} else {
@@ -490,7 +498,12 @@ static int fake_readable(struct loop *l, int fd, uint32_t events, void *data)
 			continue;
 		xid = (uint32_t)frame[32] << 24 | (uint32_t)frame[33] << 16 |
 		      (uint32_t)frame[34] << 8 | frame[35];
-		if (frame[28 + 242] == 1) {
+		if (f->silent)
+			continue;
+		if (frame[28 + 242] == 1 && f->polite) {
+			f->discovers++;
+			fake_reply(f, 2, xid, frame + 28 + 28, false);
+		} else if (frame[28 + 242] == 1) {
 			f->discovers++;
 			for (size_t i = 0; i < sizeof(garbage); i++)
 				garbage[i] = (uint8_t)(i * 37 + 11);
@@ -500,7 +513,7 @@ static int fake_readable(struct loop *l, int fd, uint32_t events, void *data)
 			fake_reply(f, 2, xid, frame + 28 + 28, true);
 			fake_reply(f, 2, xid, frame + 28 + 28, false);
 		} else if (frame[28 + 242] == 3) {
-			if (f->requests++ == 0) {
+			if (f->requests++ == 0 && !f->polite) {
 				f->naks++;
 				fake_reply(f, 6, xid, frame + 28 + 28, false);
 			} else {
@@ -568,6 +581,86 @@ static void hostile_replies_and_a_nak_are_survived(void **state)
 	close(f.fd);
 	/* No server answers the RELEASE; teardown is still clean. */
 	finish(&r, n, false);
+}
+
+struct counts {
+	struct loop *loop;
+	unsigned configured, lost;
+	struct net_lease lease;
+};
+
+static void count_event(void *data, enum net_event ev,
+			const struct net_lease *l)
+{
+	struct counts *c = data;
+
+	if (ev == NET_EV_CONFIGURED) {
+		c->configured++;
+		c->lease = *l;
+	} else if (ev == NET_EV_LOST) {
+		c->lost++;
+	}
+}
+
+static void run_for(struct loop *l, unsigned ms)
+{
+	uint64_t end = loop_now_usec() + (uint64_t)ms * 1000;
+
+	while (loop_now_usec() < end)
+		loop_run_once(l, 20);
+}
+
+/* T1 renewal keeps the address; a silent server lets the lease expire. */
+static void renewal_then_expiry(void **state)
+{
+	struct fake_server f = {
+	    .fd = -1, .polite = true, .lease = 4, .t1 = 1, .t2 = 3};
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_IP)};
+	struct net_config c;
+	struct net_hooks h;
+	struct counts k;
+	struct net *n = NULL;
+	char out[2048];
+
+	(void)state;
+	enter(ns_s);
+	f.fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	assert_true(f.fd >= 0);
+	f.ifindex = (int)if_nametoindex("vs0");
+	sll.sll_ifindex = f.ifindex;
+	assert_int_equal(bind(f.fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	leave();
+	net_config_init(&c);
+	assert_int_equal(net_config_parse_param(&c, "ip", "eth0:dhcp"), 0);
+	memset(&k, 0, sizeof(k));
+	h.on_event = count_event;
+	h.data = &k;
+	assert_int_equal(loop_new(&k.loop), 0);
+	assert_int_equal(loop_add_fd(k.loop, f.fd, EPOLLIN, fake_readable, &f),
+			 0);
+	enter(ns_c);
+	assert_int_equal(net_start(k.loop, &c, &h, &n), 0);
+	run_for(k.loop, 2500); /* bound, then renewed at T1 = 1 s and 2 s */
+	print_message("after 2.5 s: %u configured, %u lost, %u REQUESTs\n",
+		      k.configured, k.lost, f.requests);
+	assert_int_equal(k.configured, 1);
+	assert_int_equal(k.lost, 0);
+	assert_true(f.requests >= 2);
+	assert_int_equal(k.lease.lease_time, 4);
+	f.silent = true;
+	run_for(k.loop, 4000); /* no answer: T2, then expiry */
+	print_message("after 6.5 s: %u configured, %u lost\n", k.configured,
+		      k.lost);
+	assert_int_equal(k.lost, 1);
+	sh_capture(out, sizeof(out), "-4 addr show dev eth0");
+	assert_null(strstr(out, "10.77.0.77"));
+	assert_int_equal(net_get_lease(n, &k.lease), -ENOENT);
+	loop_del_fd(k.loop, f.fd);
+	close(f.fd);
+	assert_int_equal(net_teardown(n, false), 0);
+	loop_free(k.loop);
+	leave();
 }
 
 static bool status_has(pid_t pid, const char *line)
@@ -639,6 +732,7 @@ int main(void)
 	    cmocka_unit_test(static_ip_and_keep),
 	    cmocka_unit_test(no_server_times_out_and_says_so),
 	    cmocka_unit_test(hostile_replies_and_a_nak_are_survived),
+	    cmocka_unit_test(renewal_then_expiry),
 	    cmocka_unit_test(parser_child_is_confined),
 	};
 
