@@ -72,6 +72,9 @@ static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
 		if (from == UNLOCK_VIA_SOCKET) {
 			console_prompt_stop(u->cp, "unlocked over SSH");
 			u->cp = NULL;
+			/* Other SSH sessions waiting at their prompt. */
+			unlock_server_broadcast(u->srv, "unlocked over SSH by "
+							"another session\n");
 		} else if (u->srv) {
 			unlock_server_broadcast(u->srv,
 						"unlocked from the console\n");

@@ -432,6 +432,29 @@ static void console_wins_client_told(void **state)
 	fx_stop(&fx);
 }
 
+static void other_session_told(void **state)
+{
+	struct fx fx;
+	struct child waiting, c;
+	struct pty term;
+	char out[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	pty_open(&term);
+	child_start(&waiting, term.slave, NULL); /* at its prompt */
+	for (int i = 0; i < 20; i++)
+		pump(&fx);
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_int_equal(child_wait(&fx, &waiting, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "unlocked over SSH by another session"));
+	pty_close(&term);
+	fx_stop(&fx);
+}
+
 static void cap_reached_on_console(void **state)
 {
 	struct fx fx;
@@ -469,6 +492,7 @@ int main(void)
 	    cmocka_unit_test(status_is_shown),
 	    cmocka_unit_test(interactive_no_echo),
 	    cmocka_unit_test(console_wins_client_told),
+	    cmocka_unit_test(other_session_told),
 	    cmocka_unit_test(cap_reached_on_console),
 	};
 
