@@ -10,7 +10,7 @@
 
 #include "common/log.h"
 
-#define IMGREAD_MAX_RAW (4ull << 30)
+#define IMGREAD_MAX_RAW (1ull << 30)
 
 static size_t imgread_skip_zeros(const uint8_t *p, size_t len, size_t pos)
 {
@@ -66,7 +66,7 @@ static int imgread_inflate(const uint8_t *p, size_t len, const char *origin,
 			uint8_t *nb;
 			if (ncap > IMGREAD_MAX_RAW) {
 				log_err("%s: offset %zu: decompresses to more "
-					"than 4 GiB",
+					"than 1 GiB",
 					origin, base);
 				r = -EFBIG;
 				goto out;

@@ -27,7 +27,7 @@ struct imgread_ops {
  * filter libarchive reads) holding further newc archives; a compressed
  * stream runs to the end of the image. Errors are logged naming origin,
  * the segment and the offset: -EBADMSG for a corrupt or truncated image,
- * -EFBIG for a segment that decompresses to more than 4 GiB.
+ * -EFBIG for a segment that decompresses to more than 1 GiB.
  */
 int imgread_walk(const uint8_t *p, size_t len, const char *origin,
 		 const struct imgread_ops *ops, void *arg);
