@@ -153,10 +153,13 @@ demo:
 	@tests/vm/demo.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(B)/bin/sesame $(DESTDIR)$(BINDIR)/sesame
 	for p in $(BOOT_PROGS); do install -m 0755 $(B)/bin/$$p $(DESTDIR)$(LIBEXECDIR)/$$p; done
-	install -m 0644 docs/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	for m in docs/man/*.[1-8]; do \
+		d=$(DESTDIR)$(MANDIR)/man$${m##*.}; \
+		install -d $$d && install -m 0644 $$m $$d/ || exit 1; \
+	done
 
 clean:
 	rm -rf build
