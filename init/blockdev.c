@@ -40,7 +40,13 @@ static const struct probe_value probe_values[] = {
     PROBE_FIELD("PART_ENTRY_NAME", partlabel),
 };
 
-static const char *const blockdev_skip[] = {"zfs_member", NULL};
+/*
+ * Probers we skip: the biggest readers (measured on a 64 MiB ext4 image:
+ * zfs_member 916 KiB, xfs_external_log 148 KiB of peak RSS), for things
+ * that can never be a root here (no zfs module or zpool; a log device).
+ */
+static const char *const blockdev_skip[] = {"zfs_member", "xfs_external_log",
+					    NULL};
 
 int blockdev_probe(const char *node, struct dev_props *p)
 {
@@ -54,10 +60,6 @@ int blockdev_probe(const char *node, struct dev_props *p)
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(
 	    pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
-	/*
-	 * ZFS's prober reads four 256 KiB labels: most of /init's peak RSS,
-	 * for a root we could not mount anyway (no zfs module, no zpool).
-	 */
 	blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN,
 					    (char **)(uintptr_t)blockdev_skip);
 	blkid_probe_enable_partitions(pr, 1);

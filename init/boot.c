@@ -794,6 +794,19 @@ static int boot_stop_timer(struct loop *l, struct loop_timer *t, void *data)
 	return 0;
 }
 
+/*
+ * Whether any process is our child: ours, or an orphan the kernel handed
+ * to PID 1. waitid() says ECHILD only when there is none at all.
+ */
+static bool boot_have_children(void)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 ||
+	       errno != ECHILD;
+}
+
 /* SIGTERM, a grace period driven by SIGCHLD, then SIGKILL for the rest. */
 static void boot_stop_children(void)
 {
@@ -813,7 +826,7 @@ static void boot_stop_children(void)
 		child_signal_all(SIGKILL);
 	}
 	/* Ours or orphans handed to PID 1: none may outlive the switch. */
-	for (int round = 0; round < 3; round++) {
+	for (int round = 0; round < 3 && boot_have_children(); round++) {
 		n = child_scan_proc("/proc", getpid(), pids, 64);
 		if (n <= 0)
 			break;
@@ -824,9 +837,10 @@ static void boot_stop_children(void)
 		}
 	}
 	child_reap();
-	n = child_scan_proc("/proc", getpid(), pids, 64);
-	if (n > 0)
+	if (boot_have_children()) {
+		n = child_scan_proc("/proc", getpid(), pids, 64);
 		log_err("%d processes of ours are still alive", n);
+	}
 }
 
 static const char *const default_inits[] = {"/sbin/init", "/etc/init",
