@@ -248,6 +248,34 @@ static void split_usr_layout(void **state)
 	libdeps_free(ld);
 }
 
+/* A Fedora-like tree: ld.so and libc in /usr/lib64, /lib64 -> usr/lib64. */
+static void lib64_layout(void **state)
+{
+	struct tree *t = *state;
+	struct tb_spec app = app_spec("libfoo.so.1", NULL);
+	struct libdeps *ld;
+	char root[128];
+
+	tree_lib(t, "/usr/lib64/ld-linux-x86-64.so.2", NULL, NULL);
+	tree_lib(t, "/usr/lib64/libc.so.6", NULL, NULL);
+	tree_lib(t, "/usr/lib64/libfoo.so.1.0", NULL, NULL);
+	tree_symlink(t, "/usr/lib64/libfoo.so.1", "libfoo.so.1.0");
+	tree_symlink(t, "/lib64", "usr/lib64");
+	tree_elf(t, "/usr/bin/app", &app);
+	/* a sysroot given with a trailing slash works the same */
+	snprintf(root, sizeof(root), "%s/", t->root);
+	assert_int_equal(libdeps_new(root, &ld), 0);
+	assert_int_equal(libdeps_add_binary(ld, "/usr/bin/app"), 0);
+	check_entries(t, ld,
+		      "f /usr/lib64/ld-linux-x86-64.so.2\n"
+		      "l /lib64/ld-linux-x86-64.so.2 -> "
+		      "../usr/lib64/ld-linux-x86-64.so.2\n"
+		      "f /usr/lib64/libfoo.so.1.0\n"
+		      "l /usr/lib64/libfoo.so.1 -> libfoo.so.1.0\n"
+		      "f /usr/lib64/libc.so.6\n");
+	libdeps_free(ld);
+}
+
 static void runpath_origin(void **state)
 {
 	struct tree *t = *state;
@@ -806,6 +834,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    TREE_TEST(usrmerge_layout),
 	    TREE_TEST(split_usr_layout),
+	    TREE_TEST(lib64_layout),
 	    TREE_TEST(runpath_origin),
 	    TREE_TEST(origin_is_the_real_directory),
 	    TREE_TEST(rpath_ignored_when_runpath),
