@@ -77,6 +77,19 @@ static uint64_t retx_delay(unsigned attempt)
 	return base - USEC + dhcp_random() % (2 * USEC);
 }
 
+/*
+ * DISCOVER gets one early retry at about 1 s: at the moment carrier appears
+ * the far end (a switch port, a virtual bridge) is often not forwarding yet,
+ * and waiting the full 4 s for that is the common slow boot. Then RFC 2131
+ * 4.1's schedule.
+ */
+static uint64_t discover_delay(unsigned attempt)
+{
+	if (attempt == 0)
+		return USEC - USEC / 4 + dhcp_random() % (USEC / 2);
+	return retx_delay(attempt - 1);
+}
+
 static const char *ip_str(struct in_addr a, char buf[INET_ADDRSTRLEN])
 {
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
@@ -222,7 +235,7 @@ static void dhcp_restart(struct dhcp_client *c)
 	c->attempt = 0;
 	c->drops = 0;
 	dhcp_send_discover(c);
-	dhcp_arm(c->retx, retx_delay(0));
+	dhcp_arm(c->retx, discover_delay(0));
 }
 
 static void dhcp_lose(struct dhcp_client *c)
@@ -422,7 +435,7 @@ static int dhcp_retx_fire(struct loop *lp, struct loop_timer *t, void *data)
 	case ST_SELECTING:
 		c->attempt++;
 		dhcp_send_discover(c);
-		dhcp_arm(c->retx, retx_delay(c->attempt));
+		dhcp_arm(c->retx, discover_delay(c->attempt));
 		break;
 	case ST_REQUESTING:
 		if (++c->attempt >= REQUEST_TRIES) {

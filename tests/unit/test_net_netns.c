@@ -85,6 +85,7 @@ static void start_dnsmasq(int n, const char *range, const char *extra)
 	int argc = 0;
 	pid_t pid;
 
+	stop_dnsmasq(); /* one a failed test left behind */
 	snprintf(buf, sizeof(buf),
 		 "ip netns exec %s dnsmasq --no-daemon --conf-file=/dev/null "
 		 "--interface=vs%d --bind-interfaces --port=0 --no-ping "
