@@ -772,6 +772,60 @@ static void host_matches_ldd(void **state)
 }
 
 /*
+ * RPATH inheritance as the real ld.so does it: built with gcc, run, and
+ * compared with what libdeps says (skipped without a compiler).
+ */
+static void real_loader_agrees_on_paths(void **state)
+{
+	struct tree *t = *state;
+	static const struct {
+		const char *dtags;
+		int want;
+	} cases[] = {
+	    {"--disable-new-dtags", 0},	     /* RPATH: inherited by libA */
+	    {"--enable-new-dtags", -ENOENT}, /* RUNPATH: not inherited */
+	};
+	char cmd[4096];
+
+	if (system("command -v gcc >/dev/null 2>&1") != 0) {
+		skip();
+		return;
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%s' && mkdir a r && "
+		 "echo 'int g(void){return 1;}' >g.c && "
+		 "echo 'int g(void); int f(void){return g();}' >f.c && "
+		 "echo 'int f(void); int main(void){return f()-1;}' >m.c && "
+		 "gcc -shared -fPIC -o r/libB.so g.c && "
+		 "gcc -shared -fPIC -o a/libA.so f.c -Lr -lB",
+		 t->root);
+	assert_int_equal(system(cmd), 0);
+	for (size_t i = 0; i < 2; i++) {
+		struct libdeps *ld = NULL;
+		char app[128], msg[1024];
+		int st;
+
+		snprintf(app, sizeof(app), "%s/app%zu", t->root, i);
+		snprintf(cmd, sizeof(cmd),
+			 "cd '%s' && gcc -o '%s' m.c -La -lA -Wl,%s "
+			 "-Wl,-rpath,'%s/a:%s/r'",
+			 t->root, app, cases[i].dtags, t->root, t->root);
+		assert_int_equal(system(cmd), 0);
+		snprintf(cmd, sizeof(cmd), "'%s' 2>/dev/null", app);
+		st = system(cmd);
+		/* the real loader: runs, or fails to find libB (127) */
+		assert_int_equal(st == 0 ? 0 : -ENOENT, cases[i].want);
+		assert_int_equal(libdeps_new(NULL, &ld), 0);
+		assert_int_equal(add_capturing(ld, app, msg, sizeof(msg)),
+				 cases[i].want);
+		if (cases[i].want < 0)
+			assert_non_null(
+			    strstr(msg, "library libB.so needed by"));
+		libdeps_free(ld);
+	}
+}
+
+/*
  * The proof: copy the entries into an empty tree (directories as real
  * directories, as the image has them) and run the binary chrooted there.
  * Needs root (this suite runs as root in CI); skipped otherwise.
@@ -853,6 +907,7 @@ int main(void)
 	    TREE_TEST(elf32_tree),
 	    TREE_TEST(conf_lib_with_origin_warns),
 	    cmocka_unit_test(host_matches_ldd),
+	    TREE_TEST(real_loader_agrees_on_paths),
 	    TREE_TEST(host_runs_in_a_tree),
 	};
 
