@@ -32,8 +32,11 @@
  *     binary's is skipped (the 32-bit libc of the same name); a candidate
  *     that is not valid ELF is skipped with a warning.
  * Not modelled: LD_LIBRARY_PATH and LD_PRELOAD (the boot environment has
- * neither), glibc-hwcaps and legacy hwcap subdirectories, dlopen()ed
- * modules (NSS, PAM, gconv: the caller adds those as binaries).
+ * neither); dlopen()ed modules (NSS, PAM, gconv: the caller adds those as
+ * binaries); glibc-hwcaps and legacy hwcap subdirectories, on purpose:
+ * the image boots on CPUs other than the build host's, so it gets the
+ * baseline library, which ld.so falls back to when the subdirectories
+ * are absent.
  *
  * What goes into the image. All lookups happen under a sysroot (symlinks
  * are resolved inside it, absolute targets included). The image gets each

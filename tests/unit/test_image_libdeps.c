@@ -458,8 +458,19 @@ static void include_loop_ends(void **state)
 	const char conf[] = "include /etc/ld.so.conf\n/opt/l\n";
 	struct libdeps *ld;
 
+	char name[] = "/tmp/sesame-libdeps-log-XXXXXX", msg[256] = "";
+	int fd = mkstemp(name), saved = dup(STDERR_FILENO);
+
 	tree_write(t, "/etc/ld.so.conf", conf, sizeof(conf) - 1);
+	assert_true(fd >= 0 && saved >= 0);
+	dup2(fd, STDERR_FILENO);
 	ld = new_ld(t);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	assert_true(pread(fd, msg, sizeof(msg) - 1, 0) > 0);
+	close(fd);
+	unlink(name);
+	assert_non_null(strstr(msg, "nested too deep"));
 	libdeps_free(ld);
 }
 
