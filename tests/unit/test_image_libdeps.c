@@ -457,7 +457,6 @@ static void include_loop_ends(void **state)
 	struct tree *t = *state;
 	const char conf[] = "include /etc/ld.so.conf\n/opt/l\n";
 	struct libdeps *ld;
-
 	char name[] = "/tmp/sesame-libdeps-log-XXXXXX", msg[256] = "";
 	int fd = mkstemp(name), saved = dup(STDERR_FILENO);
 
