@@ -531,6 +531,8 @@ int list_finish(struct image_list *l)
 	size_t n0;
 	int r;
 
+	if (l->n == 0)
+		return 0;
 	qsort(l->v, l->n, sizeof(*l->v), list_entry_cmp);
 	list_dedup(l);
 	/* Add the parents nobody listed; the kernel does not create them. */
