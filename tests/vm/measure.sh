@@ -8,7 +8,12 @@
 # module loading ("own"; target 150 ms) and init's peak RSS (target
 # 4 MiB). Cross-checks from the kernel's side (no quiet): the guest time
 # from "Run /init" to the real root's marker, and from the kernel's start
-# to "Run /init" (unpacking the image).
+# to "Run /init" (unpacking the image). With MEASURE_REFERENCE=1 (the
+# default) each run also boots the harness's busybox initramfs
+# (t/smoke-init: insmod of the same modules, mount, switch_root) on the
+# same disk, as a yardstick for how loaded the machine is: "bb_mods_ms" is
+# its module loading and waiting for the disk, "bb_init2root_ms" its /init
+# to the real root's marker.
 export TEST_NAME=measure
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -38,16 +43,19 @@ field() {
 	fi
 }
 
-COLS='%-6s %8s %8s %8s %6s %6s %10s %10s %12s\n'
+COLS='%-6s %8s %8s %8s %6s %6s %10s %10s %12s %10s %15s\n'
 
 main() {
 	local i line kinit t v
 	declare -A col=()
-	local names=(total waiting modules own fsck rss unpack root)
+	local names=(total waiting modules own fsck rss unpack root bbmods bbroot)
+	local ref=${MEASURE_REFERENCE:-1} a b
 	image_build default "$@"
 	root_disk root
+	[ "$ref" = 0 ] || busybox_image smoke "$VM_DIR/t/smoke-init" "${VM_MODULES[@]}"
 	# shellcheck disable=SC2059 # the format is ours
-	printf "$COLS" run total_ms wait_ms mods_ms own_ms fsck maxrss_KiB unpack_ms init2root_ms
+	printf "$COLS" run total_ms wait_ms mods_ms own_ms fsck maxrss_KiB unpack_ms init2root_ms \
+		bb_mods_ms bb_init2root_ms
 	for ((i = 1; i <= runs; i++)); do
 		vm_boot default --verbose --disk root -- "root=UUID=$ROOT_UUID" >/dev/null
 		marker_read || die "run $i: the real root's init did not run (log: $LOG)"
@@ -64,6 +72,18 @@ main() {
 		t=$(awk -v a="$kinit" 'BEGIN { printf "%d", a * 1000 }') && col[unpack]+="$t " && v+=("$t")
 		t=$(awk -v a="$kinit" -v b="${M[uptime]}" 'BEGIN { printf "%d", (b - a) * 1000 }')
 		col[root]+="$t " && v+=("$t")
+		if [ "$ref" = 0 ]; then
+			v+=(- -)
+		else
+			vm_boot smoke --disk root >/dev/null
+			marker_read || die "run $i: the busybox reference did not boot (log: $LOG)"
+			a=$(sed -n 's/^SMOKE-INIT uptime=//p' "$LOG_TXT")
+			b=$(sed -n 's/^SMOKE-INIT root-device uptime=//p' "$LOG_TXT")
+			t=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%d", (b - a) * 1000 }')
+			col[bbmods]+="$t " && v+=("$t")
+			t=$(awk -v a="$a" -v b="${M[uptime]}" 'BEGIN { printf "%d", (b - a) * 1000 }')
+			col[bbroot]+="$t " && v+=("$t")
+		fi
 		# shellcheck disable=SC2059
 		printf "$COLS" "$i" "${v[@]}"
 		echo "       $line"
@@ -71,7 +91,7 @@ main() {
 	v=()
 	for t in "${names[@]}"; do
 		# shellcheck disable=SC2086 # a list of numbers
-		v+=("$(median ${col[$t]})")
+		v+=("$(median ${col[$t]:--})")
 	done
 	# shellcheck disable=SC2059
 	printf "$COLS" median "${v[@]}"
