@@ -1,0 +1,200 @@
+/* boot_handoff: stopping everything we started, checking init, the switch. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/log.h"
+#include "common/strutil.h"
+#include "init/blockdev.h"
+#include "init/bootstate.h"
+#include "init/child.h"
+#include "init/cmdline.h"
+#include "init/early.h"
+#include "init/emergency.h"
+#include "init/fsck.h"
+#include "init/fstab.h"
+#include "init/hooks.h"
+#include "init/loop.h"
+#include "init/modules.h"
+#include "init/mountopt.h"
+#include "init/switchroot.h"
+#include "init/sys.h"
+#include "init/uevent.h"
+
+/* ---- handoff ---------------------------------------------------------- */
+
+static int boot_stop_timer(struct loop *l, struct loop_timer *t, void *data)
+{
+	(void)l;
+	(void)t;
+	*(bool *)data = true;
+	return 0;
+}
+
+/*
+ * Whether any process is our child: ours, or an orphan the kernel handed
+ * to PID 1. waitid() says ECHILD only when there is none at all.
+ */
+static bool boot_have_children(void)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 ||
+	       errno != ECHILD;
+}
+
+/* SIGTERM, a grace period driven by SIGCHLD, then SIGKILL for the rest. */
+static void boot_stop_children(void)
+{
+	struct loop_timer *t = NULL;
+	bool expired = false;
+	pid_t pids[64];
+	int n;
+
+	if (child_count()) {
+		child_signal_all(SIGTERM);
+		if (loop_timer_new(boot.loop, boot_stop_timer, &expired, &t) ==
+		    0)
+			loop_timer_arm(t, STOP_GRACE_USEC);
+		while (child_count() && !expired && t)
+			if (loop_run_once(boot.loop, -1) < 0)
+				break;
+		loop_timer_free(t);
+		child_signal_all(SIGKILL);
+	}
+	/* Ours or orphans handed to PID 1: none may outlive the switch. */
+	for (int round = 0; round < 3 && boot_have_children(); round++) {
+		n = child_scan_proc("/proc", getpid(), pids, 64);
+		if (n <= 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			log_warn("killing leftover process %d", (int)pids[i]);
+			sys_kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+	}
+	child_reap();
+	if (boot_have_children()) {
+		n = child_scan_proc("/proc", getpid(), pids, 64);
+		log_err("%d processes of ours are still alive", n);
+	}
+}
+
+static const char *const default_inits[] = {"/sbin/init", "/etc/init",
+					    "/bin/init"};
+
+static int boot_find_init(const char **initp)
+{
+	int r;
+
+	if (boot.cfg.init[0]) {
+		if ((r = switchroot_check_init(NEWROOT, boot.cfg.init)) < 0)
+			return r;
+		*initp = boot.cfg.init;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(default_inits) / sizeof(default_inits[0]);
+	     i++)
+		if (switchroot_check_init(NEWROOT, default_inits[i]) == 0) {
+			*initp = default_inits[i];
+			return 0;
+		}
+	return -ENOENT;
+}
+
+static void boot_print_handoff(void *data)
+{
+	uint64_t now = loop_now_usec(), total = now - boot.t_start;
+	uint64_t waiting = boot.t_modules + boot.t_devices + boot.t_paused;
+	struct rusage ru;
+
+	(void)data;
+	memset(&ru, 0, sizeof(ru));
+	getrusage(RUSAGE_SELF, &ru);
+	/*
+	 * One line, parsed by tests/vm/measure.sh: the first four fields keep
+	 * their order and wording.
+	 */
+	log_info("handoff: total %llu ms, waiting %llu ms, own %llu ms, "
+		 "maxrss %ld KiB; modules %llu ms, devices %llu ms, paused "
+		 "%llu ms, fsck %llu ms; exec at %llu.%06llu s",
+		 (unsigned long long)(total / 1000),
+		 (unsigned long long)(waiting / 1000),
+		 (unsigned long long)((total - waiting) / 1000), ru.ru_maxrss,
+		 (unsigned long long)(boot.t_modules / 1000),
+		 (unsigned long long)(boot.t_devices / 1000),
+		 (unsigned long long)(boot.t_paused / 1000),
+		 (unsigned long long)(boot.t_fsck / 1000),
+		 (unsigned long long)(now / 1000000),
+		 (unsigned long long)(now % 1000000));
+	/* The real init must not inherit our blocked signals. */
+	sigprocmask(SIG_SETMASK, &boot.sigmask_saved, NULL);
+}
+
+void boot_handoff(void)
+{
+	struct switch_root_args a = {.newroot = NEWROOT,
+				     .before_exec = boot_print_handoff};
+	char what[400];
+	char **argv = NULL;
+	const char *init;
+	size_t n = 0;
+	int r;
+
+	if (boot_break(BREAK_PRE_PIVOT, "pre-pivot"))
+		return;
+	if ((r = boot_find_init(&init)) < 0) {
+		snprintf(what, sizeof(what),
+			 "init %s is missing or not executable in the new "
+			 "root: %s",
+			 boot.cfg.init[0] ? boot.cfg.init
+					  : "(/sbin/init, /etc/init, "
+					    "/bin/init)",
+			 strerror(-r));
+		boot_emergency(what, "check init= and the root file system");
+		return;
+	}
+	boot.phase = PHASE_HANDOFF;
+	if (boot.timeout)
+		loop_timer_arm(boot.timeout, 0);
+	log_info("switching to %s on %s", init, boot.items[0].dev.node);
+	init_hooks_stop();
+	boot_mark("hooks stopped");
+	boot_stop_children();
+	boot_mark("children stopped");
+	early_log_restore();
+	while (boot.init_args[n])
+		n++;
+	argv = calloc(n + 2, sizeof(*argv));
+	if (!argv) {
+		boot_emergency("out of memory before the switch", NULL);
+		return;
+	}
+	argv[0] = (char *)(uintptr_t)init;
+	memcpy(argv + 1, boot.init_args, n * sizeof(*argv));
+	a.init = init;
+	a.argv = argv;
+	r = switch_root(&a);
+	free(argv);
+	sigprocmask(SIG_BLOCK, &boot.sigmask_ours, NULL);
+	snprintf(what, sizeof(what), "switch_root to %s failed: %s", init,
+		 strerror(-r));
+	boot.phase = PHASE_RUNNING;
+	boot_emergency(what, "see the lines above");
+}

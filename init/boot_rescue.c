@@ -1,0 +1,226 @@
+/* boot_rescue: rd.break shells, the emergency path, the root timeout, retry and
+ * hold. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/log.h"
+#include "common/strutil.h"
+#include "init/blockdev.h"
+#include "init/bootstate.h"
+#include "init/child.h"
+#include "init/cmdline.h"
+#include "init/early.h"
+#include "init/emergency.h"
+#include "init/fsck.h"
+#include "init/fstab.h"
+#include "init/hooks.h"
+#include "init/loop.h"
+#include "init/modules.h"
+#include "init/mountopt.h"
+#include "init/switchroot.h"
+#include "init/sys.h"
+#include "init/uevent.h"
+
+static bool boot_shell_present(void)
+{
+	return access(EMERGENCY_SHELL_PATH, X_OK) == 0;
+}
+
+/* ---- the console shell (rd.break, emergency) ---------------------------- */
+
+static void boot_shell_exited(pid_t pid, int status, void *data)
+{
+	bool is_break = data != NULL;
+
+	(void)pid;
+	boot.t_paused += loop_now_usec() - boot.busy_since;
+	log_info("the shell exited (status %d); %s", WEXITSTATUS(status),
+		 is_break ? "boot goes on" : "trying the boot again");
+	if (is_break) {
+		boot.phase = PHASE_RUNNING;
+		if (!boot.started)
+			boot_start(); /* after rd.break=cmdline */
+		else
+			boot_advance();
+	} else {
+		boot_retry();
+	}
+}
+
+static int boot_spawn_shell(bool is_break)
+{
+	static char sh[] = EMERGENCY_SHELL_PATH;
+	char *argv[] = {sh, NULL};
+	int r;
+
+	boot.busy_since = loop_now_usec();
+	r = child_spawn(argv, SYS_SPAWN_CONSOLE, boot_shell_exited,
+			is_break ? (void *)&boot : NULL, NULL);
+	if (r < 0)
+		log_err_errno(r, "starting %s", EMERGENCY_SHELL_PATH);
+	return r;
+}
+
+/* A break point: a shell when allowed; returns true if boot must pause. */
+bool boot_break(unsigned which, const char *name)
+{
+	if (!(boot.cfg.breaks & which) || (boot.breaks_done & which))
+		return false;
+	boot.breaks_done |= which;
+	if (!emergency_break_allowed(&boot.cfg, boot_shell_present())) {
+		log_warn("rd.break=%s ignored: no console shell allowed "
+			 "(add rd.shell)",
+			 name);
+		return false;
+	}
+	log_info("rd.break=%s: a shell on the console; exit it to go on", name);
+	if (boot_spawn_shell(true) < 0)
+		return false;
+	boot.phase = PHASE_BUSY;
+	return true;
+}
+
+/* ---- emergency -------------------------------------------------------- */
+
+static int boot_reboot_fire(struct loop *l, struct loop_timer *t, void *data)
+{
+	enum emergency_action a = (enum emergency_action)(long)data;
+
+	(void)l;
+	(void)t;
+	log_err("%s now",
+		a == EMERGENCY_POWEROFF ? "powering off" : "rebooting");
+	return sys_reboot(a == EMERGENCY_POWEROFF ? RB_POWER_OFF : RB_AUTOBOOT);
+}
+
+void boot_emergency(const char *what, const char *hint)
+{
+	char seen[1024];
+	enum emergency_action a;
+	int r;
+
+	boot.phase = PHASE_EMERGENCY;
+	boot_wait_end();
+	if (boot.timeout)
+		loop_timer_arm(boot.timeout, 0);
+	blockdev_table_describe(&boot.devs, seen, sizeof(seen));
+	log_err("emergency: %s", what);
+	log_err("block devices seen: %s", seen);
+	if (hint)
+		log_err("to try: %s", hint);
+	init_hooks_emergency(what);
+	a = emergency_decide(&boot.cfg, boot_shell_present());
+	switch (a) {
+	case EMERGENCY_SHELL:
+		log_err("starting a shell on the console; exit it to try the "
+			"boot again");
+		if (boot_spawn_shell(false) == 0)
+			return;
+		break;
+	case EMERGENCY_REBOOT:
+	case EMERGENCY_POWEROFF:
+		log_err("%s in %u s (sesame.reboot_delay)",
+			emergency_action_name(a), boot.cfg.reboot_delay_sec);
+		if (!boot.reboot_timer &&
+		    (r = loop_timer_new(boot.loop, boot_reboot_fire,
+					(void *)(long)a, &boot.reboot_timer)) <
+			0) {
+			log_err_errno(r, "reboot timer");
+			break;
+		}
+		loop_timer_arm(boot.reboot_timer,
+			       (uint64_t)boot.cfg.reboot_delay_sec * 1000000u +
+				   1);
+		return;
+	default:
+		break;
+	}
+	log_err("waiting (sesame.emergency=wait); no console shell unless "
+		"rd.shell is given");
+}
+
+void boot_fail(const char *what, const char *hint)
+{
+	if (boot.phase != PHASE_EMERGENCY && boot.phase != PHASE_HANDOFF)
+		boot_emergency(what, hint);
+}
+
+/* ---- root wait timeout ------------------------------------------------ */
+
+int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
+{
+	char what[600], spec[300];
+	struct mount_item *it = NULL;
+
+	(void)l;
+	(void)data;
+	if (boot.phase != PHASE_RUNNING)
+		return 0;
+	/* Events that arrived with the timer still count. */
+	if (boot.uevent_fd >= 0)
+		boot_uevent_ready(boot.loop, boot.uevent_fd, EPOLLIN, NULL);
+	if (boot.phase != PHASE_RUNNING)
+		return 0;
+	if (boot.holds) {
+		/* Someone waits for a passphrase: look again later. */
+		return loop_timer_arm(t, (uint64_t)boot.cfg.timeout_sec *
+					     1000000u);
+	}
+	for (unsigned i = 0; i < boot.n_items; i++)
+		if (boot.items[i].state == ITEM_WAIT && !boot.items[i].nofail) {
+			it = &boot.items[i];
+			break;
+		}
+	if (!it)
+		return 0;
+	spec_format(&it->spec, spec, sizeof(spec));
+	snprintf(what, sizeof(what), "%s device %s not found after %u s",
+		 strcmp(it->target, "/") == 0 ? "root" : it->target, spec,
+		 boot.cfg.timeout_sec);
+	boot_emergency(what, "check root= (and the fstab entry), or add the "
+			     "disk's driver to the image with `sesame build "
+			     "-m MODULE`; rd.timeout= waits longer");
+	return 0;
+}
+
+void boot_hold(void)
+{
+	boot.holds++;
+}
+
+void boot_release(void)
+{
+	if (boot.holds)
+		boot.holds--;
+}
+
+void boot_retry(void)
+{
+	if (boot.phase == PHASE_HANDOFF)
+		return;
+	for (unsigned i = 0; i < boot.n_items; i++)
+		if (boot.items[i].state == ITEM_FSCK)
+			boot.items[i].state = ITEM_WAIT;
+	boot.phase = PHASE_RUNNING;
+	if (boot.timeout && boot.cfg.timeout_sec)
+		loop_timer_arm(boot.timeout,
+			       (uint64_t)boot.cfg.timeout_sec * 1000000u);
+	boot_rescan();
+	boot_advance();
+}

@@ -1,0 +1,101 @@
+/* bootstate: what the boot.c files share: PID 1's state and the steps they call
+ * across. */
+#ifndef SESAME_INIT_BOOTSTATE_H
+#define SESAME_INIT_BOOTSTATE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "init/cmdline.h"
+#include "init/blockdev.h"
+#include "init/fstab.h"
+#include "init/spec.h"
+
+struct loop;
+struct loop_timer;
+struct kmod_ctx;
+struct uevent;
+
+#define NEWROOT "/newroot"
+#define BOOT_CONF "/etc/sesame/boot.conf"
+#define MODULE_LIST "/etc/sesame/modules"
+#define ITEMS_MAX 16
+#define STOP_GRACE_USEC 3000000u
+
+/* WAIT for the device, FSCK running, READY to mount, MOUNTED. */
+enum item_state { ITEM_WAIT, ITEM_FSCK, ITEM_READY, ITEM_MOUNTED };
+
+/* Something to mount before the switch: root first, then fstab's. */
+struct mount_item {
+	struct spec spec;
+	char target[128]; /* inside the new root; "/" for root */
+	char fstype[32];  /* wanted type; empty: what blkid found */
+	char opts[256];
+	unsigned long base_flags;
+	bool check;  /* fsck it (root, or fstab passno > 0) */
+	bool nofail; /* failing to find or mount it is not fatal */
+	enum item_state state;
+	struct dev_props dev;
+};
+
+enum boot_phase {
+	PHASE_RUNNING,	 /* advancing as devices appear */
+	PHASE_BUSY,	 /* a fsck or a break shell runs */
+	PHASE_EMERGENCY, /* stopped; a shell, a wait or a reboot */
+	PHASE_HANDOFF,
+};
+
+struct boot {
+	struct boot_config cfg;
+	struct loop *loop;
+	struct kmod_ctx *kmod;
+	int uevent_fd, signal_fd;
+	struct loop_timer *timeout, *reboot_timer;
+	struct blockdev_table devs;
+	struct mount_item items[ITEMS_MAX];
+	unsigned n_items;
+	enum boot_phase phase;
+	unsigned breaks_done, holds;
+	bool started;	  /* boot_start() ran */
+	char **init_args; /* our argv + 1, NULL-terminated */
+	sigset_t sigmask_saved, sigmask_ours;
+	/* CLOCK_MONOTONIC microseconds, for the handoff line */
+	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;
+	uint64_t wait_since, busy_since;
+};
+
+/* PID 1 has one boot; every boot*.c file works on it. */
+extern struct boot boot;
+
+/* boot.c */
+void boot_mark(const char *what);
+/* boot.c */
+void boot_wait_end(void);
+/* boot.c */
+void boot_advance(void);
+/* boot.c */
+void boot_start(void);
+/* boot_rescue.c */
+bool boot_break(unsigned which, const char *name);
+/* boot_rescue.c */
+void boot_emergency(const char *what, const char *hint);
+/* boot_rescue.c */
+int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
+/* boot_devices.c */
+int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data);
+/* boot_devices.c */
+int boot_setup_signals(void);
+/* boot_mount.c */
+int boot_start_fsck(struct mount_item *it, const char *type);
+/* boot_mount.c */
+int boot_mount_item(struct mount_item *it);
+/* boot_mount.c */
+struct mount_item *boot_add_item(const char *target);
+/* boot_mount.c */
+void boot_read_fstab(void);
+/* boot_handoff.c */
+void boot_handoff(void);
+
+#endif
