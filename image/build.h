@@ -1,5 +1,4 @@
-/* build: assembles the image list from sesame's defaults and the user's
- * options. */
+/* build: the image list from sesame's defaults and the user's options. */
 #ifndef SESAME_IMAGE_BUILD_H
 #define SESAME_IMAGE_BUILD_H
 

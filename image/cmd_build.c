@@ -1,5 +1,4 @@
-/* cmd_build: `sesame build` parses its options and writes the image, list or
- * tree. */
+/* cmd_build: `sesame build`: options in; an image, list or tree out. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>

@@ -1,5 +1,4 @@
-/* imgread: splits an image into segments and decompresses them with libarchive.
- */
+/* imgread: splits an image into segments; libarchive decompresses. */
 #include "image/imgread.h"
 
 #include <archive.h>

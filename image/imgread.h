@@ -1,5 +1,4 @@
-/* imgread: walks every segment of an initramfs image, as the kernel unpacks it.
- */
+/* imgread: walks every segment of an image as the kernel unpacks it. */
 #ifndef SESAME_IMAGE_IMGREAD_H
 #define SESAME_IMAGE_IMGREAD_H
 

@@ -1,5 +1,4 @@
-/* newc: walks newc cpio headers (the kernel's initramfs format) over a cursor.
- */
+/* newc: walks newc cpio headers (initramfs format) over a cursor. */
 #include "image/newc.h"
 
 #include <errno.h>

@@ -1,5 +1,4 @@
-/* test_image_build: what `sesame build` puts in an image, and how it refuses
- * bad options. */
+/* test_image_build: what `sesame build` puts in, and what it refuses. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

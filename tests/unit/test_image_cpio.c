@@ -1,5 +1,4 @@
-/* test_image_cpio: writing images (every compression), reading them back,
- * segments. */
+/* test_image_cpio: images in every compression, read back; segments. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,4 @@
-/* test_image_modules: kmod index writing, and module sets from a real Debian
- * kernel tree. */
+/* test_image_modules: kmod indexes; module sets of a Debian kernel. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
