@@ -97,7 +97,7 @@ vm_kernel() {
 
 # ---- caching -------------------------------------------------------------
 
-# cache_key WORDS...: a short hash of its arguments (and stdin if -).
+# cache_key WORDS...: a short hash of its arguments.
 cache_key() {
 	printf '%s\n' "$@" | sha256sum | cut -c1-24
 }
@@ -131,9 +131,15 @@ cached() {
 
 # ---- images --------------------------------------------------------------
 
+# need_sesame: the builder and init are there (given 30 s, as a make in
+# this tree may be relinking them).
 need_sesame() {
-	local b
+	local b n
 	for b in sesame sesame-init; do
+		for ((n = 0; n < 30; n++)); do
+			[ -x "$SESAME_BIN/$b" ] && break
+			sleep 1
+		done
 		[ -x "$SESAME_BIN/$b" ] || die "missing $SESAME_BIN/$b (run make)"
 	done
 }
