@@ -16,8 +16,9 @@
 
 #define COLDPLUG_MAX_DEPTH 32
 
-static void modules_log(void *data, int priority, const char *file, int line,
-			const char *fn, const char *format, va_list args)
+__attribute__((format(printf, 6, 0))) static void
+modules_log(void *data, int priority, const char *file, int line,
+	    const char *fn, const char *format, va_list args)
 {
 	(void)data;
 	(void)file;
