@@ -91,13 +91,12 @@ net_ns_reap_stale() {
 
 # net_ns VAR: a fresh namespace (lo up), its name in VAR.
 net_ns() {
-	local ns
-	ns=$NET_NS_PREFIX-$$-${#NET_NS[@]}
+	local _net_ns=$NET_NS_PREFIX-$$-${#NET_NS[@]}
 	net_ns_reap_stale
-	ip netns add "$ns" || die "ip netns add $ns failed (root needed)"
-	NET_NS+=("$ns")
-	ip -n "$ns" link set lo up
-	printf -v "$1" %s "$ns"
+	ip netns add "$_net_ns" || die "ip netns add $_net_ns failed (root needed)"
+	NET_NS+=("$_net_ns")
+	ip -n "$_net_ns" link set lo up
+	printf -v "$1" %s "$_net_ns"
 }
 
 # net_tap NS TAP [ADDR/PREFIX...]: a tap device in NS for QEMU, up, with
@@ -382,4 +381,20 @@ expect_net() {
 	else
 		fail "after the switch: $name: want $want, have '$have'"
 	fi
+}
+
+# expect_probe_log REGEX WHAT: the probe's output has REGEX (grep -E).
+expect_probe_log() {
+	if grep -qE -- "$1" "$NET_PROBE_OUT" 2>/dev/null; then
+		ok "$2"
+	else
+		fail "$2: /$1/ not in the probe's output ($NET_PROBE_OUT)"
+	fi
+}
+
+# net_log_addr IFACE: the address net said IFACE is reachable at (serial
+# log so far).
+net_log_addr() {
+	tr -d '\r' <"$LOG" | grep -oE "${NET_REACHABLE_RE}$1 at [0-9.]+" |
+		head -n1 | sed 's/.* at //'
 }
