@@ -16,6 +16,8 @@
 #include "common/strutil.h"
 #include "image/libdeps.h"
 #include "image/modules.h"
+#include "keys/authkeys.h"
+#include "keys/keys.h"
 
 #define BUILD_CONFIG_MAX (1u << 20)
 
@@ -58,9 +60,10 @@ static const struct {
     {"/dev/kmsg", 0600, 1, 11},
 };
 
-/* Finds sesame-init: beside this program first (a build tree or an
- * install), then the configured libexec directory. */
-static int build_find_init(char *out, size_t size)
+/* Finds a boot-side program (sesame-init, unlock): beside this program
+ * first (a build tree or an install), then the configured libexec
+ * directory. */
+static int build_find_prog(const char *prog, char *out, size_t size)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -71,14 +74,13 @@ static int build_find_init(char *out, size_t size)
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
-			if (snprintf(out, size, "%s/sesame-init", self) <
+			if (snprintf(out, size, "%s/%s", self, prog) <
 				(int)size &&
 			    access(out, X_OK) == 0)
 				return 0;
 		}
 	}
-	if (snprintf(out, size, "%s/sesame-init", SESAME_LIBEXECDIR) >=
-	    (int)size)
+	if (snprintf(out, size, "%s/%s", SESAME_LIBEXECDIR, prog) >= (int)size)
 		return -ENAMETOOLONG;
 	if (access(out, X_OK) < 0)
 		return -ENOENT;
@@ -147,7 +149,8 @@ static int build_add_base(const struct build_opts *o, struct image_list *l,
 	if (o->init) {
 		if ((r = str_copy(init, sizeof(init), o->init)) < 0)
 			return log_err_errno(r, "--init");
-	} else if ((r = build_find_init(init, sizeof(init))) < 0) {
+	} else if ((r = build_find_prog("sesame-init", init, sizeof(init))) <
+		   0) {
 		log_err("sesame-init not found beside this program nor in %s "
 			"(build it, or give --init PATH, or --no-init with a "
 			"list that provides /init)",
@@ -357,12 +360,27 @@ static int build_add_libs(struct image_list *l, const struct libdeps *ld)
 	return r;
 }
 
-static int build_add_modules(const struct build_opts *o, struct image_list *l)
+/*
+ * What the unlock path needs from the kernel where it is modular: the
+ * device-mapper target, the LUKS ciphers (aes-xts; AES-NI where the CPU
+ * has it), and AF_ALG, through which libcryptsetup decrypts LUKS key
+ * slots. Best effort like the generic set: names the kernel lacks (or has
+ * built in) are skipped.
+ */
+static const char *const build_unlock_modules[] = {
+    "dm_mod", "dm_crypt",	"xts",	       "ecb", "cbc", "essiv",
+    "af_alg", "algif_skcipher", "aesni_intel", NULL,
+};
+
+static int build_add_modules(const struct build_opts *o, struct image_list *l,
+			     int ssh)
 {
 	struct modules_req req = {0};
 	struct utsname u;
 	char dir[PATH_MAX];
-	size_t ngen = 0;
+	const char **gen = NULL;
+	size_t ngen = 0, cap = 0;
+	int r;
 
 	if (o->no_modules)
 		return 0;
@@ -380,20 +398,167 @@ static int build_add_modules(const struct build_opts *o, struct image_list *l)
 	req.fwdir = o->fwdir ? o->fwdir : "/lib/firmware";
 	req.names = o->modules.v;
 	req.n_names = o->modules.n;
-	if (!o->no_generic_modules) {
-		while (modules_generic_set[ngen])
-			ngen++;
-		req.generic = modules_generic_set;
-		req.n_generic = ngen;
-	}
+	if (!o->no_generic_modules)
+		while (modules_generic_set[cap])
+			cap++;
+	cap += sizeof(build_unlock_modules) / sizeof(build_unlock_modules[0]);
+	if (!(gen = calloc(cap, sizeof(*gen))))
+		return -ENOMEM;
+	for (size_t i = 0; !o->no_generic_modules && modules_generic_set[i];
+	     i++)
+		gen[ngen++] = modules_generic_set[i];
+	for (size_t i = 0; ssh && build_unlock_modules[i]; i++)
+		gen[ngen++] = build_unlock_modules[i];
+	req.generic = gen;
+	req.n_generic = ngen;
 	req.omit = o->omit_modules.v;
 	req.n_omit = o->omit_modules.n;
-	return modules_add(l, &req);
+	r = modules_add(l, &req);
+	free(gen);
+	return r;
+}
+
+/* The image's account database: root, whose shell is busybox's sh. */
+static const struct {
+	const char *name, *text;
+} build_ssh_etc[] = {
+    {"/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"},
+    {"/etc/group", "root:x:0:\n"},
+    {"/etc/shells", "/bin/sh\n"},
+};
+
+/*
+ * The authorized_keys file to use: *pathp, or NULL when there is none
+ * (no --authorized-keys and no default file, or --no-ssh).
+ */
+static int build_ssh_keys_path(const struct build_opts *o, const char **pathp)
+{
+	*pathp = NULL;
+	if (o->no_ssh)
+		return 0;
+	if (o->authorized_keys) {
+		*pathp = o->authorized_keys;
+		return 0;
+	}
+	if (o->no_init) /* a list of the user's own: only when asked */
+		return 0;
+	if (access(AUTHKEYS_DEFAULT_PATH, F_OK) == 0) {
+		*pathp = AUTHKEYS_DEFAULT_PATH;
+		return 0;
+	}
+	if (errno != ENOENT)
+		return log_err_errno(-errno, "%s", AUTHKEYS_DEFAULT_PATH);
+	return 0;
+}
+
+/*
+ * SSH unlock: the admin's keys rendered with their roles, the image's own
+ * host keys (made when missing), dropbear, the unlock program and what
+ * dropbear needs to log root in.
+ */
+static int build_add_ssh(const struct build_opts *o, const char *akpath,
+			 struct image_list *l, struct libdeps *ld)
+{
+	const char *dir = o->keydir ? o->keydir : keys_default_dir();
+	struct authkeys_config cfg = {.unlock_pty = !o->unlock_no_pty};
+	struct authkeys *ak = NULL;
+	char *ak_text = NULL, *pub = NULL;
+	size_t ak_len, pub_len;
+	char path[PATH_MAX], name[PATH_MAX], unlock[PATH_MAX];
+	bool created = false;
+	int r;
+
+	if ((r = authkeys_parse_file(akpath, &cfg, &ak)) < 0) {
+		/* The parser named every bad line as FILE:LINE. */
+		if (r == -EBADMSG)
+			log_err("%s: refused lines (above): no image", akpath);
+		else
+			log_err_errno(r, "--authorized-keys %s", akpath);
+		goto out;
+	}
+	if ((r = keys_ensure(dir, &created)) < 0) {
+		log_err_errno(r, "host keys in %s", dir);
+		goto out;
+	}
+	if (created)
+		log_info("made new SSH host keys in %s (the image's own; "
+			 "`sesame keys show` prints them for known_hosts)",
+			 dir);
+	if ((r = keys_read_public(dir, &pub, &pub_len)) < 0) {
+		log_err_errno(r, "host keys in %s", dir);
+		goto out;
+	}
+	if (keys_check_distinct(pub, pub_len, NULL) == -EEXIST)
+		log_warn("a host key in %s is the system's own: the image "
+			 "gives it away (run `sesame keys init --force`)",
+			 dir);
+	if ((r = list_add_dir(l, KEYS_IMAGE_DIR, 0700)) < 0)
+		goto out;
+	for (size_t i = 0; i < KEYS_COUNT; i++) {
+		const char *f = keys_host_key_file(i);
+		if (snprintf(path, sizeof(path), "%s/%s", dir, f) >=
+			(int)sizeof(path) ||
+		    snprintf(name, sizeof(name), "%s/%s", KEYS_IMAGE_DIR, f) >=
+			(int)sizeof(name)) {
+			r = log_err_errno(-ENAMETOOLONG, "%s", dir);
+			goto out;
+		}
+		if ((r = list_add_file(l, name, path, 0600)) < 0)
+			goto out;
+	}
+	if ((r = list_add_data(l, KEYS_PUBLIC_IMAGE_PATH, pub, pub_len, 0644)) <
+	    0)
+		goto out;
+	if ((r = authkeys_render(ak, &ak_text, &ak_len)) < 0) {
+		log_err_errno(r, "%s", akpath);
+		goto out;
+	}
+	if ((r = list_add_dir(l, "/root", 0700)) < 0 ||
+	    (r = list_add_dir(l, "/root/.ssh", 0700)) < 0 ||
+	    (r = list_add_data(l, AUTHKEYS_IMAGE_PATH, ak_text, ak_len, 0600)) <
+		0)
+		goto out;
+	for (size_t i = 0; i < sizeof(build_ssh_etc) / sizeof(build_ssh_etc[0]);
+	     i++)
+		if ((r = list_add_data(
+			 l, build_ssh_etc[i].name, build_ssh_etc[i].text,
+			 strlen(build_ssh_etc[i].text), 0644)) < 0)
+			goto out;
+	if ((r = build_add_binary(
+		 l, ld, o->dropbear ? o->dropbear : "/usr/sbin/dropbear",
+		 "/usr/sbin/dropbear")) < 0) {
+		log_err("dropbear is needed for SSH unlock (install "
+			"dropbear-bin, or give --no-ssh)");
+		goto out;
+	}
+	if (o->unlock)
+		r = str_copy(unlock, sizeof(unlock), o->unlock);
+	else
+		r = build_find_prog("unlock", unlock, sizeof(unlock));
+	if (r < 0) {
+		log_err("the unlock program was not found beside this program "
+			"nor in %s",
+			SESAME_LIBEXECDIR);
+		goto out;
+	}
+	if ((r = build_add_binary(l, ld, unlock, AUTHKEYS_UNLOCK_COMMAND)) < 0)
+		goto out;
+	log_info("SSH unlock: %zu unlock key(s), %zu rescue key(s) from %s",
+		 authkeys_count_role(ak, AUTHKEYS_ROLE_UNLOCK),
+		 authkeys_count_role(ak, AUTHKEYS_ROLE_RESCUE), akpath);
+out:
+	authkeys_free(ak);
+	free(ak_text);
+	if (pub)
+		explicit_bzero(pub, pub_len);
+	free(pub);
+	return r;
 }
 
 int build_assemble(const struct build_opts *o, struct image_list *l)
 {
 	struct libdeps *ld = NULL;
+	const char *akpath = NULL;
 	char *conf = NULL;
 	size_t conflen;
 	int r;
@@ -409,7 +574,15 @@ int build_assemble(const struct build_opts *o, struct image_list *l)
 	if (conf && (r = list_add_data(l, "/etc/sesame/boot.conf", conf,
 				       conflen, 0644)) < 0)
 		goto out;
-	if ((r = build_add_modules(o, l)) < 0)
+	if ((r = build_ssh_keys_path(o, &akpath)) < 0)
+		goto out;
+	if (!akpath && !o->no_init && !o->no_ssh)
+		log_warn("no authorized keys: the image cannot be reached over "
+			 "SSH (give --authorized-keys FILE, or write %s)",
+			 AUTHKEYS_DEFAULT_PATH);
+	if ((r = build_add_modules(o, l, akpath != NULL)) < 0)
+		goto out;
+	if (akpath && (r = build_add_ssh(o, akpath, l, ld)) < 0)
 		goto out;
 	if ((r = build_add_user_binaries(o, l, ld)) < 0)
 		goto out;

@@ -29,6 +29,24 @@ struct build_opts {
 	const char *busybox; /* default /bin/busybox */
 	const char *e2fsck;  /* default /sbin/e2fsck */
 	const char *sysroot; /* where libraries are looked up; NULL: / */
+	/*
+	 * SSH unlock. The admin's authorized_keys: --authorized-keys FILE,
+	 * or AUTHKEYS_DEFAULT_PATH when that exists. With keys, the image
+	 * gets dropbear, the host keys of keydir (made when missing),
+	 * /bin/unlock and the LUKS modules; without, a warning.
+	 */
+	const char *authorized_keys; /* NULL: AUTHKEYS_DEFAULT_PATH if any */
+	const char *keydir;	     /* NULL: keys_default_dir() */
+	int no_ssh;	      /* --no-ssh: no keys even if the default exists */
+	const char *dropbear; /* default /usr/sbin/dropbear */
+	const char *unlock;   /* NULL: find the unlock program */
+	/*
+	 * Write no-pty on unlock keys. Off by default: OpenSSH's client ends
+	 * the session when a pty it was told to ask for (-t, -tt) is
+	 * refused, so `ssh -tt host unlock` cannot work with no-pty. The
+	 * pty only ever holds the forced unlock command (docs/unlock.md).
+	 */
+	int unlock_no_pty;
 };
 
 /* Appends a string to v (the string is borrowed, not copied). */

@@ -27,6 +27,12 @@ enum {
 	OPT_NO_INIT,
 	OPT_INIT,
 	OPT_FWDIR,
+	OPT_AUTHKEYS,
+	OPT_KEYDIR,
+	OPT_NO_SSH,
+	OPT_DROPBEAR,
+	OPT_UNLOCK,
+	OPT_UNLOCK_NO_PTY,
 	OPT_HELP,
 };
 
@@ -49,6 +55,12 @@ static const struct option build_longopts[] = {
     {"set", required_argument, NULL, OPT_SET},
     {"no-init", no_argument, NULL, OPT_NO_INIT},
     {"init", required_argument, NULL, OPT_INIT},
+    {"authorized-keys", required_argument, NULL, OPT_AUTHKEYS},
+    {"keydir", required_argument, NULL, OPT_KEYDIR},
+    {"no-ssh", no_argument, NULL, OPT_NO_SSH},
+    {"dropbear", required_argument, NULL, OPT_DROPBEAR},
+    {"unlock", required_argument, NULL, OPT_UNLOCK},
+    {"unlock-no-pty", no_argument, NULL, OPT_UNLOCK_NO_PTY},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
@@ -88,6 +100,17 @@ static void build_usage(FILE *f)
 		"      --no-init              no /init or helpers (the lists "
 		"give /init)\n"
 		"      --init PATH            the program to use as /init\n"
+		"      --authorized-keys FILE SSH keys allowed in (default "
+		"/etc/sesame/authorized_keys)\n"
+		"      --keydir DIR           the image's host keys (default "
+		"/etc/sesame/keys; made if missing)\n"
+		"      --no-ssh               no SSH even if the default keys "
+		"file exists\n"
+		"      --dropbear PATH        default /usr/sbin/dropbear\n"
+		"      --unlock PATH          the unlock program (default: "
+		"beside sesame)\n"
+		"      --unlock-no-pty        no-pty on unlock keys (then "
+		"`ssh -t` cannot unlock)\n"
 		"  -q, --quiet                no progress or summary\n"
 		"  -v, --verbose              debug messages\n"
 		"See sesame-build(1).\n");
@@ -210,6 +233,24 @@ static int build_parse_args(int argc, char **argv, struct build_cli *c)
 			break;
 		case OPT_INIT:
 			o->init = optarg;
+			break;
+		case OPT_AUTHKEYS:
+			o->authorized_keys = optarg;
+			break;
+		case OPT_KEYDIR:
+			o->keydir = optarg;
+			break;
+		case OPT_NO_SSH:
+			o->no_ssh = 1;
+			break;
+		case OPT_DROPBEAR:
+			o->dropbear = optarg;
+			break;
+		case OPT_UNLOCK:
+			o->unlock = optarg;
+			break;
+		case OPT_UNLOCK_NO_PTY:
+			o->unlock_no_pty = 1;
 			break;
 		case 'q':
 			c->quiet = 1;

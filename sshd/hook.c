@@ -32,6 +32,7 @@ static const struct sshd_hook_paths sshd_default_paths = {
     .socket = UNLOCK_SOCKET_PATH,
     .authorized_keys = "/root/.ssh/authorized_keys",
     .host_key_dir = "/etc/dropbear",
+    .host_keys_pub = KEYS_PUBLIC_IMAGE_PATH,
     .dropbear = NULL,
     .pid_file = "/run/sesame/dropbear.pid",
 };

@@ -183,7 +183,7 @@ static int unlock_read_tty(struct unlock_conn *c, struct secret *sec,
 	}
 }
 
-/* Reads stdin (not a terminal) up to the first newline or EOF. */
+/* Reads stdin (not a terminal) up to the first newline (LF or CR) or EOF. */
 static int unlock_read_stream(struct secret *sec)
 {
 	char ch;
@@ -196,7 +196,9 @@ static int unlock_read_stream(struct secret *sec)
 			continue;
 		if (n < 0)
 			return -errno;
-		if (n == 0 || ch == '\n')
+		/* CR too: a terminal in raw mode on the far side of a
+		 * pty-less session sends CR for Enter. */
+		if (n == 0 || ch == '\n' || ch == '\r')
 			break;
 		if (sec->len >= SECRET_MAX) {
 			secret_wipe(sec);

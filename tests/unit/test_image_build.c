@@ -10,10 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/log.h"
 #include "image/build.h"
+#include "keys/authkeys.h"
+#include "keys/keys.h"
+#include "keys/testkeys.h"
 #include "image/list.h"
 #include "tool/commands.h"
 
@@ -313,6 +318,183 @@ static void cli_list_round_trip(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A temporary directory with an authorized_keys file holding text. */
+static void ssh_fixture(char *dir, char *ak, size_t size, const char *text)
+{
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(ak, size, "%s/authorized_keys", dir);
+	fd = open(ak, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * With authorized keys: host keys made in a missing key dir (and kept
+ * 0600 in the image), the keys rendered with the forced command, dropbear,
+ * /bin/unlock, root's account, and the LUKS modules' absence of errors.
+ */
+static void ssh_keys_embedded(void **state)
+{
+	char dir[] = "/tmp/test_image_build.XXXXXX", ak[128], kd[128];
+	struct build_opts o = {
+	    .init = "/bin/true", .no_modules = 1, .unlock = "/bin/true"};
+	struct image_list l;
+	const struct list_entry *e;
+	char name[256], path[256];
+
+	(void)state;
+	if (access("/usr/sbin/dropbear", X_OK) < 0 ||
+	    system("command -v dropbearkey >/dev/null") != 0)
+		skip();
+	ssh_fixture(dir, ak, sizeof(ak),
+		    KEY_ED25519 " admin@laptop\n"
+				"sesame-role=rescue " KEY_ECDSA256 " rescue\n");
+	snprintf(kd, sizeof(kd), "%s/keys", dir);
+	o.authorized_keys = ak;
+	o.keydir = kd;
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	/* Keys created when missing, 0600 in the image. */
+	for (size_t i = 0; i < KEYS_COUNT; i++) {
+		snprintf(path, sizeof(path), "%s/%s", kd,
+			 keys_host_key_file(i));
+		assert_int_equal(access(path, R_OK), 0);
+		snprintf(name, sizeof(name), "%s/%s", KEYS_IMAGE_DIR,
+			 keys_host_key_file(i));
+		e = find(&l, name);
+		assert_non_null(e);
+		assert_string_equal(e->location, path);
+		assert_int_equal(e->mode, 0600);
+	}
+	e = find(&l, KEYS_PUBLIC_IMAGE_PATH);
+	assert_non_null(e);
+	assert_non_null(e->data);
+	assert_true(e->data_len > 20 && !memcmp(e->data, "ssh-ed25519 ", 12));
+	/* authorized_keys: 0600 under 0700 dirs; the unlock key forced into
+	 * /bin/unlock; the rescue key without a command. */
+	e = find(&l, AUTHKEYS_IMAGE_PATH);
+	assert_non_null(e);
+	assert_int_equal(e->mode, 0600);
+	assert_int_equal(find(&l, "/root")->mode, 0700);
+	assert_int_equal(find(&l, "/root/.ssh")->mode, 0700);
+	char *text = strndup(e->data, e->data_len);
+	assert_non_null(text);
+	char *unlock_line = strstr(text, "command=\"/bin/unlock\",");
+	assert_non_null(unlock_line);
+	assert_non_null(strstr(unlock_line, "no-port-forwarding"));
+	assert_non_null(strstr(unlock_line, "no-agent-forwarding"));
+	assert_non_null(strstr(unlock_line, "no-X11-forwarding"));
+	assert_non_null(strstr(text, "admin@laptop"));
+	char *rescue = strstr(text, "ecdsa-sha2-nistp256");
+	assert_non_null(rescue);
+	/* The rescue line has no command= of its own. */
+	char *bol = rescue;
+	while (bol > text && bol[-1] != '\n')
+		bol--;
+	assert_null(memmem(bol, (size_t)(rescue - bol), "command=", 8));
+	assert_null(strstr(text, "sesame-role"));
+	free(text);
+	/* dropbear and the unlock program, with root's account. */
+	e = find(&l, "/usr/sbin/dropbear");
+	assert_non_null(e);
+	assert_int_equal(e->mode, 0755);
+	e = find(&l, AUTHKEYS_UNLOCK_COMMAND);
+	assert_non_null(e);
+	assert_string_equal(e->location, "/bin/true");
+	e = find(&l, "/etc/passwd");
+	assert_non_null(e);
+	assert_memory_equal(e->data, "root:x:0:0:root:/root:/bin/sh\n",
+			    e->data_len);
+	assert_non_null(find(&l, "/etc/group"));
+	list_free(&l);
+
+	/* A second build reuses the keys (nothing made anew). */
+	struct stat st1, st2;
+	snprintf(path, sizeof(path), "%s/%s", kd, keys_host_key_file(0));
+	assert_int_equal(stat(path, &st1), 0);
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino);
+	list_free(&l);
+
+	/* --unlock-no-pty writes no-pty on the unlock key. */
+	o.unlock_no_pty = 1;
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	e = find(&l, AUTHKEYS_IMAGE_PATH);
+	assert_non_null(memmem(e->data, e->data_len, "no-pty", 6));
+	list_free(&l);
+	rm_rf(dir);
+}
+
+/* Without keys: a warning, no dropbear, no unlock, no host keys. */
+static void ssh_no_keys_warns(void **state)
+{
+	struct build_opts o = {
+	    .init = "/bin/true", .no_modules = 1, .unlock = "/bin/true"};
+	struct image_list l;
+	unsigned warns = log_warn_count();
+
+	(void)state;
+	if (access(AUTHKEYS_DEFAULT_PATH, F_OK) == 0)
+		skip(); /* this machine has keys at the default path */
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	assert_true(log_warn_count() > warns);
+	assert_null(find(&l, "/usr/sbin/dropbear"));
+	assert_null(find(&l, AUTHKEYS_UNLOCK_COMMAND));
+	assert_null(find(&l, AUTHKEYS_IMAGE_PATH));
+	assert_null(find(&l, KEYS_IMAGE_DIR));
+	list_free(&l);
+	/* --no-ssh: the same, without the warning. */
+	o.no_ssh = 1;
+	warns = log_warn_count();
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	assert_int_equal(log_warn_count(), warns);
+	assert_null(find(&l, "/usr/sbin/dropbear"));
+	list_free(&l);
+}
+
+/* A bad authorized_keys line fails the build (the parser names it). */
+static void ssh_bad_key_fails(void **state)
+{
+	char dir[] = "/tmp/test_image_build.XXXXXX", ak[128], kd[128];
+	struct build_opts o = {
+	    .init = "/bin/true", .no_modules = 1, .unlock = "/bin/true"};
+	struct image_list l;
+
+	(void)state;
+	ssh_fixture(dir, ak, sizeof(ak),
+		    KEY_ED25519 " ok\nssh-dss AAAA broken\n");
+	snprintf(kd, sizeof(kd), "%s/keys", dir);
+	o.authorized_keys = ak;
+	o.keydir = kd;
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), -EBADMSG);
+	list_free(&l);
+	/* Nothing was made for a build that failed on its keys. */
+	assert_int_equal(access(kd, F_OK), -1);
+	/* A named file that does not exist fails too. */
+	o.authorized_keys = "/nonexistent/authorized_keys";
+	list_init(&l);
+	assert_true(build_assemble(&o, &l) < 0);
+	list_free(&l);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +503,9 @@ int main(void)
 	    cmocka_unit_test(user_lists_win),
 	    cmocka_unit_test(refuses_bad_input),
 	    cmocka_unit_test(cli_list_round_trip),
+	    cmocka_unit_test(ssh_keys_embedded),
+	    cmocka_unit_test(ssh_no_keys_warns),
+	    cmocka_unit_test(ssh_bad_key_fails),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
