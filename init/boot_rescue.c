@@ -187,8 +187,22 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 			it = &boot.items[i];
 			break;
 		}
-	if (!it)
+	if (!it) {
+		/* Only nofail mounts are missing: boot without them. */
+		for (unsigned i = 0; i < boot.n_items; i++) {
+			struct mount_item *n = &boot.items[i];
+			if (n->state != ITEM_WAIT)
+				continue;
+			spec_format(&n->spec, spec, sizeof(spec));
+			log_warn("%s (%s) not found after %u s; skipped "
+				 "(nofail)",
+				 n->target, spec, boot.cfg.timeout_sec);
+			n->state = ITEM_MOUNTED;
+		}
+		boot_wait_end();
+		boot_advance();
 		return 0;
+	}
 	spec_format(&it->spec, spec, sizeof(spec));
 	snprintf(what, sizeof(what), "%s device %s not found after %u s",
 		 strcmp(it->target, "/") == 0 ? "root" : it->target, spec,
