@@ -543,6 +543,9 @@ static int build_add_ssh(const struct build_opts *o, const char *akpath,
 	}
 	if ((r = build_add_binary(l, ld, unlock, AUTHKEYS_UNLOCK_COMMAND)) < 0)
 		goto out;
+	/* The rescue shell's view of the boot (unlock --status, --resume). */
+	if ((r = list_add_slink(l, "/bin/sesame-status", "unlock")) < 0)
+		goto out;
 	log_info("SSH unlock: %zu unlock key(s), %zu rescue key(s) from %s",
 		 authkeys_count_role(ak, AUTHKEYS_ROLE_UNLOCK),
 		 authkeys_count_role(ak, AUTHKEYS_ROLE_RESCUE), akpath);

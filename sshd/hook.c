@@ -113,6 +113,24 @@ static int sshd_status(void *data, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * A rescue shell's `sesame-status --resume`: every block device is probed
+ * again (a disk attached or assembled by hand shows up) and an emergency
+ * is left, so the wait for root starts over.
+ */
+static int sshd_resume(void *data, char *buf, size_t size)
+{
+	(void)data;
+	log_info("resume asked for over the unlock socket: rescanning devices "
+		 "and trying the boot again");
+	boot_rescan();
+	boot_retry();
+	snprintf(buf, size,
+		 "resume: block devices rescanned; the boot goes "
+		 "on (watch the console, or run sesame-status)\n");
+	return 0;
+}
+
 /* blockdev handler for TYPE crypto_LUKS. */
 static int sshd_luks_found(const struct dev_props *p, void *data)
 {
@@ -308,6 +326,7 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
 	uc.on_opened = sshd_on_opened;
 	uc.on_exhausted = sshd_on_exhausted;
 	uc.status = sshd_status;
+	uc.resume = sshd_resume;
 	if ((r = unlock_service_start(l, S.set, &uc, &S.svc)) < 0)
 		log_err_errno(r, "no unlock socket");
 	sshd_start_dropbear(cfg);

@@ -242,12 +242,13 @@ static int unlock_exchange(struct unlock_conn *c, struct secret *sec,
 	}
 }
 
-static int unlock_status(struct unlock_conn *c)
+/* STATUS_REQ or RESUME: prints init's STATUS answer. */
+static int unlock_status(struct unlock_conn *c, enum unlock_msg_type type)
 {
 	struct unlock_frame f;
 	int r;
 
-	if ((r = unlock_send(c->fd, UNLOCK_MSG_STATUS_REQ, NULL, 0)) < 0)
+	if ((r = unlock_send(c->fd, type, NULL, 0)) < 0)
 		return r;
 	for (;;) {
 		if ((r = unlock_recv(c, &f)) < 0)
@@ -377,17 +378,23 @@ static int unlock_original_command(const char *cmd)
 
 static void unlock_usage(FILE *f)
 {
-	fprintf(f, "usage: unlock [--status] [--socket PATH]\n"
+	fprintf(f, "usage: unlock [--status] [--resume] [--socket PATH]\n"
+		   "       sesame-status [--resume]\n"
 		   "Sends the LUKS passphrase to the initramfs: typed (no "
 		   "echo) on a terminal,\n"
 		   "or the first line of standard input "
-		   "(ssh root@host unlock < passfile).\n");
+		   "(ssh root@host unlock < passfile).\n"
+		   "--status (sesame-status): devices found, locked, opened; "
+		   "network; what boot waits for.\n"
+		   "--resume: rescan block devices and leave an emergency "
+		   "(rescue shells).\n");
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"status", no_argument, NULL, 's'},
+	    {"resume", no_argument, NULL, 'r'},
 	    {"socket", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -396,13 +403,21 @@ int main(int argc, char **argv)
 	const char *path = UNLOCK_SOCKET_PATH;
 	struct unlock_conn *c = NULL;
 	struct secret *sec = NULL;
-	int status = 0, o, r, ex = EXIT_NOT_UNLOCKED;
+	const char *base = strrchr(argv[0], '/');
+	int status = 0, resume = 0, o, r, ex = EXIT_NOT_UNLOCKED;
 
-	log_set_ident("unlock");
+	base = base ? base + 1 : argv[0];
+	/* Installed as /bin/sesame-status too: the rescue shell's command. */
+	if (!strcmp(base, "sesame-status"))
+		status = 1;
+	log_set_ident(status ? "sesame-status" : "unlock");
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (o) {
 		case 's':
 			status = 1;
+			break;
+		case 'r':
+			resume = 1;
 			break;
 		case 'S':
 			path = optarg;
@@ -422,7 +437,7 @@ int main(int argc, char **argv)
 		unlock_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!status && getenv("SSH_ORIGINAL_COMMAND")) {
+	if (!status && !resume && getenv("SSH_ORIGINAL_COMMAND")) {
 		r = unlock_original_command(getenv("SSH_ORIGINAL_COMMAND"));
 		if (r < 0) {
 			log_err("this key may only run 'unlock' or "
@@ -445,8 +460,9 @@ int main(int argc, char **argv)
 		c->fd = -1;
 		goto out;
 	}
-	if (status) {
-		r = unlock_status(c);
+	if (status || resume) {
+		r = unlock_status(c, resume ? UNLOCK_MSG_RESUME
+					    : UNLOCK_MSG_STATUS_REQ);
 		ex = r < 0 ? EXIT_NOT_UNLOCKED : 0;
 		if (r < 0)
 			log_err_errno(r, "no status from /init");

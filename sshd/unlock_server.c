@@ -114,16 +114,19 @@ static int unlock_handle_passphrase(struct unlock_client *c,
 	return unlock_reply_result(c, &ans);
 }
 
-static int unlock_handle_status(struct unlock_client *c)
+static int unlock_handle_status(struct unlock_client *c, uint8_t type)
 {
 	struct unlock_server *s = c->srv;
+	unlock_status_fn fn =
+	    type == UNLOCK_MSG_RESUME ? s->ops->resume : s->ops->status;
 	char text[UNLOCK_PAYLOAD_MAX];
 	int r;
 
 	text[0] = '\0';
-	if (!s->ops->status ||
-	    (r = s->ops->status(s->data, text, sizeof(text))) < 0)
-		snprintf(text, sizeof(text), "no status available\n");
+	if (!fn || (r = fn(s->data, text, sizeof(text))) < 0)
+		snprintf(text, sizeof(text), "%s\n",
+			 type == UNLOCK_MSG_RESUME ? "resume: not supported"
+						   : "no status available");
 	return unlock_reply(c, UNLOCK_MSG_STATUS, text,
 			    strnlen(text, sizeof(text)));
 }
@@ -147,7 +150,7 @@ static int unlock_client_frames(struct unlock_client *c)
 		if (f.type == UNLOCK_MSG_PASSPHRASE)
 			r = unlock_handle_passphrase(c, &f);
 		else
-			r = unlock_handle_status(c);
+			r = unlock_handle_status(c, f.type);
 		if (r == -ECONNRESET)
 			return r; /* c is gone */
 		unlock_reader_consume(&c->rd, &f);

@@ -30,6 +30,10 @@ typedef int (*unlock_status_fn)(void *data, char *buf, size_t size);
 struct unlock_server_ops {
 	unlock_passphrase_fn passphrase;
 	unlock_status_fn status;
+	/* A RESUME request (a rescue shell's `sesame-status --resume`): the
+	 * boot goes on; answered with a STATUS frame of this text. NULL:
+	 * "resume: not supported". */
+	unlock_status_fn resume;
 };
 
 struct unlock_server;

@@ -121,9 +121,19 @@ static int unlock_service_status(void *data, char *buf, size_t size)
 	return 0;
 }
 
+static int unlock_service_resume(void *data, char *buf, size_t size)
+{
+	struct unlock_service *u = data;
+
+	if (!u->cfg.resume)
+		return -EOPNOTSUPP;
+	return u->cfg.resume(u->cfg.data, buf, size);
+}
+
 static const struct unlock_server_ops unlock_service_ops = {
     .passphrase = unlock_service_from_socket,
     .status = unlock_service_status,
+    .resume = unlock_service_resume,
 };
 
 static int unlock_service_console(struct unlock_service *u)

@@ -20,6 +20,8 @@ struct unlock_service_config {
 	void (*on_exhausted)(void *data, enum luks_fail_action action);
 	/* Extra status lines from init (network, what boot waits for). */
 	int (*status)(void *data, char *buf, size_t size);
+	/* A client asked the boot to go on (rescue); writes what was done. */
+	int (*resume)(void *data, char *buf, size_t size);
 	void *data;
 };
 

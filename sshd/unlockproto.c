@@ -14,6 +14,7 @@ static int unlock_type_valid(uint8_t type, enum unlock_side from)
 	switch (type) {
 	case UNLOCK_MSG_PASSPHRASE:
 	case UNLOCK_MSG_STATUS_REQ:
+	case UNLOCK_MSG_RESUME:
 		return from == UNLOCK_FROM_CLIENT;
 	case UNLOCK_MSG_RESULT:
 	case UNLOCK_MSG_STATUS:
@@ -38,7 +39,8 @@ int unlock_frame_parse(struct cursor *c, enum unlock_side from,
 		return -EAGAIN;
 	if (len > UNLOCK_PAYLOAD_MAX)
 		return -EBADMSG;
-	if (type == UNLOCK_MSG_STATUS_REQ && len != 0)
+	if ((type == UNLOCK_MSG_STATUS_REQ || type == UNLOCK_MSG_RESUME) &&
+	    len != 0)
 		return -EBADMSG;
 	if (type == UNLOCK_MSG_PASSPHRASE && len == 0)
 		return -EBADMSG;

@@ -23,6 +23,8 @@ enum unlock_msg_type {
 	/* client -> server */
 	UNLOCK_MSG_PASSPHRASE = 0x01, /* the passphrase bytes, no newline */
 	UNLOCK_MSG_STATUS_REQ = 0x02, /* empty */
+	UNLOCK_MSG_RESUME =
+	    0x03, /* empty: rescan devices, leave an emergency */
 	/* server -> client */
 	UNLOCK_MSG_RESULT = 0x81,    /* code (1), wait s (2, BE), text lines */
 	UNLOCK_MSG_STATUS = 0x82,    /* text lines */
