@@ -218,19 +218,24 @@ PY
 # background once QEMU runs and SSH answers (up to 90 s); its output goes
 # to $VM_LOGDIR/drive.log (UNLOCK_DRV_LOG). FUNC reports with drv_ok /
 # drv_fail; the results are checked by expect_drive after the boot.
+# With --stop, the VM is powered off when FUNC is done (for boots that do
+# not end by themselves).
 unlock_drive() {
 	UNLOCK_DRV_LOG=$VM_LOGDIR/drive.log
 	: >"$UNLOCK_DRV_LOG"
 	: >"$LOG"
-	unlock_drive_run "$1" >>"$UNLOCK_DRV_LOG" 2>&1 &
+	unlock_drive_run "$1" "${2:-}" >>"$UNLOCK_DRV_LOG" 2>&1 &
 	UNLOCK_DRV_PID=$!
 }
 
 drv_ok() { echo "DRV-OK: $*"; }
 drv_fail() { echo "DRV-FAIL: $*"; }
 
+# live_count REGEX: lines of the serial log so far that match.
+live_count() { tr -d '\r' <"$LOG" | grep -cE -- "$1" || true; }
+
 unlock_drive_run() {
-	local fn=$1 deadline
+	local fn=$1 stop=$2 deadline
 	trap - EXIT
 	while [ ! -s "$NET_QEMU_PIDFILE" ]; do sleep 0.2; done # a VM slot
 	deadline=$(($(now_ms) + 90000))
@@ -252,6 +257,7 @@ unlock_drive_run() {
 	echo "drive: SSH should answer on 127.0.0.1:$UNLOCK_PORT"
 	"$fn" || drv_fail "$fn returned $?"
 	echo "drive: done"
+	[ "$stop" != --stop ] || kill "$(cat "$NET_QEMU_PIDFILE")" 2>/dev/null || true
 }
 
 # unlock_vm_boot VM_BOOT_ARGS...: net_vm_boot with the NIC of unlock_nic and
