@@ -44,6 +44,7 @@ include common/module.mk
 -include init/module.mk
 -include net/module.mk
 -include sshd/module.mk
+-include storage/module.mk
 -include keys/module.mk
 -include tool/module.mk
 -include tests/unit/module.mk

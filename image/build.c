@@ -402,6 +402,7 @@ static int build_add_modules(const struct build_opts *o, struct image_list *l,
 		while (modules_generic_set[cap])
 			cap++;
 	cap += sizeof(build_unlock_modules) / sizeof(build_unlock_modules[0]);
+	cap += STORAGE_MODULES_MAX;
 	if (!(gen = calloc(cap, sizeof(*gen))))
 		return -ENOMEM;
 	for (size_t i = 0; !o->no_generic_modules && modules_generic_set[i];
@@ -409,6 +410,7 @@ static int build_add_modules(const struct build_opts *o, struct image_list *l,
 		gen[ngen++] = modules_generic_set[i];
 	for (size_t i = 0; ssh && build_unlock_modules[i]; i++)
 		gen[ngen++] = build_unlock_modules[i];
+	ngen += storage_build_modules(&o->storage, gen + ngen);
 	req.generic = gen;
 	req.n_generic = ngen;
 	req.omit = o->omit_modules.v;
@@ -586,6 +588,8 @@ int build_assemble(const struct build_opts *o, struct image_list *l)
 	if ((r = build_add_modules(o, l, akpath != NULL)) < 0)
 		goto out;
 	if (akpath && (r = build_add_ssh(o, akpath, l, ld)) < 0)
+		goto out;
+	if ((r = storage_build_add(&o->storage, l, ld)) < 0)
 		goto out;
 	if ((r = build_add_user_binaries(o, l, ld)) < 0)
 		goto out;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "image/list.h"
+#include "image/storage.h"
 
 struct build_strv {
 	const char **v;
@@ -47,6 +48,8 @@ struct build_opts {
 	 * pty only ever holds the forced unlock command (docs/unlock.md).
 	 */
 	int unlock_no_pty;
+	/* md RAID and LVM: --hostonly, --no-storage, --mdadm-conf */
+	struct storage_build_opts storage;
 };
 
 /* Appends a string to v (the string is borrowed, not copied). */

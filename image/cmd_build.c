@@ -33,6 +33,9 @@ enum {
 	OPT_DROPBEAR,
 	OPT_UNLOCK,
 	OPT_UNLOCK_NO_PTY,
+	OPT_HOSTONLY,
+	OPT_NO_STORAGE,
+	OPT_MDADM_CONF,
 	OPT_HELP,
 };
 
@@ -61,6 +64,9 @@ static const struct option build_longopts[] = {
     {"dropbear", required_argument, NULL, OPT_DROPBEAR},
     {"unlock", required_argument, NULL, OPT_UNLOCK},
     {"unlock-no-pty", no_argument, NULL, OPT_UNLOCK_NO_PTY},
+    {"hostonly", no_argument, NULL, OPT_HOSTONLY},
+    {"no-storage", no_argument, NULL, OPT_NO_STORAGE},
+    {"mdadm-conf", required_argument, NULL, OPT_MDADM_CONF},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
@@ -111,6 +117,11 @@ static void build_usage(FILE *f)
 		"beside sesame)\n"
 		"      --unlock-no-pty        no-pty on unlock keys (then "
 		"`ssh -t` cannot unlock)\n"
+		"      --hostonly             mdadm/lvm only if / or /usr "
+		"sits on md or LVM\n"
+		"      --no-storage           no mdadm, lvm or their modules\n"
+		"      --mdadm-conf FILE|none default /etc/mdadm/mdadm.conf if "
+		"present\n"
 		"  -q, --quiet                no progress or summary\n"
 		"  -v, --verbose              debug messages\n"
 		"See sesame-build(1).\n");
@@ -251,6 +262,15 @@ static int build_parse_args(int argc, char **argv, struct build_cli *c)
 			break;
 		case OPT_UNLOCK_NO_PTY:
 			o->unlock_no_pty = 1;
+			break;
+		case OPT_HOSTONLY:
+			o->storage.mode = STORAGE_BUILD_HOSTONLY;
+			break;
+		case OPT_NO_STORAGE:
+			o->storage.mode = STORAGE_BUILD_OFF;
+			break;
+		case OPT_MDADM_CONF:
+			o->storage.mdadm_conf = optarg;
 			break;
 		case 'q':
 			c->quiet = 1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "common/strutil.h"
@@ -144,6 +145,19 @@ int spec_parse(const char *s, struct spec *sp)
 	return 0;
 }
 
+/*
+ * A name other than the kernel's (/dev/mapper/VG-LV, /dev/VG/LV, /dev/md/NAME:
+ * made by lvm and mdadm, there being no udev) is the device when it is that
+ * block device node now.
+ */
+static bool spec_path_is_dev(const char *path, dev_t devnum)
+{
+	struct stat st;
+
+	return devnum && stat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
+	       st.st_rdev == devnum;
+}
+
 bool spec_match(const struct spec *sp, const struct dev_props *p)
 {
 	switch (sp->kind) {
@@ -158,7 +172,9 @@ bool spec_match(const struct spec *sp, const struct dev_props *p)
 	case SPEC_PARTLABEL:
 		return p->partlabel[0] && strcmp(sp->value, p->partlabel) == 0;
 	case SPEC_PATH:
-		return p->node[0] && strcmp(sp->value, p->node) == 0;
+		if (p->node[0] && strcmp(sp->value, p->node) == 0)
+			return true;
+		return spec_path_is_dev(sp->value, p->devnum);
 	case SPEC_DEVNUM:
 		return p->devnum == sp->devnum;
 	case SPEC_NONE:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include "init/blockdev.h"
@@ -206,6 +207,28 @@ static void type_dispatch(void **state)
 	assert_int_equal(luks_seen, 1);
 }
 
+/* A path that is not the kernel name matches the block node it is now
+ * (/dev/mapper/VG-LV made by lvm): here the host's /dev/loop0 if any. */
+static void path_alias_matches_node(void **state)
+{
+	struct dev_props d = {.name = "dm-3", .node = "/dev/dm-3"};
+	struct stat st;
+	struct spec sp;
+
+	(void)state;
+	if (stat("/dev/loop0", &st) < 0 || !S_ISBLK(st.st_mode))
+		skip();
+	assert_int_equal(spec_parse("/dev/loop0", &sp), 0);
+	assert_false(spec_match(&sp, &d)); /* no devnum: never by stat */
+	d.devnum = st.st_rdev;
+	assert_true(spec_match(&sp, &d));
+	d.devnum = makedev(major(st.st_rdev), minor(st.st_rdev) + 1);
+	assert_false(spec_match(&sp, &d));
+	assert_int_equal(spec_parse("/dev/null", &sp), 0);
+	d.devnum = makedev(1, 3); /* a char device is never a disk */
+	assert_false(spec_match(&sp, &d));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +238,7 @@ int main(void)
 	    cmocka_unit_test(matching),
 	    cmocka_unit_test(table_find_and_describe),
 	    cmocka_unit_test(type_dispatch),
+	    cmocka_unit_test(path_alias_matches_node),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
