@@ -25,13 +25,14 @@ NET_NS_PREFIX=sesame-vmt
 # What net logs when an address is configured (net/hook.c).
 # shellcheck disable=SC2034 # for the tests
 NET_REACHABLE_RE='sesame-init: reachable on '
-# Typed at a rd.break=pre-mount shell: wait (20 s at most) until the main
+# Typed at a rd.break=pre-mount shell: wait (20 s of guest uptime at most,
+# not a count of rounds: a loaded TCG guest is slow) until the main
 # routing table has a route (an address is configured: PID 1 has logged it
 # before it sees the shell end), then leave the shell so the boot goes on.
 # /proc/net/route holds the main table only (no lo routes). Without it the
 # root, found at once, would often be switched to before the lease.
 # shellcheck disable=SC2016,SC2034 # for the guest's shell, by the tests
-NET_WAIT_ROUTE='for i in $(seq 200); do [ $(grep -c . /proc/net/route) -gt 1 ] && break; sleep 0.1; done; exit'
+NET_WAIT_ROUTE='read u _ </proc/uptime; end=$((${u%.*} + 20)); while [ $(grep -c . /proc/net/route) -lt 2 ]; do read u _ </proc/uptime; [ ${u%.*} -lt $end ] || break; sleep 0.2; done; exit'
 
 # ---- cleanup ---------------------------------------------------------------
 

@@ -22,7 +22,7 @@ expect_log 'sesame-init: (warning: )?net: no address after 2 s; tried: eth0 \(no
 expect_log 'sesame-init: (warning: )?no network yet; the console prompt works, boot goes on, and DHCP keeps trying' \
 	"the console is told that boot goes on"
 expect_between '\] sesame-init: net: eth0: Ethernet NIC, trying it' \
-	'\] sesame-init: (warning: )?net: no address after 2 s' 1.8 3.0 \
+	'\] sesame-init: (warning: )?net: no address after 2 s' 1.9 5.0 \
 	"the warning 2 s (sesame.dhcp_timeout) after net started"
 expect_log '^CONSOLE-42' "the console shell ran what was typed after the timeout"
 expect_no_log 'sesame-init: net: eth0: configured' "no address was configured"
