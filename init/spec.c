@@ -3,11 +3,13 @@
 #include "init/spec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "common/strutil.h"
 
@@ -158,6 +160,62 @@ static bool spec_path_is_dev(const char *path, dev_t devnum)
 	       st.st_rdev == devnum;
 }
 
+/* lvm's device-mapper name for VG/LV: each '-' doubled, joined by '-'. */
+static int spec_lvm_dm_name(const char *vglv, char *out, size_t n)
+{
+	size_t k = 0;
+	bool slash = false;
+
+	for (const char *c = vglv; *c; c++) {
+		if (k + 3 > n)
+			return -ENAMETOOLONG;
+		if (*c == '/') {
+			if (slash)
+				return -EINVAL;
+			slash = true;
+			out[k++] = '-';
+			continue;
+		}
+		if (*c == '-')
+			out[k++] = '-';
+		out[k++] = *c;
+	}
+	out[k] = '\0';
+	return slash ? 0 : -EINVAL;
+}
+
+/*
+ * /dev/mapper/NAME and /dev/VG/LV name a device-mapper device by its dm
+ * name, which the kernel shows in /sys/class/block/dm-N/dm/name before any
+ * node or link exists (lvm and mdadm make those, later, without udev).
+ */
+static bool spec_path_is_dm(const char *path, const char *kname)
+{
+	char sys[128], name[256], want[256];
+	ssize_t len;
+	int fd;
+
+	if (strncmp(kname, "dm-", 3) != 0 || strncmp(path, "/dev/", 5) != 0)
+		return false;
+	if (snprintf(sys, sizeof(sys), "/sys/class/block/%s/dm/name", kname) >=
+	    (int)sizeof(sys))
+		return false;
+	if ((fd = open(sys, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	len = read(fd, name, sizeof(name) - 1);
+	close(fd);
+	if (len <= 0)
+		return false;
+	name[len] = '\0';
+	if (name[len - 1] == '\n')
+		name[len - 1] = '\0';
+	if (!strncmp(path, "/dev/mapper/", 12))
+		return strcmp(path + 12, name) == 0;
+	if (spec_lvm_dm_name(path + 5, want, sizeof(want)) < 0)
+		return false;
+	return strcmp(want, name) == 0;
+}
+
 bool spec_match(const struct spec *sp, const struct dev_props *p)
 {
 	switch (sp->kind) {
@@ -174,7 +232,8 @@ bool spec_match(const struct spec *sp, const struct dev_props *p)
 	case SPEC_PATH:
 		if (p->node[0] && strcmp(sp->value, p->node) == 0)
 			return true;
-		return spec_path_is_dev(sp->value, p->devnum);
+		return spec_path_is_dev(sp->value, p->devnum) ||
+		       spec_path_is_dm(sp->value, p->name);
 	case SPEC_DEVNUM:
 		return p->devnum == sp->devnum;
 	case SPEC_NONE:

@@ -482,14 +482,14 @@ static void storage_md_incr_done(const char *member, int wstatus)
 		a->started = true;
 	} else if (!a->since) {
 		a->since = loop_now_usec();
-		log_info("%s: member %s attached, %u of %u present (mdadm: "
-			 "started=%s); waiting up to %u s for the rest "
-			 "(sesame.md_degraded_wait)",
-			 kname, member, have, want, started ? started : "?",
+		log_info("%s: member %s attached, %u present, not started "
+			 "(mdadm: started=%s); waiting up to %u s for the "
+			 "rest (sesame.md_degraded_wait)",
+			 kname, member, have, started ? started : "?",
 			 S.degraded_wait);
 	} else {
-		log_info("%s: member %s attached, %u of %u present", kname,
-			 member, have, want);
+		log_info("%s: member %s attached, %u present, not started",
+			 kname, member, have);
 	}
 	storage_arm_timer();
 	storage_sync_hold();

@@ -60,3 +60,23 @@ storage_stamp() {
 	grep -m1 -E "^\[ *[0-9.]+\] .*$1" "$LOG_TXT" |
 		sed -E 's/^\[ *([0-9.]+)\].*/\1/'
 }
+
+# storage_lvm_raid1_disks: the seed's layout, DISKS[r1] and DISKS[r2]: md
+# RAID1 (MD_UUID) over both, VG vg0 on it, LV root (the test root, fstab
+# mounting /dev/vg0/usr on /usr) and LV usr.
+storage_lvm_raid1_disks() {
+	storage_root_fs rootfs 16 --fstab "/dev/vg0/usr /usr ext4 defaults 0 2"
+	storage_usr_fs usrfs
+	helper_disks r1:40 r2:40 -- rootfs usrfs <<RECIPE
+mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --metadata=1.2 \
+	--uuid=$MD_UUID --assume-clean "\$OUT1" "\$OUT2"
+lvm pvcreate /dev/md0
+lvm vgcreate vg0 /dev/md0
+lvm lvcreate -Zn -L 16M -n root vg0
+lvm lvcreate -Zn -L 8M -n usr vg0
+dd if="\$IN1" of=/dev/mapper/vg0-root bs=1M
+dd if="\$IN2" of=/dev/mapper/vg0-usr bs=1M
+lvm vgchange -an vg0
+mdadm --stop /dev/md0
+RECIPE
+}
