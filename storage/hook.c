@@ -209,10 +209,12 @@ static bool storage_array_pending(const struct storage_array *a)
 	return !a->started && !a->run_queued && a->since;
 }
 
-/* rd.timeout is held exactly while an array waits for its members. */
+/* rd.timeout is held while an array waits for its members, and while
+ * mdadm or lvm has work queued or running (a member that appeared just
+ * before the timeout is still assembled). */
 static void storage_sync_hold(void)
 {
-	bool want = false;
+	bool want = S.n_jobs > 0 && !S.stopped;
 
 	for (unsigned i = 0; i < S.n_arrays; i++)
 		want |= storage_array_pending(&S.arrays[i]);
@@ -262,6 +264,7 @@ static int storage_queue(enum storage_job_kind kind, const char *arg)
 	j->kind = kind;
 	str_copy(j->arg, sizeof(j->arg), arg ? arg : "");
 	storage_run_next();
+	storage_sync_hold();
 	return 0;
 }
 
@@ -613,6 +616,7 @@ static void storage_job_exited(pid_t pid, int wstatus, void *data)
 		}
 	}
 	storage_run_next();
+	storage_sync_hold();
 }
 
 static int storage_timer_fire(struct loop *l, struct loop_timer *t, void *data)

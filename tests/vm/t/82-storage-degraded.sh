@@ -7,9 +7,10 @@
 
 storage_image storage
 storage_lvm_raid1_disks
-# Only the second member; rd.timeout=2 is held while the array waits.
+# Only the second member; rd.timeout=7 (from init's start) is held while
+# the array waits: modules take 3-5 s here, the member comes after them.
 vm_boot storage --verbose --disk r2 -- \
-	"root=UUID=$ROOT_UUID sesame.md_degraded_wait=3 rd.timeout=2"
+	"root=UUID=$ROOT_UUID sesame.md_degraded_wait=3 rd.timeout=7"
 expect_log 'waiting up to 3 s for the rest' "the array waits for its other member"
 expect_log 'md[0-9]+ started DEGRADED: 1 of 2 members' "the degraded start is logged loudly"
 expect_between 'RAID member /dev/vda' 'started DEGRADED' 2.5 6 \
