@@ -4,13 +4,16 @@
 
 #include <errno.h>
 #include <libcryptsetup.h>
+#include <linux/if_alg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "sshd/secret.h"
@@ -242,6 +245,44 @@ static void luks_check_pbkdf_memory(struct crypt_device *cd,
 	}
 }
 
+/*
+ * Makes the kernel build the cipher of a LUKS header ("aes" +
+ * "xts-plain64" -> "xts(aes)") through an AF_ALG bind, now rather than
+ * when the passphrase has come. The first use of a cipher template asks
+ * for module aliases the image does not have (crypto-xts(aes),
+ * crypto-xts(aes)-all, crypto-aes, crypto-ecb(aes), ... each one an exec
+ * of /sbin/modprobe, ~150 ms under TCG), builds the instance and runs its
+ * self-test: about 1 s, seen with the module_request tracepoint. That is
+ * work dm-crypt's table load and libcryptsetup's key slot decryption need
+ * anyway; the instance stays registered after the socket closes, so they
+ * find it. Best effort: any failure is left for the unlock to report.
+ */
+static void luks_warm_cipher(struct crypt_device *cd)
+{
+	const char *cipher = crypt_get_cipher(cd);
+	const char *mode = crypt_get_cipher_mode(cd);
+	struct sockaddr_alg sa;
+	size_t chain;
+	int fd;
+
+	if (!cipher || !mode || strchr(cipher, ':') || strchr(mode, ':'))
+		return; /* "capi:" specs name kernel algorithms differently */
+	chain = strcspn(mode, "-");
+	memset(&sa, 0, sizeof(sa));
+	sa.salg_family = AF_ALG;
+	memcpy(sa.salg_type, "skcipher", sizeof("skcipher"));
+	if (snprintf((char *)sa.salg_name, sizeof(sa.salg_name), "%.*s(%s)",
+		     (int)chain, mode, cipher) >= (int)sizeof(sa.salg_name))
+		return;
+	fd = socket(AF_ALG, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		log_debug("cipher %s not available yet: %s", sa.salg_name,
+			  strerror(errno));
+	close(fd);
+}
+
 static void luks_check_header(struct luks_dev *d)
 {
 	struct crypt_device *cd = NULL;
@@ -260,6 +301,7 @@ static void luks_check_header(struct luks_dev *d)
 		log_debug("%s: %s header, UUID %s", d->path, crypt_get_type(cd),
 			  crypt_get_uuid(cd) ? crypt_get_uuid(cd) : "?");
 		luks_check_pbkdf_memory(cd, d);
+		luks_warm_cipher(cd);
 	}
 	crypt_free(cd);
 }

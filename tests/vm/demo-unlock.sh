@@ -11,6 +11,7 @@ export TEST_NAME=demo-unlock
 # shellcheck source=lib-unlock.sh
 . "$(dirname "$0")/lib-unlock.sh"
 
+# shellcheck disable=SC2317 # called by the driver (unlock_drive)
 demo() {
 	echo
 	echo "== the admin's side: the fingerprints \`sesame keys show\` prints"

@@ -15,6 +15,7 @@ unlock_root_tree "$T/root"
 unlock_disks "$T/root"
 unlock_nic
 
+# shellcheck disable=SC2317 # called by the driver (unlock_drive)
 scenario() {
 	# Who may log in, and to what.
 	check "an unknown key is refused" 255 'Permission denied' \

@@ -15,6 +15,7 @@ unlock_root_tree "$T/root"
 unlock_disks "$T/root"
 unlock_nic
 
+# shellcheck disable=SC2317 # called by the driver (unlock_drive)
 scenario() {
 	check "unlock --status: two devices locked" 0 'locked' \
 		uss unlock unlock --status

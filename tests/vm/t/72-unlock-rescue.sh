@@ -10,6 +10,7 @@ unlock_image unlock
 decoy_disk decoy
 unlock_nic
 
+# shellcheck disable=SC2317 # called by the driver (unlock_drive)
 scenario() {
 	local _
 	for _ in $(seq 60); do
