@@ -15,3 +15,9 @@ fuzz_storage_LIBS := common
 # The hook into /init (init/hooks.h): storage/hook.c.
 INIT_HOOKS += storage_hook
 INIT_HOOK_LIBS += storage
+
+# The builder's part (image/storage.c): --hostonly's detection on fake trees.
+UNIT_TESTS += test_storage_detect
+test_storage_detect_SRCS := tests/unit/test_storage_detect.c
+test_storage_detect_LIBS := image common
+test_storage_detect_PKGS := cmocka libarchive libkmod
