@@ -89,20 +89,21 @@ for p in $UNLOCK_PASS $UNLOCK_OTHER_PASS; do
 	for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline; do
 		\$bb grep -qaF "\$p" "\$f" 2>/dev/null && hit "\$f"
 	done
-	\$bb grep -rlaF "\$p" /run /dev/shm /tmp 2>/dev/null | while read -r f; do echo "secret in \$f"; done
+	\$bb grep -rlaF "\$p" /run /tmp 2>/dev/null | while read -r f; do echo "secret in \$f"; done
 	n=\$(\$bb grep -rlaF "\$p" /run /tmp 2>/dev/null | \$bb wc -l)
 	[ "\$n" = 0 ] || hit "files:\$n"
-	# Every user process's writable mappings (only this shell is left;
-	# the check is here so that a leftover process would be read too).
-	for d in /proc/[0-9]*; do
-		[ -r "\$d/maps" ] || continue
-		pid=\${d#/proc/}
-		[ "\$pid" = "\$\$" ] && continue
-		\$bb awk '\$2 ~ /^rw/ { split(\$1, a, "-"); print a[1], a[2] }' "\$d/maps" 2>/dev/null |
-		while read -r lo hi; do
-			\$bb dd if="\$d/mem" bs=4096 skip=\$((0x\$lo / 4096)) count=\$(((0x\$hi - 0x\$lo) / 4096)) 2>/dev/null
-		done | \$bb grep -qaF "\$p" && hit "mem:\$pid"
-	done
+done
+# Every user process's writable mappings, through /proc/PID/mem (only
+# this shell is left after a clean switch; a leftover process would be
+# read here). Kernel threads have no mappings.
+for d in /proc/[0-9]*; do
+	pid=\${d#/proc/}
+	[ "\$pid" = "\$\$" ] && continue
+	read -r first 2>/dev/null <"\$d/maps" || continue
+	\$bb awk '\$2 ~ /^rw/ { split(\$1, a, "-"); print a[1], a[2] }' "\$d/maps" 2>/dev/null |
+	while read -r lo hi; do
+		\$bb dd if="\$d/mem" bs=4096 skip=\$((0x\$lo / 4096)) count=\$(((0x\$hi - 0x\$lo) / 4096)) 2>/dev/null
+	done | \$bb grep -qaF -e $UNLOCK_PASS -e $UNLOCK_OTHER_PASS && hit "mem:\$pid"
 done
 echo "SESAME-SECRETS found=\$found where=\${where:-none}"
 exec /sbin/marker-init "\$@"
