@@ -1,4 +1,5 @@
-/* storage: mdadm, lvm, lvm.conf, mdadm.conf and the md/dm modules in an image. */
+/* storage: mdadm, lvm, lvm.conf, mdadm.conf and the md/dm modules in an image.
+ */
 #include "image/storage.h"
 
 #include <dirent.h>
@@ -47,7 +48,7 @@ static const char storage_lvm_conf[] =
     "\tarchive = 0\n"
     "}\n";
 
-static const char *const storage_md_modules[] = {"md_mod", "raid0", "raid1",
+static const char *const storage_md_modules[] = {"md_mod", "raid0",   "raid1",
 						 "raid10", "raid456", NULL};
 static const char *const storage_dm_modules[] = {"dm_mod", NULL};
 
@@ -198,7 +199,8 @@ static unsigned storage_plan(const struct storage_build_opts *o)
 	case STORAGE_BUILD_OFF:
 		return plan;
 	case STORAGE_BUILD_AUTO:
-		plan = (md ? STORAGE_NEEDS_MD : 0) | (lvm ? STORAGE_NEEDS_LVM : 0);
+		plan =
+		    (md ? STORAGE_NEEDS_MD : 0) | (lvm ? STORAGE_NEEDS_LVM : 0);
 		if (!md)
 			log_debug("no %s: the image assembles no md RAID",
 				  storage_mdadm(o));
@@ -209,10 +211,9 @@ static unsigned storage_plan(const struct storage_build_opts *o)
 	case STORAGE_BUILD_HOSTONLY:
 		break;
 	}
-	r = storage_detect(o->mountinfo ? o->mountinfo : "/proc/self/mountinfo",
-			   o->sys_dev_block ? o->sys_dev_block
-					    : "/sys/dev/block",
-			   &needs);
+	r = storage_detect(
+	    o->mountinfo ? o->mountinfo : "/proc/self/mountinfo",
+	    o->sys_dev_block ? o->sys_dev_block : "/sys/dev/block", &needs);
 	if (r < 0) {
 		log_warn_errno(r, "--hostonly: cannot tell what / sits on; "
 				  "adding mdadm and lvm as the host has them");
@@ -224,8 +225,8 @@ static unsigned storage_plan(const struct storage_build_opts *o)
 	if ((needs & STORAGE_NEEDS_LVM) && !lvm)
 		log_warn("--hostonly: / needs LVM but %s is missing",
 			 storage_lvm(o));
-	plan = needs & ((md ? STORAGE_NEEDS_MD : 0) |
-			(lvm ? STORAGE_NEEDS_LVM : 0));
+	plan = needs &
+	       ((md ? STORAGE_NEEDS_MD : 0) | (lvm ? STORAGE_NEEDS_LVM : 0));
 	log_info("--hostonly: storage for / and /usr:%s%s%s",
 		 plan & STORAGE_NEEDS_MD ? " md RAID" : "",
 		 plan & STORAGE_NEEDS_LVM ? " LVM" : "",

@@ -1,4 +1,5 @@
-/* storage: the builder's part for md RAID and LVM (mdadm, lvm, configs, modules). */
+/* storage: the builder's part for md RAID and LVM (mdadm, lvm, configs,
+ * modules). */
 #ifndef SESAME_IMAGE_STORAGE_H
 #define SESAME_IMAGE_STORAGE_H
 
@@ -20,7 +21,7 @@ struct storage_build_opts {
 	const char *mdadm;	/* default /sbin/mdadm */
 	const char *lvm;	/* default /sbin/lvm */
 	/* hostonly detection reads these (tests give a fake tree) */
-	const char *mountinfo; /* default /proc/self/mountinfo */
+	const char *mountinfo;	   /* default /proc/self/mountinfo */
 	const char *sys_dev_block; /* default /sys/dev/block */
 };
 

@@ -96,6 +96,7 @@ static struct {
 	char seen_lv[STORAGE_SEEN_MAX][2][STORAGE_LVM_NAME_MAX];
 	unsigned n_seen_lv;
 	bool reported, held, stopped;
+	bool lvm_msg_deferred; /* emergency came while lvm ran */
 	unsigned conf_arrays;
 } S = {.out_fd = -1};
 
@@ -161,8 +162,8 @@ static int storage_sys_holder(const char *member, char *out, size_t n)
 	DIR *d;
 	int r = -ENOENT;
 
-	snprintf(path, sizeof(path), "%s/%s/holders", storage_paths()->sys_block,
-		 member);
+	snprintf(path, sizeof(path), "%s/%s/holders",
+		 storage_paths()->sys_block, member);
 	if (!(d = opendir(path)))
 		return -errno;
 	while ((de = readdir(d)))
@@ -210,11 +211,16 @@ static bool storage_array_pending(const struct storage_array *a)
 }
 
 /* rd.timeout is held while an array waits for its members, and while
- * mdadm or lvm has work queued or running (a member that appeared just
- * before the timeout is still assembled). */
+ * mdadm has work queued or running (a member that appeared just before
+ * the timeout is still assembled). lvm is not waited for: what it finds
+ * after an emergency is reported then (storage_lvm_report_missing). */
 static void storage_sync_hold(void)
 {
-	bool want = S.n_jobs > 0 && !S.stopped;
+	bool want = false;
+
+	for (unsigned i = 0; i < S.n_jobs && !S.stopped; i++)
+		want |= S.jobs[i].kind == JOB_MD_INCR ||
+			S.jobs[i].kind == JOB_MD_RUN;
 
 	for (unsigned i = 0; i < S.n_arrays; i++)
 		want |= storage_array_pending(&S.arrays[i]);
@@ -239,7 +245,9 @@ static void storage_arm_timer(void)
 			next = due;
 	}
 	if (S.timer)
-		loop_timer_arm(S.timer, !next ? 0 : next > now ? next - now : 1);
+		loop_timer_arm(S.timer, !next	     ? 0
+					: next > now ? next - now
+						     : 1);
 }
 
 /* ---- the job queue: one mdadm or lvm at a time ----------------------- */
@@ -466,7 +474,8 @@ static void storage_md_incr_done(const char *member, int wstatus)
 	if (storage_sys_holder(member, kname, sizeof(kname)) < 0) {
 		log_warn("RAID member %s: mdadm did not attach it to an array "
 			 "(exit %d)",
-			 member, WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
+			 member,
+			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
 		return;
 	}
 	if (!(a = storage_array_get(kname))) {
@@ -532,7 +541,8 @@ static bool storage_seen_vg(const char *vg)
 static bool storage_seen_lv(const char *vg, const char *lv)
 {
 	for (unsigned i = 0; i < S.n_seen_lv; i++)
-		if (!strcmp(S.seen_lv[i][0], vg) && !strcmp(S.seen_lv[i][1], lv))
+		if (!strcmp(S.seen_lv[i][0], vg) &&
+		    !strcmp(S.seen_lv[i][1], lv))
 			return true;
 	return false;
 }
@@ -571,6 +581,9 @@ static void storage_lvm_act_done(int wstatus)
 	boot_rescan();
 }
 
+static void storage_lvm_report_missing(void);
+static bool storage_lvm_busy(void);
+
 static void storage_job_exited(pid_t pid, int wstatus, void *data)
 {
 	struct storage_job j;
@@ -605,14 +618,17 @@ static void storage_job_exited(pid_t pid, int wstatus, void *data)
 			break;
 		case JOB_LVM_REPORT:
 			S.n_seen_vg = S.n_seen_lv = 0;
-			if ((r = storage_kv_parse(S.out, S.out_len,
-						  STORAGE_KV_NAMEPREFIXES,
-						  storage_report_line, NULL)) <
-			    0)
+			if ((r = storage_kv_parse(
+				 S.out, S.out_len, STORAGE_KV_NAMEPREFIXES,
+				 storage_report_line, NULL)) < 0)
 				log_warn_errno(r, "lvm lvs: output not "
 						  "understood");
 			S.reported = true;
 			break;
+		}
+		if (S.lvm_msg_deferred && !storage_lvm_busy()) {
+			S.lvm_msg_deferred = false;
+			storage_lvm_report_missing();
 		}
 	}
 	storage_run_next();
@@ -667,8 +683,8 @@ static struct storage_dev *storage_dev_add(const struct dev_props *p,
 	str_copy(d->name, sizeof(d->name), p->name);
 	str_copy(d->label, sizeof(d->label), p->label);
 	d->is_md = is_md;
-	if (is_md && storage_md_uuid_normalize(p->uuid, strlen(p->uuid),
-					       d->uuid) < 0)
+	if (is_md &&
+	    storage_md_uuid_normalize(p->uuid, strlen(p->uuid), d->uuid) < 0)
 		d->uuid[0] = '\0';
 	return d;
 }
@@ -810,8 +826,7 @@ static void storage_read_params(const struct boot_config *cfg)
 		}
 }
 
-static int storage_conf_array(const struct storage_md_conf_array *a,
-			      void *data)
+static int storage_conf_array(const struct storage_md_conf_array *a, void *data)
 {
 	char u[48];
 
@@ -920,8 +935,42 @@ static void storage_list_vgs(char *buf, size_t n)
 					len ? ", " : "", S.seen_vg[i]);
 	if (!len)
 		snprintf(buf, n, "%s",
-			 S.reported ? "none" : "none (no LVM physical volume "
-					       "was activated)");
+			 S.reported ? "none"
+				    : "none (no LVM physical volume "
+				      "was activated)");
+}
+
+static bool storage_lvm_busy(void)
+{
+	for (unsigned i = 0; i < S.n_jobs; i++)
+		if (S.jobs[i].kind == JOB_LVM_ACT ||
+		    S.jobs[i].kind == JOB_LVM_REPORT)
+			return true;
+	return false;
+}
+
+/* The VGs and LVs named by rd.lvm.vg / rd.lvm.lv that lvm did not find. */
+static void storage_lvm_report_missing(void)
+{
+	char list[1024];
+
+	storage_list_vgs(list, sizeof(list));
+	for (unsigned i = 0; i < S.n_vg_want; i++)
+		if (!storage_seen_vg(S.vg_want[i]))
+			log_err("volume group %s (rd.lvm.vg) not found; VGs "
+				"seen: %s",
+				S.vg_want[i], list);
+	for (unsigned i = 0; i < S.n_lv_want; i++) {
+		const char *vg = S.lv_want[i][0], *lv = S.lv_want[i][1];
+		if (!storage_seen_vg(vg))
+			log_err("logical volume %s/%s (rd.lvm.lv): volume "
+				"group %s not found; VGs seen: %s",
+				vg, lv, vg, list);
+		else if (!storage_seen_lv(vg, lv))
+			log_err("logical volume %s/%s (rd.lvm.lv) not found in "
+				"volume group %s",
+				vg, lv, vg);
+	}
 }
 
 static void storage_hook_emergency(const char *reason)
@@ -950,23 +999,15 @@ static void storage_hook_emergency(const char *reason)
 			storage_array_members(a->kname),
 			storage_sys_uint(a->kname, "md/raid_disks"));
 	}
-	storage_list_vgs(list, sizeof(list));
-	for (unsigned i = 0; i < S.n_vg_want; i++)
-		if (!storage_seen_vg(S.vg_want[i]))
-			log_err("volume group %s (rd.lvm.vg) not found; VGs "
-				"seen: %s",
-				S.vg_want[i], list);
-	for (unsigned i = 0; i < S.n_lv_want; i++) {
-		const char *vg = S.lv_want[i][0], *lv = S.lv_want[i][1];
-		if (!storage_seen_vg(vg))
-			log_err("logical volume %s/%s (rd.lvm.lv): volume "
-				"group %s not found; VGs seen: %s",
-				vg, lv, vg, list);
-		else if (!storage_seen_lv(vg, lv))
-			log_err("logical volume %s/%s (rd.lvm.lv) not found in "
-				"volume group %s",
-				vg, lv, vg);
+	if (!S.n_vg_want && !S.n_lv_want)
+		return;
+	if (storage_lvm_busy()) {
+		log_err("lvm is still looking for volume groups; what it does "
+			"not find follows");
+		S.lvm_msg_deferred = true;
+		return;
 	}
+	storage_lvm_report_missing();
 }
 
 static const struct init_hook storage_hook = {

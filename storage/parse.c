@@ -300,7 +300,8 @@ int storage_md_conf_parse(const char *buf, size_t len, storage_md_conf_fn fn,
 		/* A new logical line (or the end): finish the previous one. */
 		if (!cont && ll) {
 			if (mdconf_is_array(logical, ll)) {
-				if (!overflow && mdconf_array(logical, ll, &a) == 0) {
+				if (!overflow &&
+				    mdconf_array(logical, ll, &a) == 0) {
 					if ((r = fn(&a, data)) < 0)
 						return r;
 					count++;
@@ -326,8 +327,8 @@ int storage_md_conf_parse(const char *buf, size_t len, storage_md_conf_fn fn,
 			/* an empty or comment-only line ends nothing */
 			if (!cont) {
 				size_t s = 0;
-				while (s < ll &&
-				       (logical[s] == ' ' || logical[s] == '\t'))
+				while (s < ll && (logical[s] == ' ' ||
+						  logical[s] == '\t'))
 					s++;
 				if (s == ll)
 					ll = 0;

@@ -67,9 +67,9 @@ int storage_parse_lv_param(const char *s, char *vg, char *lv);
 
 /* One ARRAY line of mdadm.conf(5). */
 struct storage_md_conf_array {
-	char devname[64];			/* "/dev/md/0", "<ignore>" */
-	char uuid[STORAGE_UUID_LEN + 1];	/* "" when not given */
-	char name[STORAGE_VALUE_MAX];		/* name= ("host:0"), or "" */
+	char devname[64];		 /* "/dev/md/0", "<ignore>" */
+	char uuid[STORAGE_UUID_LEN + 1]; /* "" when not given */
+	char name[STORAGE_VALUE_MAX];	 /* name= ("host:0"), or "" */
 };
 
 typedef int (*storage_md_conf_fn)(const struct storage_md_conf_array *a,

@@ -119,9 +119,9 @@ static void no_mountinfo(void **state)
 	unsigned needs = 7;
 
 	(void)state;
-	assert_int_equal(storage_detect("/nonexistent/mountinfo", "/sys/dev/block",
-					&needs),
-			 -ENOENT);
+	assert_int_equal(
+	    storage_detect("/nonexistent/mountinfo", "/sys/dev/block", &needs),
+	    -ENOENT);
 	assert_int_equal(needs, 7);
 }
 

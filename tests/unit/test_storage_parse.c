@@ -19,7 +19,8 @@ static void uuid_spellings(void **state)
 	    "5e5a0001:00000000:00000000:0000a001",
 	    "5E5A0001:00000000:00000000:0000A001",
 	    "5e5a0001-0000-0000-0000-00000000a001",
-	    "5e5a00010000000000000000" "0000a001",
+	    "5e5a00010000000000000000"
+	    "0000a001",
 	    "5e5a0001.00000000.00000000.0000a001",
 	};
 	static const char *const bad[] = {
@@ -40,7 +41,8 @@ static void uuid_spellings(void **state)
 		assert_int_equal(
 		    storage_md_uuid_normalize(same[i], strlen(same[i]), out),
 		    0);
-		assert_string_equal(out, "5e5a0001000000000000000000" "00a001");
+		assert_string_equal(out, "5e5a0001000000000000000000"
+					 "00a001");
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		strcpy(out, "untouched");
@@ -91,8 +93,8 @@ static void export_lines(void **state)
 
 	/* hostile: no '=', empty key, bad key chars, control chars */
 	static const char *const bad[] = {
-	    "MD_STARTED", "=yes", "MD-X=1", "MD_X=a\tb", "MD_X=\x1b[2J",
-	    " MD_X=1",
+	    "MD_STARTED", "=yes",	  "MD-X=1",
+	    "MD_X=a\tb",  "MD_X=\x1b[2J", " MD_X=1",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		memset(&c, 0, sizeof(c));
@@ -128,9 +130,8 @@ static void export_lines(void **state)
 
 static void nameprefix_lines(void **state)
 {
-	static const char ok[] =
-	    "  LVM2_VG_NAME='vg0' LVM2_LV_NAME='root'\n"
-	    "  LVM2_VG_NAME='vg1' LVM2_LV_NAME=''\n";
+	static const char ok[] = "  LVM2_VG_NAME='vg0' LVM2_LV_NAME='root'\n"
+				 "  LVM2_VG_NAME='vg1' LVM2_LV_NAME=''\n";
 	struct storage_kvline one;
 	struct collect c = {0};
 
@@ -151,11 +152,11 @@ static void nameprefix_lines(void **state)
 	assert_null(storage_kv_get(&one, "B"));
 
 	static const char *const bad[] = {
-	    "LVM2_VG_NAME='vg0",	    /* no closing quote */
-	    "LVM2_VG_NAME=vg0",		    /* unquoted */
-	    "LVM2_VG_NAME='vg0'x",	    /* junk after the quote */
-	    "LVM2_VG_NAME='v\ng0'",	    /* a newline splits the line */
-	    "LVM2_VG_NAME='a\x01'",	    /* control character */
+	    "LVM2_VG_NAME='vg0",    /* no closing quote */
+	    "LVM2_VG_NAME=vg0",	    /* unquoted */
+	    "LVM2_VG_NAME='vg0'x",  /* junk after the quote */
+	    "LVM2_VG_NAME='v\ng0'", /* a newline splits the line */
+	    "LVM2_VG_NAME='a\x01'", /* control character */
 	    "A='1' B='2' C='3' D='4' E='5' F='6' G='7' H='8' I='9'",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -236,16 +237,17 @@ static void mdadm_conf(void **state)
 	unsigned bad = 0;
 
 	(void)state;
-	assert_int_equal(
-	    storage_md_conf_parse(conf, sizeof(conf) - 1, collect_array, &as,
-				  &bad),
-	    3);
+	assert_int_equal(storage_md_conf_parse(conf, sizeof(conf) - 1,
+					       collect_array, &as, &bad),
+			 3);
 	assert_int_equal(bad, 1);
 	assert_string_equal(as.a[0].devname, "/dev/md/0");
-	assert_string_equal(as.a[0].uuid, "5e5a0001000000000000000000" "00a001");
+	assert_string_equal(as.a[0].uuid, "5e5a0001000000000000000000"
+					  "00a001");
 	assert_string_equal(as.a[0].name, "host:0");
 	assert_string_equal(as.a[1].devname, "/dev/md1");
-	assert_string_equal(as.a[1].uuid, "5e5a0001000000000000000000" "00a002");
+	assert_string_equal(as.a[1].uuid, "5e5a0001000000000000000000"
+					  "00a002");
 	assert_string_equal(as.a[1].name, "");
 	assert_string_equal(as.a[2].devname, "<ignore>");
 
@@ -258,14 +260,12 @@ static void mdadm_conf(void **state)
 		big[i] = '\n';
 	memset(&as, 0, sizeof(as));
 	bad = 0;
-	assert_int_equal(storage_md_conf_parse(big, 20000, collect_array, &as,
-					       &bad),
-			 as.n);
+	assert_int_equal(
+	    storage_md_conf_parse(big, 20000, collect_array, &as, &bad), as.n);
 	memset(big, 'A', 20000);
 	memcpy(big, "ARRAY ", 6);
-	assert_int_equal(storage_md_conf_parse(big, 20000, collect_array, &as,
-					       NULL),
-			 0);
+	assert_int_equal(
+	    storage_md_conf_parse(big, 20000, collect_array, &as, NULL), 0);
 	free(big);
 	static const char nul[] = "ARRAY /dev/md\0x UUID=1\n";
 	assert_true(storage_md_conf_parse(nul, sizeof(nul) - 1, collect_array,
@@ -275,10 +275,8 @@ static void mdadm_conf(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(uuid_spellings),
-	    cmocka_unit_test(export_lines),
-	    cmocka_unit_test(nameprefix_lines),
-	    cmocka_unit_test(lvm_names),
+	    cmocka_unit_test(uuid_spellings),	cmocka_unit_test(export_lines),
+	    cmocka_unit_test(nameprefix_lines), cmocka_unit_test(lvm_names),
 	    cmocka_unit_test(mdadm_conf),
 	};
 
