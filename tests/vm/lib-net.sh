@@ -401,3 +401,24 @@ net_log_addr() {
 	tr -d '\r' <"$LOG" | grep -oE "${NET_REACHABLE_RE}$1 at [0-9.]+" |
 		head -n1 | sed 's/.* at //'
 }
+
+# expect_stamps_between RE1 RE2 MIN MAX WHAT: like lib.sh's expect_between
+# (kernel timestamps, boot with --verbose), but a stamped kmsg line may also
+# start in the middle of a console line: a shell prompt without a newline
+# ("/ # ") often runs into it. (lib.sh's expect_between only reads stamps
+# at the start of a line.)
+expect_stamps_between() {
+	local d
+	d=$(grep -oE '\[ *[0-9]+\.[0-9]+\] .*' "$LOG_TXT" | awk -v a="$1" -v b="$2" '
+		function stamp(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+		t1 == "" { if ($0 ~ a) t1 = stamp($0); next }
+		$0 ~ b { printf "%.2f", stamp($0) - t1; exit }
+	')
+	if [ -z "$d" ]; then
+		fail "$5: timestamped lines not found"
+	elif awk -v d="$d" -v lo="$3" -v hi="$4" 'BEGIN { exit !(d >= lo && d <= hi) }'; then
+		ok "$5 ($d s)"
+	else
+		fail "$5: took $d s"
+	fi
+}

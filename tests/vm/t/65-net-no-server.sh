@@ -24,7 +24,7 @@ expect_log 'sesame-init: (warning: )?no network yet; the console prompt works, b
 # net arms its timer just before it logs the NIC; that line's kmsg stamp
 # can trail the arming by a console write (0.19 s seen on a loaded machine),
 # hence from 1.5 s.
-expect_between '\] sesame-init: net: eth0: Ethernet NIC, trying it' \
+expect_stamps_between '\] sesame-init: net: eth0: Ethernet NIC, trying it' \
 	'\] sesame-init: (warning: )?net: no address after 2 s' 1.5 5.0 \
 	"the warning 2 s (sesame.dhcp_timeout) after net started"
 expect_log '^CONSOLE-42' "the console shell ran what was typed after the timeout"
