@@ -15,7 +15,7 @@ mdadm --create /dev/md0 --run --level=1 --raid-devices=2 --metadata=1.2 \
 	--uuid=$MD_UUID2 --assume-clean "\$OUT1" "\$OUT2"
 lvm pvcreate /dev/md0
 lvm vgcreate vg3 /dev/md0
-lvm lvcreate -Zn -L 24M -n cryptroot vg3
+lvm lvcreate -Zn -L 36M -n cryptroot vg3
 printf %s $STORAGE_PASS | cryptsetup luksFormat --batch-mode --type luks2 \
 	--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --uuid $STORAGE_LUKS_UUID \
 	--key-file=- /dev/mapper/vg3-cryptroot
