@@ -232,11 +232,13 @@ bool spec_match(const struct spec *sp, const struct dev_props *p)
 	case SPEC_PATH:
 		if (p->node[0] && strcmp(sp->value, p->node) == 0)
 			return true;
-		/* A dm device has its name before its table: until a probe
-		 * finds something there it is not ready (its "change"
-		 * uevent, on resume, probes it again). */
+		/* A dm device has its name and node before its table: until
+		 * a probe finds something there it is not ready (its
+		 * "change" uevent, on resume, probes it again). */
+		if (!p->type[0])
+			return false;
 		return spec_path_is_dev(sp->value, p->devnum) ||
-		       (p->type[0] && spec_path_is_dm(sp->value, p->name));
+		       spec_path_is_dm(sp->value, p->name);
 	case SPEC_DEVNUM:
 		return p->devnum == sp->devnum;
 	case SPEC_NONE:

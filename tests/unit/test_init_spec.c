@@ -211,7 +211,8 @@ static void type_dispatch(void **state)
  * (/dev/mapper/VG-LV made by lvm): here the host's /dev/loop0 if any. */
 static void path_alias_matches_node(void **state)
 {
-	struct dev_props d = {.name = "dm-3", .node = "/dev/dm-3"};
+	struct dev_props d = {.name = "dm-3", .node = "/dev/dm-3",
+			      .type = "ext4"};
 	struct stat st;
 	struct spec sp;
 
@@ -222,6 +223,9 @@ static void path_alias_matches_node(void **state)
 	assert_false(spec_match(&sp, &d)); /* no devnum: never by stat */
 	d.devnum = st.st_rdev;
 	assert_true(spec_match(&sp, &d));
+	d.type[0] = '\0'; /* nothing probed there yet: not ready */
+	assert_false(spec_match(&sp, &d));
+	strcpy(d.type, "ext4");
 	d.devnum = makedev(major(st.st_rdev), minor(st.st_rdev) + 1);
 	assert_false(spec_match(&sp, &d));
 	assert_int_equal(spec_parse("/dev/null", &sp), 0);
