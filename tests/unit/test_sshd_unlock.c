@@ -41,7 +41,7 @@ struct fx {
 	struct luks_set *set;
 	struct unlock_service *svc;
 	struct pty console;
-	unsigned opened_calls, exhausted_calls;
+	unsigned opened_calls, exhausted_calls, resume_calls;
 };
 
 static int fake_is_active(const char *name)
@@ -175,6 +175,15 @@ static void on_exhausted(void *data, enum luks_fail_action action)
 	fx->exhausted_calls++;
 }
 
+static int on_resume(void *data, char *buf, size_t size)
+{
+	struct fx *fx = data;
+
+	fx->resume_calls++;
+	snprintf(buf, size, "resume: test resumed\n");
+	return 0;
+}
+
 static void fx_start(struct fx *fx, unsigned max_attempts)
 {
 	struct luks_policy pol;
@@ -182,6 +191,7 @@ static void fx_start(struct fx *fx, unsigned max_attempts)
 	    .socket_path = sock,
 	    .on_opened = on_opened,
 	    .on_exhausted = on_exhausted,
+	    .resume = on_resume,
 	    .data = fx,
 	};
 	struct luks_probe a = {.path = img_a, .uuid = UUID_A};
@@ -364,6 +374,28 @@ static void status_is_shown(void **state)
 	fx_stop(&fx);
 }
 
+/* --resume reaches init's callback; an unlock key cannot ask for it. */
+static void resume_is_forwarded(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	child_start(&c, -1, "--resume");
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "resume: test resumed"));
+	assert_int_equal(fx.resume_calls, 1);
+	child_env_cmd = "unlock --resume";
+	child_start(&c, -1, NULL);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 2);
+	assert_non_null(strstr(out, "may only run"));
+	assert_int_equal(fx.resume_calls, 1);
+	child_env_cmd = NULL;
+	fx_stop(&fx);
+}
+
 static void interactive_no_echo(void **state)
 {
 	struct fx fx;
@@ -490,6 +522,7 @@ int main(void)
 	    cmocka_unit_test(stdin_passphrase_opens_both),
 	    cmocka_unit_test(stdin_wrong_then_right),
 	    cmocka_unit_test(status_is_shown),
+	    cmocka_unit_test(resume_is_forwarded),
 	    cmocka_unit_test(interactive_no_echo),
 	    cmocka_unit_test(console_wins_client_told),
 	    cmocka_unit_test(other_session_told),

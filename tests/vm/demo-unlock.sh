@@ -30,7 +30,7 @@ main() {
 	echo "== a demo key for this run: $T/ssh/unlock (unlock role)"
 	unlock_image demo
 	echo "== the image: ${IMAGES[demo]} ($(stat -c %s "${IMAGES[demo]}") bytes, mode $(stat -c %a "${IMAGES[demo]}"))"
-	sed -n 's/^sesame: /   build: /p' "${IMAGES[demo]}.buildlog"
+	sed -n "s/^sesame: /   build: /p" "${IMAGES[demo]}.tmp.buildlog" 2>/dev/null || true
 	unlock_root_tree "$T/root"
 	unlock_disks "$T/root"
 	echo "== demo disk: LUKS2 (passphrase '$UNLOCK_PASS') holding ext4 UUID=$ROOT_UUID as /dev/vda"
