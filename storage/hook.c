@@ -184,6 +184,17 @@ static bool storage_array_running(const char *kname)
 	return strcmp(st, "inactive") != 0 && strcmp(st, "clear") != 0;
 }
 
+/* An external-metadata container ("external:imsm"; its member arrays
+ * read "external:/md127/0"). */
+static bool storage_md_is_container(const char *kname)
+{
+	char v[64];
+
+	if (storage_sys_read(kname, "md/metadata_version", v, sizeof(v)) < 0)
+		return false;
+	return !strncmp(v, "external:", 9) && !strchr(v, '/');
+}
+
 /* Members attached to an array, running or not: its md/dev-* entries. */
 static unsigned storage_array_members(const char *kname)
 {
@@ -486,7 +497,15 @@ static void storage_md_incr_done(const char *member, int wstatus)
 		memcpy(a->uuid, d->uuid, sizeof(a->uuid));
 	have = storage_array_members(kname);
 	want = storage_sys_uint(kname, "md/raid_disks");
-	if (storage_array_running(kname)) {
+	if (storage_md_is_container(kname)) {
+		/* IMSM/DDF: mdadm starts the arrays inside the container,
+		 * which appear as their own uevents; the container never
+		 * runs. */
+		if (!a->started)
+			log_info("%s: member %s added to a container", kname,
+				 member);
+		a->started = true;
+	} else if (storage_array_running(kname)) {
 		if (!a->started)
 			log_info("%s assembled and started: %u of %u members "
 				 "(last %s)",
