@@ -55,10 +55,11 @@ storage_expect_switch() {
 }
 
 # storage_stamp RE: the kernel timestamp (guest seconds) of the first
-# timestamped serial line matching RE, or nothing.
+# timestamped serial line matching RE, or nothing. (A console prompt may
+# come before the stamp on the same line.)
 storage_stamp() {
-	grep -m1 -E "^\[ *[0-9.]+\] .*$1" "$LOG_TXT" |
-		sed -E 's/^\[ *([0-9.]+)\].*/\1/'
+	{ grep -m1 -E "\[ *[0-9.]+\] .*$1" "$LOG_TXT" || true; } |
+		sed -E 's/^[^[]*\[ *([0-9.]+)\].*/\1/'
 }
 
 # storage_lvm_raid1_disks: the seed's layout, DISKS[r1] and DISKS[r2]: md

@@ -47,8 +47,8 @@ expect_field usr '/^\/dev\/dm-[0-9]+:ext4:real-usr$/'
 # Stage times (guest seconds, kernel timestamps): the last member to the
 # array started, and the LUKS container opened to root mounted; the wait
 # for the passphrase and the PBKDF between them are left out.
-t_member=$(grep -E '^\[ *[0-9.]+\] sesame-init: RAID member' "$LOG_TXT" | tail -n1 |
-	sed -E 's/^\[ *([0-9.]+)\].*/\1/')
+t_member=$({ grep -E '\[ *[0-9.]+\] sesame-init: RAID member' "$LOG_TXT" || true; } |
+	tail -n1 | sed -E 's/^[^[]*\[ *([0-9.]+)\].*/\1/')
 t_md=$(storage_stamp 'sesame-init: md[0-9]+ assembled and started')
 t_pass=$(storage_stamp 'passphrase received')
 t_open=$(storage_stamp "opened luks-$STORAGE_LUKS_UUID")
