@@ -462,7 +462,7 @@ static int build_add_ssh(const struct build_opts *o, const char *akpath,
 			 struct image_list *l, struct libdeps *ld)
 {
 	const char *dir = o->keydir ? o->keydir : keys_default_dir();
-	struct authkeys_config cfg = {.unlock_pty = !o->unlock_no_pty};
+	struct authkeys_config cfg = {.unlock_no_pty = o->unlock_no_pty};
 	struct authkeys *ak = NULL;
 	char *ak_text = NULL, *pub = NULL;
 	size_t ak_len, pub_len;

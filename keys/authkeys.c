@@ -83,7 +83,7 @@ struct line_ctx {
 	const char *file;
 	unsigned line;
 	const char *unlock_command;
-	bool unlock_pty;
+	bool unlock_no_pty;
 	unsigned errors;
 };
 
@@ -387,7 +387,7 @@ static int opts_render(const struct line_ctx *lc, const struct opt *opts,
 			restricted = true;
 
 	if (unlock) {
-		/* no-pty first, so unlock_pty can leave it out */
+		/* no-pty first, so it can be left out */
 		static const char *const unlock_flags[] = {
 		    "no-pty",
 		    "no-port-forwarding",
@@ -396,7 +396,7 @@ static int opts_render(const struct line_ctx *lc, const struct opt *opts,
 		};
 		if ((r = out_add_valued(o, "command", lc->unlock_command)) < 0)
 			return r;
-		for (size_t i = lc->unlock_pty ? 1 : 0;
+		for (size_t i = lc->unlock_no_pty ? 0 : 1;
 		     i < sizeof(unlock_flags) / sizeof(unlock_flags[0]); i++)
 			if ((r = out_add_flag(o, unlock_flags[i])) < 0)
 				return r;
@@ -779,7 +779,7 @@ int authkeys_parse(const char *buf, size_t len, const char *filename,
 	    .unlock_command = cfg && cfg->unlock_command
 				  ? cfg->unlock_command
 				  : AUTHKEYS_UNLOCK_COMMAND,
-	    .unlock_pty = cfg && cfg->unlock_pty,
+	    .unlock_no_pty = cfg && cfg->unlock_no_pty,
 	    .errors = 0,
 	};
 	struct authkeys *ak = NULL;

@@ -38,14 +38,13 @@ struct authkeys_config {
 	 * NULL for AUTHKEYS_UNLOCK_COMMAND. */
 	const char *unlock_command;
 	/*
-	 * Leave no-pty off unlock keys (they stay forced into the unlock
-	 * command). The default (false) follows issue 5. Seen on loopback
-	 * with dropbear 2022.83 and a no-pty key: `ssh host` (a pty asked
-	 * for, refused) and `ssh host unlock < file` run the command with
-	 * its output; `ssh -t(t) host unlock` runs it and loses the output.
-	 * The builder's choice.
+	 * Add no-pty to unlock keys. Off by default (a zeroed or NULL config):
+	 * OpenSSH's client closes a -t/-tt session whose pty is refused, so
+	 * a no-pty unlock key cannot unlock interactively with ssh -tt; the
+	 * pty such a key gets holds only the forced command (docs/unlock.md,
+	 * "The pty question"). `sesame build --unlock-no-pty` sets it.
 	 */
-	bool unlock_pty;
+	bool unlock_no_pty;
 };
 
 /* One accepted key; read-only for callers. */
@@ -75,7 +74,7 @@ struct authkeys;
  * duplicate) are logged and do not fail. cfg may be NULL.
  *
  * Unlock keys are rendered with exactly: command="<unlock>", no-pty
- * (unless cfg->unlock_pty), no-port-forwarding, no-agent-forwarding,
+ * (only with cfg->unlock_no_pty), no-port-forwarding, no-agent-forwarding,
  * no-X11-forwarding (plus the
  * FIDO options verify-required / no-touch-required when given). A user's
  * command= or permitopen= on an unlock key is replaced, with a warning.

@@ -10,7 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char unlock_options[] =
-    "command=\"" AUTHKEYS_UNLOCK_COMMAND "\",no-pty,no-port-forwarding,"
+    "command=\"" AUTHKEYS_UNLOCK_COMMAND "\",no-port-forwarding,"
     "no-agent-forwarding,no-X11-forwarding";
 
 /* What we render must parse again to the same keys, unlock keys locked. */

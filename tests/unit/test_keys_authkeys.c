@@ -17,7 +17,7 @@
 #include "keys/testkeys.h"
 
 #define UNLOCK_OPTS                                                            \
-	"command=\"/bin/unlock\",no-pty,no-port-forwarding,"                   \
+	"command=\"/bin/unlock\",no-port-forwarding,"                          \
 	"no-agent-forwarding,no-X11-forwarding"
 
 /* Parses a NUL-terminated text; returns the result, *akp set on success. */
@@ -176,12 +176,13 @@ static void custom_unlock_command(void **state)
 			       "command=\"/usr/lib/sesame/u\""));
 	authkeys_free(ak);
 	ak = NULL;
-	/* a pty on request, nothing else */
-	cfg.unlock_pty = true;
+	/* no-pty on request (sesame build --unlock-no-pty), nothing else */
+	cfg.unlock_no_pty = true;
 	assert_int_equal(authkeys_parse(t, strlen(t), "t", &cfg, &ak), 0);
 	assert_string_equal(authkeys_get(ak, 0)->options,
-			    "command=\"/usr/lib/sesame/u\",no-port-forwarding,"
-			    "no-agent-forwarding,no-X11-forwarding");
+			    "command=\"/usr/lib/sesame/u\",no-pty,"
+			    "no-port-forwarding,no-agent-forwarding,"
+			    "no-X11-forwarding");
 	authkeys_free(ak);
 	ak = NULL;
 	cfg.unlock_command = "unlock";

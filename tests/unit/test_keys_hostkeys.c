@@ -360,7 +360,9 @@ static void check_lists_roles(void **state)
 	assert_non_null(strstr(out, "2 keys: 1 unlock, 1 rescue\n"));
 	free(out);
 	assert_int_equal(run_keys(&out, 3, "check", path, "--render"), EXIT_OK);
-	assert_non_null(strstr(out, "command=\"/bin/unlock\",no-pty,"));
+	assert_non_null(
+	    strstr(out, "command=\"/bin/unlock\",no-port-forwarding,"));
+	assert_null(strstr(out, "no-pty"));
 	assert_null(strstr(out, "sesame-role"));
 	free(out);
 	f = fopen(path, "a");
