@@ -45,11 +45,13 @@ expect_log 'LVM physical volume /dev/dm-0 appeared' "the PV inside LUKS was foun
 storage_expect_switch '/dev/dm-[0-9]+'
 expect_field usr '/^\/dev\/dm-[0-9]+:ext4:real-usr$/'
 # Stage times (guest seconds, kernel timestamps): the last member to the
-# array started, and the LUKS container opened to root mounted; the wait
+# array probed, and the LUKS container opened to root mounted; the wait
 # for the passphrase and the PBKDF between them are left out.
 t_member=$({ grep -E '\[ *[0-9.]+\] sesame-init: RAID member' "$LOG_TXT" || true; } |
 	tail -n1 | sed -E 's/^[^[]*\[ *([0-9.]+)\].*/\1/')
-t_md=$(storage_stamp 'sesame-init: md[0-9]+ assembled and started')
+# The array is usable when init probes it (the LUKS header found); mdadm's
+# own exit, logged as "assembled", comes later.
+t_md=$(storage_stamp 'sesame-init: LUKS device /dev/md[0-9]+ queued')
 t_pass=$(storage_stamp 'passphrase received')
 t_open=$(storage_stamp "opened luks-$STORAGE_LUKS_UUID")
 t_root=$(storage_stamp 'sesame-init: mounting /dev/dm-[0-9]+ on / ')
