@@ -334,7 +334,7 @@ addrs='' routes='' up='' lo=down
 for fam in -4 -6; do
 	out=$($bb ip -o "$fam" addr show 2>/dev/null)
 	while read -r _ ifc _ addr _; do
-		[ -n "$ifc" ] && [ "$ifc" != lo ] || continue
+		case $ifc in '' | lo) continue ;; esac
 		addrs="${addrs:+$addrs,}$ifc:$addr"
 	done <<END
 $out
