@@ -81,6 +81,15 @@ void boot_advance(void)
 			if (boot.items[i].state != ITEM_MOUNTED)
 				it = &boot.items[i];
 		if (!it) {
+			if (boot.handoff_holds) {
+				if (!boot.handoff_waiting)
+					log_info("root is mounted; the switch "
+						 "waits for the network "
+						 "(rd.neednet)");
+				boot.handoff_waiting = true;
+				boot_wait_begin();
+				return;
+			}
 			boot_wait_end();
 			boot_handoff();
 			return;

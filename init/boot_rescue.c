@@ -224,6 +224,40 @@ void boot_release(void)
 		boot.holds--;
 }
 
+void boot_hold_handoff(void)
+{
+	boot.handoff_holds++;
+}
+
+static int boot_resume_fire(struct loop *l, struct loop_timer *t, void *data)
+{
+	(void)l;
+	(void)t;
+	(void)data;
+	if (boot.phase == PHASE_RUNNING && !boot.handoff_holds)
+		boot_advance();
+	return 0;
+}
+
+void boot_release_handoff(void)
+{
+	int r;
+
+	if (!boot.handoff_holds)
+		return;
+	if (--boot.handoff_holds || !boot.handoff_waiting)
+		return;
+	boot.handoff_waiting = false;
+	if (!boot.resume_timer &&
+	    (r = loop_timer_new(boot.loop, boot_resume_fire, NULL,
+				&boot.resume_timer)) < 0) {
+		log_err_errno(r, "resuming the boot after the network");
+		return;
+	}
+	if ((r = loop_timer_arm(boot.resume_timer, 1)) < 0)
+		log_err_errno(r, "resuming the boot after the network");
+}
+
 void boot_retry(void)
 {
 	if (boot.phase == PHASE_HANDOFF)

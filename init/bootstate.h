@@ -52,14 +52,16 @@ struct boot {
 	struct loop *loop;
 	struct kmod_ctx *kmod;
 	int uevent_fd, signal_fd;
-	struct loop_timer *timeout, *reboot_timer;
+	struct loop_timer *timeout, *reboot_timer, *resume_timer;
 	struct blockdev_table devs;
 	struct mount_item items[ITEMS_MAX];
 	unsigned n_items;
 	enum boot_phase phase;
 	unsigned breaks_done, holds;
-	bool started;	  /* boot_start() ran */
-	char **init_args; /* our argv + 1, NULL-terminated */
+	unsigned handoff_holds; /* boot_hold_handoff() calls outstanding */
+	bool handoff_waiting;	/* every mount done, a hold kept the switch */
+	bool started;		/* boot_start() ran */
+	char **init_args;	/* our argv + 1, NULL-terminated */
 	sigset_t sigmask_saved, sigmask_ours;
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
 	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;

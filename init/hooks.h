@@ -62,6 +62,14 @@ void init_hooks_emergency(const char *reason);
  */
 void boot_hold(void);
 void boot_release(void);
+/*
+ * boot_hold_handoff() keeps the switch to the real root waiting once every
+ * mount is done (rd.neednet: the network comes first); boot_release_handoff()
+ * lets it go on. The boot resumes from a timer in the loop, never inside the
+ * caller, since the handoff stops the hooks (the caller among them).
+ */
+void boot_hold_handoff(void);
+void boot_release_handoff(void);
 void boot_fail(const char *what, const char *hint);
 void boot_retry(void);
 void boot_rescan(void);

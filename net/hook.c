@@ -16,6 +16,7 @@
 static struct {
 	struct net *net;
 	bool keep;
+	bool holding; /* the switch waits for the network (rd.neednet) */
 } N;
 
 /* Parameters net reads from boot.conf and the kernel command line. */
@@ -54,12 +55,23 @@ static void net_hook_write_resolv(const struct net_lease *l)
 		log_debug("net: /etc/resolv.conf: %s", strerror(-r));
 }
 
+/* Lets the switch go on: the network is up, or its timeout passed. */
+static void net_hook_release(void)
+{
+	if (!N.holding)
+		return;
+	N.holding = false;
+	boot_release_handoff();
+}
+
 static void net_hook_event(void *data, enum net_event ev,
 			   const struct net_lease *l)
 {
 	char a[INET_ADDRSTRLEN];
 
 	(void)data;
+	if (ev == NET_EV_CONFIGURED || ev == NET_EV_TIMEOUT)
+		net_hook_release();
 	if (ev == NET_EV_CONFIGURED && l) {
 		log_info("reachable on %s at %s (ssh root@%s)", l->ifname,
 			 inet_ntop(AF_INET, &l->addr, a, sizeof(a)), a);
@@ -86,6 +98,7 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg)
 {
 	struct net_config c;
 	struct net_hooks h = {net_hook_event, NULL};
+	int r;
 
 	net_config_init(&c);
 	for (size_t i = 0; i < sizeof(net_params) / sizeof(net_params[0]);
@@ -93,7 +106,7 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg)
 		unsigned it = 0;
 		const char *v;
 		while (boot_config_find(cfg, net_params[i], &it, &v) == 0) {
-			int r = net_config_parse_param(&c, net_params[i], v);
+			r = net_config_parse_param(&c, net_params[i], v);
 			if (r < 0)
 				log_warn("%s: %s, ignored", net_params[i],
 					 r == -E2BIG ? "too many"
@@ -101,11 +114,26 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg)
 		}
 	}
 	N.keep = c.keep || net_root_needs_network(cfg);
-	return net_start(l, &c, &h, &N.net);
+	/*
+	 * A kept network is one the real system needs: as dracut does for
+	 * rd.neednet, the switch waits until it is configured or until the
+	 * DHCP timeout (whose timer runs even with no NIC at all). Held
+	 * before net_start(), which may configure a static address at once.
+	 */
+	if (N.keep) {
+		N.holding = true;
+		boot_hold_handoff();
+	}
+	if ((r = net_start(l, &c, &h, &N.net)) < 0) {
+		net_hook_release();
+		return r;
+	}
+	return 0;
 }
 
 static void net_hook_stop(void)
 {
+	net_hook_release();
 	net_teardown(N.net, N.keep);
 	N.net = NULL;
 }
