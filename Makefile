@@ -152,6 +152,7 @@ demo:
 	@scripts/deps.sh vm
 	@$(MAKE) --no-print-directory all
 	@tests/vm/demo.sh
+	@tests/vm/demo-unlock.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
