@@ -133,7 +133,10 @@ fuzz-replay: $(REPLAY_BINS)
 vmtest: all
 	@scripts/deps.sh vm
 	@mkdir -p $(RESULTS)
-	@tests/vm/run.sh --results $(RESULTS) $(VMTEST_ARGS)
+	@# A harness that stops before any test must not pass unnoticed.
+	@tests/vm/run.sh --results $(RESULTS) $(VMTEST_ARGS) || { \
+		ls $(RESULTS)/vm-* >/dev/null 2>&1 || \
+			echo "0 1" >$(RESULTS)/vm-harness; exit 1; }
 
 FUZZ_SECONDS ?= 60
 fuzz: $(foreach f,$(FUZZ_TARGETS),$(B)/libfuzzer/$(f))
