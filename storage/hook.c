@@ -670,10 +670,10 @@ static int storage_timer_fire(struct loop *l, struct loop_timer *t, void *data)
 			a->started = true;
 			continue;
 		}
-		log_warn("%s: still %u of %u members after %u s: starting it "
+		/* (md/raid_disks reads 0 until the array runs) */
+		log_warn("%s: still only %u member(s) after %u s: starting it "
 			 "degraded",
 			 a->kname, storage_array_members(a->kname),
-			 storage_sys_uint(a->kname, "md/raid_disks"),
 			 S.degraded_wait);
 		a->run_queued = true;
 		storage_queue(JOB_MD_RUN, a->kname);
@@ -1014,9 +1014,8 @@ static void storage_hook_emergency(const char *reason)
 		const struct storage_array *a = &S.arrays[i];
 		if (a->started || storage_array_running(a->kname))
 			continue;
-		log_err("md array %s did not start: %u of %u members", a->kname,
-			storage_array_members(a->kname),
-			storage_sys_uint(a->kname, "md/raid_disks"));
+		log_err("md array %s did not start: %u member(s) present",
+			a->kname, storage_array_members(a->kname));
 	}
 	if (!S.n_vg_want && !S.n_lv_want)
 		return;
