@@ -379,7 +379,7 @@ static int build_add_modules(const struct build_opts *o, struct image_list *l,
 	struct utsname u;
 	char dir[PATH_MAX];
 	const char **gen = NULL;
-	size_t ngen = 0, cap = 0;
+	size_t ngen = 0, cap = 0, navail = 0;
 	int r;
 
 	if (o->no_modules)
@@ -398,16 +398,22 @@ static int build_add_modules(const struct build_opts *o, struct image_list *l,
 	req.fwdir = o->fwdir ? o->fwdir : "/lib/firmware";
 	req.names = o->modules.v;
 	req.n_names = o->modules.n;
-	if (!o->no_generic_modules)
-		while (modules_generic_set[cap])
-			cap++;
+	/*
+	 * The generic set is only made available: the devices present load
+	 * their drivers by MODALIAS and the kernel asks for file systems, so
+	 * a box loads what it has, not ~95 modules (raid6's benchmark among
+	 * them). The unlock and storage modules are loaded at boot.
+	 */
+	if (!o->no_generic_modules) {
+		while (modules_generic_set[navail])
+			navail++;
+		req.avail = modules_generic_set;
+		req.n_avail = navail;
+	}
 	cap += sizeof(build_unlock_modules) / sizeof(build_unlock_modules[0]);
 	cap += STORAGE_MODULES_MAX;
 	if (!(gen = calloc(cap, sizeof(*gen))))
 		return -ENOMEM;
-	for (size_t i = 0; !o->no_generic_modules && modules_generic_set[i];
-	     i++)
-		gen[ngen++] = modules_generic_set[i];
 	for (size_t i = 0; ssh && build_unlock_modules[i]; i++)
 		gen[ngen++] = build_unlock_modules[i];
 	ngen += storage_build_modules(&o->storage, gen + ngen);

@@ -89,6 +89,7 @@ struct modules_ctx {
 	size_t n, cap;
 	size_t *order; /* indexes into mods, in load order */
 	size_t n_order;
+	size_t n_load; /* order[0..n_load) go into /etc/sesame/modules */
 	char **sorted; /* names of included modules, sorted (bsearch) */
 	unsigned fw_missing;
 	char fw_first_missing[256];
@@ -557,7 +558,8 @@ static int modules_add_files(struct modules_ctx *c, struct image_list *l)
 			 mi->relpath);
 		if ((r = list_add_file(l, dest, src, 0644)) < 0)
 			goto out;
-		nlen += (size_t)sprintf(names + nlen, "%s\n", mi->name);
+		if (i < c->n_load)
+			nlen += (size_t)sprintf(names + nlen, "%s\n", mi->name);
 		if ((r = kmod_module_new_from_path(c->kmod, src, &m)) < 0) {
 			log_err_errno(r, "module %s", src);
 			goto out;
@@ -640,6 +642,11 @@ int modules_add(struct image_list *l, const struct modules_req *req)
 		if ((r = modules_request(&c, name, i < req->n_names)) < 0)
 			goto out;
 	}
+	/* The load order is append-only: what avail adds comes after. */
+	c.n_load = c.n_order;
+	for (size_t i = 0; i < req->n_avail; i++)
+		if ((r = modules_request(&c, req->avail[i], 0)) < 0)
+			goto out;
 	if (!(c.sorted = calloc(c.n_order + 1, sizeof(char *)))) {
 		r = -ENOMEM;
 		goto out;

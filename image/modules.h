@@ -14,6 +14,13 @@ struct modules_req {
 	size_t n_names;
 	const char *const *generic; /* best effort: unknown is skipped */
 	size_t n_generic;
+	/*
+	 * Best effort and not loaded at boot: in the image for coldplug by
+	 * MODALIAS, init's file system preload and the kernel's
+	 * request_module() (the generic hardware + file system set).
+	 */
+	const char *const *avail;
+	size_t n_avail;
 	const char *const *omit; /* never requested (deps still pulled) */
 	size_t n_omit;
 };
@@ -26,8 +33,10 @@ extern const char *const modules_generic_set[];
  * firmware they name (missing firmware is a warning), trimmed index files
  * under /lib/modules/KVER (modules.dep, .alias, .softdep, .symbols,
  * .order, .devname as text and .bin; modules.builtin* copied whole) and
- * /etc/sesame/modules: module names in load order. Built-in modules are
- * skipped. -ENOENT for an unknown explicit module or an unreadable tree.
+ * /etc/sesame/modules: the names and generic modules with what they need,
+ * in load order (not the avail ones, unless something forced needs them).
+ * Built-in modules are skipped. -ENOENT for an unknown explicit module or an
+ * unreadable tree.
  */
 int modules_add(struct image_list *l, const struct modules_req *req);
 

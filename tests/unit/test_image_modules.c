@@ -287,6 +287,43 @@ static void resolves_deps_softdeps_and_order(void **state)
 	list_free(&l);
 }
 
+/*
+ * Avail modules are in the image for coldplug and request_module() but not
+ * in the boot's load list, unless a loaded module needs them.
+ */
+static void avail_modules_are_not_loaded(void **state)
+{
+	static const char *const names[] = {"dm_crypt"};
+	static const char *const avail[] = {"xfs", "dm_mod", "virtio_net",
+					    "no_such_module_x"};
+	struct modules_req req = {.dir = kdir,
+				  .kver = kver,
+				  .fwdir = "/nonexistent",
+				  .names = names,
+				  .n_names = 1,
+				  .avail = avail,
+				  .n_avail = 4};
+	struct image_list l;
+	const struct list_entry *mods;
+
+	(void)state;
+	if (find_kernel() < 0)
+		skip();
+	list_init(&l);
+	assert_int_equal(modules_add(&l, &req), 0);
+	assert_non_null(find(&l, "/kernel/fs/xfs/xfs.ko"));
+	assert_non_null(find(&l, "/kernel/drivers/net/virtio_net.ko"));
+	mods = find(&l, "/etc/sesame/modules");
+	assert_non_null(mods);
+	assert_true(line_pos(mods->data, mods->data_len, "dm_crypt") >= 0);
+	/* dm_crypt needs dm_mod: loaded although it is also in avail */
+	assert_true(line_pos(mods->data, mods->data_len, "dm_mod") >= 0);
+	assert_true(line_pos(mods->data, mods->data_len, "xfs") < 0);
+	assert_true(line_pos(mods->data, mods->data_len, "virtio_net") < 0);
+	assert_true(line_pos(mods->data, mods->data_len, "net_failover") < 0);
+	list_free(&l);
+}
+
 /* The trimmed tree answers libkmod exactly as the full one does. */
 static void trimmed_tree_matches_full_tree(void **state)
 {
@@ -410,6 +447,7 @@ int main(void)
 					    make_tmp, rm_tmp),
 	    cmocka_unit_test(index_refuses_non_ascii),
 	    cmocka_unit_test(resolves_deps_softdeps_and_order),
+	    cmocka_unit_test(avail_modules_are_not_loaded),
 	    cmocka_unit_test_setup_teardown(trimmed_tree_matches_full_tree,
 					    make_tmp, rm_tmp),
 	    cmocka_unit_test(unknown_and_builtin_and_omitted),
