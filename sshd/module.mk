@@ -47,3 +47,7 @@ UNIT_TESTS += test_sshd_hook
 test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c
 test_sshd_hook_LIBS := sshd keys init common
 test_sshd_hook_PKGS := cmocka libcryptsetup libkmod blkid mbedcrypto
+
+FUZZ_TARGETS += fuzz_crypttab
+fuzz_crypttab_SRCS := tests/fuzz/fuzz_crypttab.c sshd/luks_config.c
+fuzz_crypttab_LIBS := common
