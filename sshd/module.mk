@@ -6,7 +6,7 @@ sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
 sshd_PKGS := libcryptsetup
 
 UNIT_TESTS += test_sshd_luks
-test_sshd_luks_SRCS := tests/unit/test_sshd_luks.c
+test_sshd_luks_SRCS := tests/unit/test_sshd_luks.c tests/unit/sshd_fixtures.c
 test_sshd_luks_LIBS := sshd common
 test_sshd_luks_PKGS := cmocka libcryptsetup
 
@@ -28,14 +28,14 @@ unlock_LIBS := common
 
 # End to end: runs $(B)/bin/unlock against the service (order-only prerequisite).
 UNIT_TESTS += test_sshd_unlock
-test_sshd_unlock_SRCS := tests/unit/test_sshd_unlock.c init/loop.c
+test_sshd_unlock_SRCS := tests/unit/test_sshd_unlock.c init/loop.c tests/unit/sshd_fixtures.c
 test_sshd_unlock_LIBS := sshd common
 test_sshd_unlock_PKGS := cmocka libcryptsetup
 $(B)/tests/test_sshd_unlock: | $(B)/bin/unlock
 
 # Runs the host's dropbear on 127.0.0.1 (skipped when it is not installed).
 UNIT_TESTS += test_sshd_dropbear
-test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c init/loop.c
+test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c init/loop.c tests/unit/sshd_fixtures.c
 test_sshd_dropbear_LIBS := sshd common
 test_sshd_dropbear_PKGS := cmocka libcryptsetup
 
@@ -44,7 +44,7 @@ INIT_HOOKS += sshd_hook
 INIT_HOOK_LIBS += sshd keys
 
 UNIT_TESTS += test_sshd_hook
-test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c
+test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c tests/unit/sshd_fixtures.c
 test_sshd_hook_LIBS := sshd keys init common
 test_sshd_hook_PKGS := cmocka libcryptsetup libkmod blkid mbedcrypto
 

@@ -22,6 +22,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "init/loop.h"
+#include "tests/unit/sshd_fixtures.h"
 #include "sshd/dropbear.h"
 
 #define DROPBEAR_BIN "/usr/sbin/dropbear"
@@ -120,21 +121,6 @@ static char dir[64], key_ed[96], key_ec[96], pidf[96], listen_at[32],
     logf_path[96];
 static int port;
 
-static int free_port(void)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), p;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		return -1;
-	p = ntohs(sa.sin_port);
-	close(fd);
-	return p;
-}
-
 /* Connects to 127.0.0.1:port; returns the fd once the banner arrived. */
 static int banner_fd(void)
 {
@@ -200,7 +186,7 @@ static int real_setup(void **state)
 		 key_ed, key_ec);
 	if (system(cmd) != 0)
 		return -1;
-	port = free_port();
+	port = fixture_free_port();
 	snprintf(listen_at, sizeof(listen_at), "127.0.0.1:%d", port);
 	return port > 0 ? 0 : -1;
 }

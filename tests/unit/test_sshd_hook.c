@@ -27,6 +27,7 @@
 #include "init/cmdline.h"
 #include "init/hooks.h"
 #include "init/loop.h"
+#include "tests/unit/sshd_fixtures.h"
 #include "sshd/hook.h"
 #include "sshd/unlockproto.h"
 
@@ -42,43 +43,6 @@ static void write_file(const char *path, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
-}
-
-static void make_image(const char *path, const char *uuid)
-{
-	struct crypt_device *cd = NULL;
-	struct crypt_pbkdf_type pb = {.type = CRYPT_KDF_PBKDF2,
-				      .hash = "sha256",
-				      .iterations = 1000,
-				      .flags = CRYPT_PBKDF_NO_BENCHMARK};
-	struct crypt_params_luks2 p2 = {.pbkdf = &pb, .sector_size = 512};
-	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 20 << 20), 0);
-	close(fd);
-	assert_int_equal(crypt_init(&cd, path), 0);
-	assert_int_equal(crypt_format(cd, CRYPT_LUKS2, "aes", "xts-plain64",
-				      uuid, NULL, 64, &p2),
-			 0);
-	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
-						    "pw", 2) >= 0);
-	crypt_free(cd);
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t len = sizeof(sa);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), p;
-
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		return -1;
-	p = ntohs(sa.sin_port);
-	close(fd);
-	return p;
 }
 
 static int port_answers(int port)
@@ -146,8 +110,8 @@ static void hook_runs_the_unlock_path(void **state)
 	snprintf(pidf, sizeof(pidf), "%s/dropbear.pid", dir);
 	snprintf(pub, sizeof(pub), "%s/host_keys.pub", dir);
 	snprintf(logp, sizeof(logp), "%s/log", dir);
-	make_image(img, UUID_A);
-	make_image(other, UUID_X);
+	fixture_luks_image(img, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_A, "pw");
+	fixture_luks_image(other, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_X, "pw");
 	write_file(tab, "# the image's crypttab\n"
 			"cryptroot UUID=" UUID_A " none luks,discard\n");
 	write_file(ak, "# no keys: the login itself is for the VM tests\n");
@@ -179,7 +143,7 @@ static void hook_runs_the_unlock_path(void **state)
 	paths.host_keys_pub = pub;
 	sshd_hook_set_paths(&paths);
 
-	port = free_port();
+	port = fixture_free_port();
 	snprintf(params, sizeof(params),
 		 "root=/dev/mapper/cryptroot sesame.luks_tries=3 "
 		 "sesame.ssh_listen=127.0.0.1:%d",

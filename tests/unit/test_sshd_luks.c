@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "tests/unit/sshd_fixtures.h"
 #include "sshd/luks.h"
 #include "sshd/secret.h"
 
@@ -59,47 +60,6 @@ static const struct luks_sys fake_sys = {
     .now_usec = fake_clock,
 };
 
-static void make_image(const char *path, const char *type, const char *pbkdf,
-		       const char *uuid, const char *pass)
-{
-	struct crypt_device *cd = NULL;
-	struct crypt_pbkdf_type pb = {
-	    .type = pbkdf,
-	    .hash = "sha256",
-	    .flags = CRYPT_PBKDF_NO_BENCHMARK,
-	};
-	struct crypt_params_luks1 p1 = {.hash = "sha256"};
-	struct crypt_params_luks2 p2 = {.pbkdf = &pb, .sector_size = 512};
-	int fd;
-
-	if (!strcmp(pbkdf, CRYPT_KDF_PBKDF2)) {
-		pb.iterations = 1000;
-	} else {
-		pb.iterations = 4;
-		pb.max_memory_kb = 64;
-		pb.parallel_threads = 1;
-	}
-	fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 20 << 20), 0);
-	close(fd);
-	assert_int_equal(crypt_init(&cd, path), 0);
-	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
-	if (!strcmp(type, CRYPT_LUKS1))
-		assert_int_equal(crypt_format(cd, CRYPT_LUKS1, "aes",
-					      "xts-plain64", uuid, NULL, 64,
-					      &p1),
-				 0);
-	else
-		assert_int_equal(crypt_format(cd, CRYPT_LUKS2, "aes",
-					      "xts-plain64", uuid, NULL, 64,
-					      &p2),
-				 0);
-	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
-						    pass, strlen(pass)) >= 0);
-	crypt_free(cd);
-}
-
 static int setup_images(void **state)
 {
 	int fd;
@@ -113,13 +73,14 @@ static int setup_images(void **state)
 	snprintf(img_v1, sizeof(img_v1), "%s/v1.img", tmpdir);
 	snprintf(img_argon, sizeof(img_argon), "%s/argon.img", tmpdir);
 	snprintf(img_junk, sizeof(img_junk), "%s/junk.img", tmpdir);
-	make_image(img_a, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_A,
-		   "correct horse");
-	make_image(img_b, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_B,
-		   "correct horse");
-	make_image(img_v1, CRYPT_LUKS1, CRYPT_KDF_PBKDF2, UUID_C, "luks one");
-	make_image(img_argon, CRYPT_LUKS2, CRYPT_KDF_ARGON2ID, UUID_D,
-		   "memory hard");
+	fixture_luks_image(img_a, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_A,
+			   "correct horse");
+	fixture_luks_image(img_b, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_B,
+			   "correct horse");
+	fixture_luks_image(img_v1, CRYPT_LUKS1, CRYPT_KDF_PBKDF2, UUID_C,
+			   "luks one");
+	fixture_luks_image(img_argon, CRYPT_LUKS2, CRYPT_KDF_ARGON2ID, UUID_D,
+			   "memory hard");
 	fd = open(img_junk, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, 1 << 20) < 0)
 		return -1;

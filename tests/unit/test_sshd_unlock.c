@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "init/loop.h"
+#include "tests/unit/sshd_fixtures.h"
 #include "sshd/console_prompt.h"
 #include "sshd/luks.h"
 #include "sshd/unlock_service.h"
@@ -70,28 +71,6 @@ static const struct luks_sys fake_sys = {
     .now_usec = real_clock,
 };
 
-static void make_image(const char *path, const char *uuid, const char *pass)
-{
-	struct crypt_device *cd = NULL;
-	struct crypt_pbkdf_type pb = {.type = CRYPT_KDF_PBKDF2,
-				      .hash = "sha256",
-				      .iterations = 1000,
-				      .flags = CRYPT_PBKDF_NO_BENCHMARK};
-	struct crypt_params_luks2 p2 = {.pbkdf = &pb, .sector_size = 512};
-	int fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(ftruncate(fd, 20 << 20), 0);
-	close(fd);
-	assert_int_equal(crypt_init(&cd, path), 0);
-	assert_int_equal(crypt_format(cd, CRYPT_LUKS2, "aes", "xts-plain64",
-				      uuid, NULL, 64, &p2),
-			 0);
-	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
-						    pass, strlen(pass)) >= 0);
-	crypt_free(cd);
-}
-
 static int group_setup(void **state)
 {
 	char self[PATH_MAX];
@@ -115,8 +94,8 @@ static int group_setup(void **state)
 	snprintf(img_a, sizeof(img_a), "%s/a.img", tmpdir);
 	snprintf(img_b, sizeof(img_b), "%s/b.img", tmpdir);
 	snprintf(sock, sizeof(sock), "%s/run/unlock.sock", tmpdir);
-	make_image(img_a, UUID_A, PASS);
-	make_image(img_b, UUID_B, PASS);
+	fixture_luks_image(img_a, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_A, PASS);
+	fixture_luks_image(img_b, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_B, PASS);
 	log_set_max_level(LOG_LVL_ERR);
 	return 0;
 }

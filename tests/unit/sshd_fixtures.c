@@ -1,0 +1,73 @@
+/* sshd_fixtures: LUKS headers in plain files and loopback ports. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <libcryptsetup.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "tests/unit/sshd_fixtures.h"
+
+void fixture_luks_image(const char *path, const char *type, const char *pbkdf,
+			const char *uuid, const char *pass)
+{
+	struct crypt_device *cd = NULL;
+	struct crypt_pbkdf_type pb = {
+	    .type = pbkdf,
+	    .hash = "sha256",
+	    .flags = CRYPT_PBKDF_NO_BENCHMARK,
+	};
+	struct crypt_params_luks1 p1 = {.hash = "sha256"};
+	struct crypt_params_luks2 p2 = {.pbkdf = &pb, .sector_size = 512};
+	int fd;
+
+	if (!strcmp(pbkdf, CRYPT_KDF_PBKDF2)) {
+		pb.iterations = 1000;
+	} else {
+		pb.iterations = 4;
+		pb.max_memory_kb = 64;
+		pb.parallel_threads = 1;
+	}
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 20 << 20), 0);
+	close(fd);
+	assert_int_equal(crypt_init(&cd, path), 0);
+	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
+	if (!strcmp(type, CRYPT_LUKS1))
+		assert_int_equal(crypt_format(cd, CRYPT_LUKS1, "aes",
+					      "xts-plain64", uuid, NULL, 64,
+					      &p1),
+				 0);
+	else
+		assert_int_equal(crypt_format(cd, CRYPT_LUKS2, "aes",
+					      "xts-plain64", uuid, NULL, 64,
+					      &p2),
+				 0);
+	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
+						    pass, strlen(pass)) >= 0);
+	crypt_free(cd);
+}
+
+int fixture_free_port(void)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET};
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), p;
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
+		return -1;
+	p = ntohs(sa.sin_port);
+	close(fd);
+	return p;
+}
