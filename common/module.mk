@@ -1,2 +1,2 @@
 LIBS += common
-common_SRCS := common/log.c common/fileio.c common/strutil.c
+common_SRCS := common/log.c common/fileio.c common/strutil.c common/proc.c

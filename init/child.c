@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/proc.h"
 #include "common/strutil.h"
 #include "init/sys.h"
 
@@ -99,35 +100,6 @@ void child_forget(pid_t pid)
 	}
 }
 
-/* The parent pid from /proc/PID/stat: the field after ") STATE ". */
-static int child_read_ppid(int dirfd, const char *name, pid_t *ppidp)
-{
-	char path[64], buf[512];
-	const char *rp;
-	ssize_t n;
-	uint64_t v;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/stat", name);
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	/* comm may hold anything, ')' included: the last ')' ends it. */
-	rp = strrchr(buf, ')');
-	if (!rp || strlen(rp) < 5 || rp[1] != ' ' || rp[3] != ' ')
-		return -EBADMSG;
-	rp += 4;
-	if (strn_to_u64(rp, strcspn(rp, " "), 10, 0x7fffffff, &v) < 0)
-		return -EBADMSG;
-	*ppidp = (pid_t)v;
-	return 0;
-}
-
 int child_scan_proc(const char *proc_dir, pid_t parent, pid_t *pids,
 		    unsigned max)
 {
@@ -140,9 +112,10 @@ int child_scan_proc(const char *proc_dir, pid_t parent, pid_t *pids,
 	while ((de = readdir(d))) {
 		uint64_t v;
 		pid_t ppid;
+		char state;
 		if (str_to_u64(de->d_name, 10, 0x7fffffff, &v) < 0)
 			continue;
-		if (child_read_ppid(dirfd(d), de->d_name, &ppid) < 0)
+		if (proc_read_stat(dirfd(d), de->d_name, &ppid, &state) < 0)
 			continue;
 		if (ppid != parent || (pid_t)v == parent)
 			continue;

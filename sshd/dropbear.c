@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/proc.h"
 #include "common/strutil.h"
 
 #define DROPBEAR_PATH "/sbin/dropbear"
@@ -392,27 +393,13 @@ static int dropbear_pidfd_ready(struct loop *l, int fd, uint32_t events,
 
 /* ---- stopping ---- */
 
-/* Reads pid's parent and state from /proc/PID/stat (comm may hold ')'). */
+/* Reads pid's parent and state. */
 static int dropbear_proc_stat(pid_t pid, pid_t *ppid, char *state)
 {
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int fd, pp;
+	char dir[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 1, " %c %d", state, &pp) != 2)
-		return -EBADMSG;
-	*ppid = pp;
-	return 0;
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	return proc_read_stat(AT_FDCWD, dir, ppid, state);
 }
 
 /* Every live process below root (excluding zombies), at most max. */

@@ -9,11 +9,13 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/cursor.h"
 #include "common/fileio.h"
+#include "common/proc.h"
 #include "common/strutil.h"
 
 static void cursor_refuses_overread(void **state)
@@ -45,8 +47,8 @@ static void numbers_are_checked(void **state)
 	assert_int_equal(str_to_u64(" 1", 10, 100, &v), -EINVAL);
 	assert_int_equal(str_to_u64("1x", 10, 100, &v), -EINVAL);
 	assert_int_equal(str_to_u64("101", 10, 100, &v), -ERANGE);
-	assert_int_equal(str_to_u64("99999999999999999999999", 10, UINT64_MAX,
-				    &v), -ERANGE);
+	assert_int_equal(
+	    str_to_u64("99999999999999999999999", 10, UINT64_MAX, &v), -ERANGE);
 	assert_int_equal(v, 42); /* untouched on failure */
 	assert_int_equal(str_to_u64("0755", 8, 07777, &v), 0);
 	assert_int_equal(v, 0755);
@@ -92,13 +94,49 @@ static void atomic_write_replaces_whole(void **state)
 	assert_int_equal(rmdir(dir), 0); /* no temporary was left behind */
 }
 
+static void proc_stat_is_parsed_strictly(void **state)
+{
+	static const char *const bad[] = {
+	    "",
+	    "12 (init S 1 1",	      /* no ')' */
+	    "12 (x) S",		      /* no ppid */
+	    "12 (x) S ",	      /* empty ppid */
+	    "12 (x)S 1 1",	      /* no space before the state */
+	    "12 (x) S1 1",	      /* no space after it */
+	    "12 (x) S -1 1",	      /* negative */
+	    "12 (x) S 99999999999 1", /* over pid_t */
+	    "12 (x) S 1x 1",	      /* junk */
+	};
+	const char odd[] = "7 (a) b) Z 42 7 7\n"; /* comm "a) b" */
+	pid_t ppid = 5;
+	char st = '?';
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		    proc_parse_stat(bad[i], strlen(bad[i]), &ppid, &st),
+		    -EBADMSG);
+	assert_int_equal(ppid, 5); /* untouched on failure */
+	assert_int_equal(st, '?');
+	assert_int_equal(proc_parse_stat(odd, strlen(odd), &ppid, &st), 0);
+	assert_int_equal(ppid, 42);
+	assert_int_equal(st, 'Z');
+	/* Not terminated: only len bytes count (the ppid "31" cut to "3"). */
+	assert_int_equal(proc_parse_stat("9 (y) R 31 1", 9, &ppid, &st), 0);
+	assert_int_equal(ppid, 3);
+	assert_int_equal(proc_read_stat(AT_FDCWD, "/proc/self", &ppid, &st), 0);
+	assert_int_equal(ppid, getppid());
+	assert_int_equal(st, 'R');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(cursor_refuses_overread),
-		cmocka_unit_test(numbers_are_checked),
-		cmocka_unit_test(copies_refuse_truncation),
-		cmocka_unit_test(atomic_write_replaces_whole),
+	    cmocka_unit_test(cursor_refuses_overread),
+	    cmocka_unit_test(numbers_are_checked),
+	    cmocka_unit_test(copies_refuse_truncation),
+	    cmocka_unit_test(atomic_write_replaces_whole),
+	    cmocka_unit_test(proc_stat_is_parsed_strictly),
 	};
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }
