@@ -43,6 +43,7 @@ include common/module.mk
 -include image/module.mk
 -include init/module.mk
 -include net/module.mk
+-include nfs/module.mk
 -include sshd/module.mk
 -include storage/module.mk
 -include keys/module.mk
