@@ -1,0 +1,82 @@
+# lib-nfs.sh: a real NFS server for the NFS-root VM tests (tests/vm/t/9*-nfs-*):
+# rpcbind and nfs-ganesha (userspace; v3 and v4) inside a namespace made by
+# lib-net.sh, joined to the guest by a tap. Source it after lib.sh and
+# lib-net.sh; everything it starts is ended by lib-net.sh's EXIT trap (its
+# PIDs go into NET_DAEMONS, and every process left in our namespaces is
+# killed when they are removed).
+# shellcheck shell=bash
+
+NFS_PSEUDO=/root        # where the export shows, for v4 and (Mount_Path_Pseudo) v3
+NFS_DIR=''              # the exported directory (nfs_server)
+NFS_LOG=''              # ganesha's log
+
+# nfs_export_tree DIR: DIR becomes a real root for NFS: busybox, the network
+# report (lib-net.sh's net_root_init) as /sbin/init, then the marker.
+nfs_export_tree() {
+	local dir=$1
+	root_tree "$dir" --no-init --alt-init /sbin/marker-init
+	net_root_init >"$dir/sbin/init"
+	chmod 0755 "$dir/sbin/init"
+}
+
+# nfs_server NS ADDR DIR [PROTOCOLS]: serves DIR at $NFS_PSEUDO from ADDR
+# in NS (PROTOCOLS "3, 4" by default). Returns once ganesha listens on
+# 2049; dies with its log when it does not.
+nfs_server() {
+	local ns=$1 addr=$2 dir=$3 protos=${4:-3, 4} conf pid _
+	NFS_DIR=$dir
+	NFS_LOG=$VM_LOGDIR/ganesha.log
+	conf=$T/ganesha.conf
+	mkdir -p "$T/ganesha-recovery"
+	: >"$NFS_LOG"
+	cat >"$conf" <<CONF
+NFS_CORE_PARAM {
+	Protocols = $protos;
+	Enable_RQUOTA = false;
+	Enable_NLM = false;
+	Bind_addr = $addr;
+	Mount_Path_Pseudo = true;
+}
+NFSV4 { Graceless = true; RecoveryRoot = "$T/ganesha-recovery"; }
+NFS_KRB5 { Active_krb5 = false; }
+EXPORT {
+	Export_Id = 1;
+	Path = "$dir";
+	Pseudo = "$NFS_PSEUDO";
+	Access_Type = RW;
+	Squash = No_Root_Squash;
+	Protocols = $protos;
+	Transports = TCP;
+	SecType = sys;
+	FSAL { Name = VFS; }
+}
+CONF
+	# rpcbind first: without it ganesha exits after "Cannot register".
+	# No -w: its warm-start files are the host's, shared by every test.
+	ip netns exec "$ns" rpcbind -f </dev/null >>"$NFS_LOG" 2>&1 &
+	NET_DAEMONS+=("$!")
+	for _ in $(seq 50); do
+		ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q ':111 ' && break
+		sleep 0.1
+	done
+	ip netns exec "$ns" ganesha.nfsd -F -f "$conf" -L "$NFS_LOG" \
+		-p "$T/ganesha.pid" </dev/null >>"$NFS_LOG" 2>&1 &
+	pid=$!
+	NET_DAEMONS+=("$pid")
+	for _ in $(seq 100); do
+		if ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q ':2049 '; then
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	cat "$NFS_LOG" >&2
+	die "nfs-ganesha in $ns did not start"
+}
+
+# nfs_server_stop: ends ganesha (rpcbind stays), as a server going away.
+nfs_server_stop() {
+	local pid
+	pid=$(cat "$T/ganesha.pid" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null || true
+}
