@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -49,6 +50,31 @@ int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
 	if (pidp)
 		*pidp = pid;
 	return 0;
+}
+
+int child_watch(pid_t pid, child_exit_fn fn, void *data)
+{
+	struct child *c;
+
+	if (pid <= 0)
+		return -EINVAL;
+	if (!(c = child_find(pid)) && !(c = child_find(0)))
+		return -EAGAIN;
+	c->pid = pid;
+	c->fn = fn;
+	c->data = data;
+	return 0;
+}
+
+void child_unwatch(pid_t pid)
+{
+	struct child *c = pid > 0 ? child_find(pid) : NULL;
+
+	if (c) {
+		c->pid = 0;
+		c->fn = NULL;
+		c->data = NULL;
+	}
 }
 
 int child_reap(void)
@@ -100,8 +126,34 @@ void child_forget(pid_t pid)
 	}
 }
 
-int child_scan_proc(const char *proc_dir, pid_t parent, pid_t *pids,
-		    unsigned max)
+/* NAME/comm into p->comm: one line, control bytes shown as '?'. */
+static void child_read_comm(int dirfd, const char *name, struct child_proc *p)
+{
+	char path[300];
+	ssize_t n;
+	int fd;
+
+	snprintf(p->comm, sizeof(p->comm), "?");
+	if (snprintf(path, sizeof(path), "%s/comm", name) >= (int)sizeof(path))
+		return;
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, p->comm, sizeof(p->comm) - 1);
+	close(fd);
+	if (n <= 0) {
+		snprintf(p->comm, sizeof(p->comm), "?");
+		return;
+	}
+	if (p->comm[n - 1] == '\n')
+		n--;
+	p->comm[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if ((unsigned char)p->comm[i] < 0x20 || p->comm[i] == 0x7f)
+			p->comm[i] = '?';
+}
+
+int child_scan_all(const char *proc_dir, pid_t self, struct child_proc *ps,
+		   unsigned max)
 {
 	DIR *d = opendir(proc_dir);
 	struct dirent *de;
@@ -109,20 +161,72 @@ int child_scan_proc(const char *proc_dir, pid_t parent, pid_t *pids,
 
 	if (!d)
 		return -errno;
-	while ((de = readdir(d))) {
+	while (n < max && (de = readdir(d))) {
 		uint64_t v;
 		pid_t ppid;
 		char state;
 		if (str_to_u64(de->d_name, 10, 0x7fffffff, &v) < 0)
 			continue;
+		if ((pid_t)v == self || v == 2)
+			continue;
 		if (proc_read_stat(dirfd(d), de->d_name, &ppid, &state) < 0)
-			continue;
-		if (ppid != parent || (pid_t)v == parent)
-			continue;
-		if (n < max)
-			pids[n] = (pid_t)v;
+			continue; /* gone meanwhile, or not a process */
+		if (ppid == 2)
+			continue; /* a kernel thread */
+		ps[n].pid = (pid_t)v;
+		ps[n].state = state;
+		child_read_comm(dirfd(d), de->d_name, &ps[n]);
 		n++;
 	}
 	closedir(d);
-	return (int)(n < max ? n : max);
+	return (int)n;
+}
+
+#define CHILD_KILL_SCAN 256
+
+int child_kill_all(const struct child_kill_ops *ops, void *data,
+		   uint64_t deadline, struct child_proc *left, unsigned max,
+		   unsigned *n_left)
+{
+	struct child_proc ps[CHILD_KILL_SCAN];
+	int n;
+
+	for (;;) {
+		ops->reap(data);
+		if ((n = ops->scan(data, ps, CHILD_KILL_SCAN)) <= 0)
+			return n;
+		if (ops->now(data) >= deadline) {
+			unsigned k = (unsigned)n < max ? (unsigned)n : max;
+			memcpy(left, ps, k * sizeof(*left));
+			*n_left = k;
+			return -ETIMEDOUT;
+		}
+		/*
+		 * Every process at once, not only our children: one round
+		 * then usually suffices, and a process whose parent cannot
+		 * die is killed too. Those reparented to us while their
+		 * parent died are found by the next scan.
+		 */
+		for (int i = 0; i < n; i++)
+			ops->kill(data, ps[i].pid, SIGKILL);
+		ops->wait(data, deadline);
+	}
+}
+
+void child_describe(const struct child_proc *ps, unsigned n, char *buf,
+		    size_t size)
+{
+	size_t off = 0;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && off < size; i++) {
+		int w = snprintf(buf + off, size - off, "%s%d (%s, state %c)",
+				 i ? ", " : "", (int)ps[i].pid, ps[i].comm,
+				 ps[i].state);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
 }
