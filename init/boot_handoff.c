@@ -107,8 +107,8 @@ static void boot_stop_children(void)
 			   sizeof(left) / sizeof(left[0]), &n_left);
 	if (r == -ETIMEDOUT) {
 		child_describe(left, n_left, list, sizeof(list));
-		log_err("%u process(es) survived the handoff (SIGKILL for %u "
-			"s): %s; switching anyway",
+		log_err("%u process(es) survived the handoff, %u s after "
+			"SIGTERM: %s; switching anyway",
 			n_left, STOP_DEADLINE_USEC / 1000000u, list);
 	} else if (r < 0) {
 		log_err_errno(r, "scanning /proc for processes left over");
