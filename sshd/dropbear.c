@@ -498,6 +498,33 @@ static int dropbear_wait_reap(pid_t pid, int pidfd, uint64_t usec, int *status)
 	}
 }
 
+/*
+ * SIGSTOP, and waits (up to 1 s) until pid is stopped: it forks no more,
+ * so the list of its descendants made next is complete (a connection
+ * accepted while it is made would leave a process out, one that still
+ * holds the listening socket). 1 stopped; 0 it exited meanwhile and was
+ * reaped here (*status, or -1 when someone else reaped it); -ETIMEDOUT.
+ */
+static int dropbear_freeze(pid_t pid, int *status)
+{
+	uint64_t end = loop_now_usec() + 1000000u;
+
+	if (kill(pid, SIGSTOP) < 0)
+		return -errno;
+	for (;;) {
+		pid_t w = waitpid(pid, status, WUNTRACED | WNOHANG);
+		if (w == pid)
+			return WIFSTOPPED(*status) ? 1 : 0;
+		if (w < 0 && errno == ECHILD) {
+			*status = -1;
+			return 0;
+		}
+		if (w < 0 || loop_now_usec() >= end)
+			return -ETIMEDOUT;
+		poll(NULL, 0, 2); /* stopping takes one scheduling round */
+	}
+}
+
 static void dropbear_signal_all(pid_t main, const pid_t *desc, size_t n,
 				int sig)
 {
@@ -523,17 +550,34 @@ int dropbear_stop(struct dropbear *d)
 		return 0;
 	timeout =
 	    d->cfg->stop_timeout_usec ? d->cfg->stop_timeout_usec : 2000000u;
+	/* (a freeze that times out: a process stuck in the kernel, which
+	 * SIGKILL ends when it can) */
+	if (dropbear_freeze(d->pid, &status) == 0) {
+		dropbear_drop_pidfd(d);
+		child_unwatch(d->pid);
+		dropbear_describe_exit(d, status);
+		d->pid = 0;
+		return 0;
+	}
 	/* Its per-connection processes are in sessions of their own. */
 	n = dropbear_descendants(d->pid, desc, DROPBEAR_DESC_MAX);
 	pidfd = d->pidfd >= 0 ? dup(d->pidfd) : dropbear_pidfd_open(d->pid);
 	dropbear_drop_pidfd(d);
-	dropbear_signal_all(d->pid, desc, n, SIGTERM);
+	dropbear_signal_all(0, desc, n, SIGTERM);
+	/*
+	 * The listener gets SIGKILL, not SIGTERM: its SIGTERM handler only
+	 * sets a flag, and a connection it was accepting would still be
+	 * forked, after the list above, holding the listening socket.
+	 * Stopped, then killed, it forks nothing more. Its pid file is ours
+	 * to remove then.
+	 */
+	kill(d->pid, SIGKILL);
 	if (!dropbear_wait_reap(d->pid, pidfd, timeout, &status)) {
-		log_warn("dropbear (pid %d) ignored SIGTERM; killing it",
-			 (int)d->pid);
-		dropbear_signal_all(d->pid, desc, n, SIGKILL);
-		if (!dropbear_wait_reap(d->pid, pidfd, 1000000u, &status))
-			r = -ETIMEDOUT;
+		log_warn("dropbear (pid %d) did not die of SIGKILL in %llu ms",
+			 (int)d->pid, (unsigned long long)(timeout / 1000));
+		r = -ETIMEDOUT;
+	} else {
+		unlink(d->cfg->pid_file ? d->cfg->pid_file : DROPBEAR_PID_FILE);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
