@@ -189,12 +189,19 @@ int child_kill_all(const struct child_kill_ops *ops, void *data,
 		   unsigned *n_left)
 {
 	struct child_proc ps[CHILD_KILL_SCAN];
+	unsigned round = 0;
 	int n;
 
-	for (;;) {
+	for (;; round++) {
 		ops->reap(data);
-		if ((n = ops->scan(data, ps, CHILD_KILL_SCAN)) <= 0)
+		if ((n = ops->scan(data, ps, CHILD_KILL_SCAN)) <= 0) {
+			if (n == 0 && round)
+				log_debug("every process killed in %u rounds",
+					  round);
 			return n;
+		}
+		log_debug("kill round %u: %d processes, the first %d (%s)",
+			  round + 1, n, (int)ps[0].pid, ps[0].comm);
 		if (ops->now(data) >= deadline) {
 			unsigned k = (unsigned)n < max ? (unsigned)n : max;
 			memcpy(left, ps, k * sizeof(*left));

@@ -17,7 +17,7 @@ root_disk root
 vm_boot default --disk root --timeout 120 \
 	--type '[/~] # ' "$chain" \
 	--type 'CHAIN-42' 'exit' \
-	-- "root=UUID=$ROOT_UUID rd.break=pre-mount rd.shell"
+	-- "root=UUID=$ROOT_UUID rd.break=pre-mount rd.shell rd.debug"
 expect_log 'CHAIN-42$' "the break shell started the whole chain"
 expect_no_log 'still alive|survived the handoff' "nothing survived the handoff"
 expect_clean_switch
