@@ -271,6 +271,18 @@ int boot_resume_check(char *why, size_t size)
 {
 	const struct mount_item *it;
 
+	/* Also in an emergency that came while it ran (a hook's boot_fail). */
+	if (boot.phase != PHASE_HANDOFF && (it = boot_fsck_item())) {
+		snprintf(
+		    why, size,
+		    "busy: fsck of %s (%s) has run for %llu s; resume "
+		    "would check it twice and mount it while it is "
+		    "checked. The boot goes on when fsck ends\n",
+		    it->dev.node, it->target,
+		    (unsigned long long)((loop_now_usec() - boot.busy_since) /
+					 1000000u));
+		return -EBUSY;
+	}
 	switch (boot.phase) {
 	case PHASE_EMERGENCY:
 		return 0;
@@ -282,21 +294,9 @@ int boot_resume_check(char *why, size_t size)
 			 "network (rd.neednet); resume has nothing to do\n");
 		return -EBUSY;
 	case PHASE_BUSY:
-		if ((it = boot_fsck_item())) {
-			snprintf(why, size,
-				 "busy: fsck of %s (%s) has run for %llu s; "
-				 "resume would check it twice and mount it "
-				 "while it is checked. The boot goes on when "
-				 "fsck ends\n",
-				 it->dev.node, it->target,
-				 (unsigned long long)((loop_now_usec() -
-						       boot.busy_since) /
-						      1000000u));
-		} else {
-			snprintf(why, size,
-				 "busy: an rd.break shell runs on the "
-				 "console; the boot goes on when it exits\n");
-		}
+		snprintf(why, size,
+			 "busy: an rd.break shell runs on the "
+			 "console; the boot goes on when it exits\n");
 		return -EBUSY;
 	case PHASE_HANDOFF:
 	default:
@@ -319,9 +319,6 @@ int boot_retry(void)
 	}
 	if (boot.reboot_timer)
 		loop_timer_arm(boot.reboot_timer, 0); /* left the emergency */
-	for (unsigned i = 0; i < boot.n_items; i++)
-		if (boot.items[i].state == ITEM_FSCK)
-			boot.items[i].state = ITEM_WAIT;
 	boot.phase = PHASE_RUNNING;
 	if (boot.timeout && boot.cfg.timeout_sec)
 		loop_timer_arm(boot.timeout,

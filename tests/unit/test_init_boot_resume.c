@@ -140,6 +140,30 @@ static void resume_during_fsck_is_busy(void **state)
 	assert_int_equal(mounts, 0); /* root not mounted under it */
 }
 
+/*
+ * An emergency that came while fsck ran (a hook's boot_fail): resume is
+ * still refused while fsck runs.
+ */
+static void resume_in_emergency_during_fsck_is_busy(void **state)
+{
+	struct mount_item *it = &boot.items[0];
+	char why[300];
+
+	(void)state;
+	it->state = ITEM_FSCK;
+	it->dev = boot.devs.devs[0];
+	boot.phase = PHASE_BUSY;
+	boot.busy_since = loop_now_usec();
+	boot_fail("no LUKS passphrase attempts left", NULL);
+	assert_int_equal(boot.phase, PHASE_EMERGENCY);
+	assert_int_equal(boot_resume_check(why, sizeof(why)), -EBUSY);
+	assert_non_null(strstr(why, "busy: fsck of /dev/test-vda (/)"));
+	assert_int_equal(boot_retry(), -EBUSY);
+	assert_int_equal(it->state, ITEM_FSCK);
+	assert_int_equal(spawns, 0);
+	assert_int_equal(mounts, 0);
+}
+
 /* An rd.break shell runs: only its exit ends the pause. */
 static void resume_during_break_shell_is_busy(void **state)
 {
@@ -266,6 +290,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(resume_during_fsck_is_busy, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		resume_in_emergency_during_fsck_is_busy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(resume_during_break_shell_is_busy,
 					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(resume_after_root_is_busy, setup,
