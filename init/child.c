@@ -152,27 +152,66 @@ static void child_read_comm(int dirfd, const char *name, struct child_proc *p)
 			p->comm[i] = '?';
 }
 
-int child_scan_all(const char *proc_dir, pid_t self, struct child_proc *ps,
-		   unsigned max)
+#define CHILD_KTHREADS_MAX 4096
+
+/* The kernel's threads: kthreadd (2) and its children, at most max. */
+static unsigned child_kthreads(DIR *d, pid_t *kt, unsigned max)
 {
-	DIR *d = opendir(proc_dir);
 	struct dirent *de;
 	unsigned n = 0;
 
-	if (!d)
-		return -errno;
+	kt[n++] = 2;
+	rewinddir(d);
 	while (n < max && (de = readdir(d))) {
 		uint64_t v;
 		pid_t ppid;
 		char state;
 		if (str_to_u64(de->d_name, 10, 0x7fffffff, &v) < 0)
 			continue;
-		if ((pid_t)v == self || v == 2)
+		if (proc_read_stat(dirfd(d), de->d_name, &ppid, &state) == 0 &&
+		    ppid == 2)
+			kt[n++] = (pid_t)v;
+	}
+	return n;
+}
+
+static bool child_in(const pid_t *set, unsigned n, pid_t pid)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (set[i] == pid)
+			return true;
+	return false;
+}
+
+int child_scan_all(const char *proc_dir, pid_t self, struct child_proc *ps,
+		   unsigned max)
+{
+	static pid_t kt[CHILD_KTHREADS_MAX];
+	DIR *d = opendir(proc_dir);
+	struct dirent *de;
+	unsigned n = 0, n_kt;
+
+	if (!d)
+		return -errno;
+	n_kt = child_kthreads(d, kt, CHILD_KTHREADS_MAX);
+	rewinddir(d);
+	while (n < max && (de = readdir(d))) {
+		uint64_t v;
+		pid_t ppid;
+		char state;
+		if (str_to_u64(de->d_name, 10, 0x7fffffff, &v) < 0)
+			continue;
+		if ((pid_t)v == self || child_in(kt, n_kt, (pid_t)v))
 			continue;
 		if (proc_read_stat(dirfd(d), de->d_name, &ppid, &state) < 0)
 			continue; /* gone meanwhile, or not a process */
-		if (ppid == 2)
-			continue; /* a kernel thread */
+		/*
+		 * A child of a kernel thread is a usermode helper (the
+		 * kernel's request_module() running /sbin/modprobe): the
+		 * kernel waits for it, it is not ours to kill.
+		 */
+		if (child_in(kt, n_kt, ppid))
+			continue;
 		ps[n].pid = (pid_t)v;
 		ps[n].state = state;
 		child_read_comm(dirfd(d), de->d_name, &ps[n]);

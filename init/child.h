@@ -47,10 +47,11 @@ struct child_proc {
 };
 
 /*
- * Every process in proc_dir but self and the kernel's threads (kthreadd,
- * pid 2, and its children): ours, orphans handed to us, and everything
- * below them. Writes up to max, returns how many it wrote, or a negative
- * errno.
+ * Every process in proc_dir but self, the kernel's threads (kthreadd,
+ * pid 2, and its children) and the kernel's usermode helpers (children of
+ * those threads: request_module()'s modprobe): ours, orphans handed to us,
+ * and everything below them. Writes up to max, returns how many it wrote,
+ * or a negative errno.
  */
 int child_scan_all(const char *proc_dir, pid_t self, struct child_proc *ps,
 		   unsigned max);

@@ -153,6 +153,9 @@ static void scan_fake_proc(void **state)
 	put(dir, "44", "44 (short)");
 	put(dir, "self", "1 (init) S 1 1");
 	put(dir, "45", "45 (dropbear) R 1 45 45 0");
+	put(dir, "5", "5 (kworker/0:1) I 2 0 0 0");
+	/* the kernel's request_module() helper: not ours */
+	put(dir, "50", "50 (modprobe) S 5 0 0 0");
 	/* below another process, not ours: found too */
 	put(dir, "46", "46 (sleep) D 45 45 45 0");
 	put_comm(dir, "46", "sleep\n");
