@@ -94,7 +94,9 @@ void boot_rescan(void)
 	char path[300], buf[1024];
 	struct uevent ev;
 	struct dirent *de;
-	DIR *d = opendir("/sys/class/block");
+	const char *dir =
+	    boot.sysfs_block ? boot.sysfs_block : "/sys/class/block";
+	DIR *d = opendir(dir);
 
 	if (!d)
 		return;
@@ -104,8 +106,7 @@ void boot_rescan(void)
 		int fd;
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/sys/class/block/%s/uevent",
-			 de->d_name);
+		snprintf(path, sizeof(path), "%s/%s/uevent", dir, de->d_name);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;

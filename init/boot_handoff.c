@@ -38,61 +38,80 @@
 
 /* ---- handoff ---------------------------------------------------------- */
 
-static int boot_stop_timer(struct loop *l, struct loop_timer *t, void *data)
+/* The real system under child_kill_all(): /proc, kill(2), SIGCHLD in the loop.
+ */
+static int boot_kill_scan(void *data, struct child_proc *ps, unsigned max)
 {
-	(void)l;
-	(void)t;
-	*(bool *)data = true;
-	return 0;
+	(void)data;
+	return child_scan_all("/proc", getpid(), ps, max);
 }
+
+static int boot_kill_kill(void *data, pid_t pid, int sig)
+{
+	(void)data;
+	return sys_kill(pid, sig);
+}
+
+static void boot_kill_reap(void *data)
+{
+	(void)data;
+	child_reap();
+}
+
+/* The signalfd's SIGCHLD (which reaps) or another event wakes the loop. */
+static void boot_kill_wait(void *data, uint64_t deadline)
+{
+	uint64_t now = loop_now_usec();
+
+	(void)data;
+	if (now < deadline)
+		loop_run_once(boot.loop, (int)((deadline - now + 999) / 1000));
+}
+
+static uint64_t boot_kill_now(void *data)
+{
+	(void)data;
+	return loop_now_usec();
+}
+
+static const struct child_kill_ops boot_kill_ops = {
+    .scan = boot_kill_scan,
+    .kill = boot_kill_kill,
+    .reap = boot_kill_reap,
+    .wait = boot_kill_wait,
+    .now = boot_kill_now,
+};
 
 /*
- * Whether any process is our child: ours, or an orphan the kernel handed
- * to PID 1. waitid() says ECHILD only when there is none at all.
+ * SIGTERM to our children and a grace period driven by SIGCHLD, then
+ * SIGKILL to every process left, round after round, all under one
+ * deadline: none may outlive the switch, and none may hang PID 1.
  */
-static bool boot_have_children(void)
-{
-	siginfo_t si;
-
-	memset(&si, 0, sizeof(si));
-	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 ||
-	       errno != ECHILD;
-}
-
-/* SIGTERM, a grace period driven by SIGCHLD, then SIGKILL for the rest. */
 static void boot_stop_children(void)
 {
-	struct loop_timer *t = NULL;
-	bool expired = false;
-	pid_t pids[64];
-	int n;
+	uint64_t t0 = loop_now_usec(), grace = t0 + STOP_GRACE_USEC;
+	uint64_t deadline = t0 + STOP_DEADLINE_USEC, now;
+	struct child_proc left[8];
+	unsigned n_left = 0;
+	char list[512];
+	int r;
 
 	if (child_count()) {
 		child_signal_all(SIGTERM);
-		if (loop_timer_new(boot.loop, boot_stop_timer, &expired, &t) ==
-		    0)
-			loop_timer_arm(t, STOP_GRACE_USEC);
-		while (child_count() && !expired && t)
-			if (loop_run_once(boot.loop, -1) < 0)
+		while (child_count() && (now = loop_now_usec()) < grace)
+			if (loop_run_once(boot.loop, (int)((grace - now + 999) /
+							   1000)) < 0)
 				break;
-		loop_timer_free(t);
-		child_signal_all(SIGKILL);
 	}
-	/* Ours or orphans handed to PID 1: none may outlive the switch. */
-	for (int round = 0; round < 3 && boot_have_children(); round++) {
-		n = child_scan_proc("/proc", getpid(), pids, 64);
-		if (n <= 0)
-			break;
-		for (int i = 0; i < n; i++) {
-			log_warn("killing leftover process %d", (int)pids[i]);
-			sys_kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
-		}
-	}
-	child_reap();
-	if (boot_have_children()) {
-		n = child_scan_proc("/proc", getpid(), pids, 64);
-		log_err("%d processes of ours are still alive", n);
+	r = child_kill_all(&boot_kill_ops, NULL, deadline, left,
+			   sizeof(left) / sizeof(left[0]), &n_left);
+	if (r == -ETIMEDOUT) {
+		child_describe(left, n_left, list, sizeof(list));
+		log_err("%u process(es) survived the handoff, %u s after "
+			"SIGTERM: %s; switching anyway",
+			n_left, STOP_DEADLINE_USEC / 1000000u, list);
+	} else if (r < 0) {
+		log_err_errno(r, "scanning /proc for processes left over");
 	}
 }
 

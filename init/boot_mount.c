@@ -94,8 +94,14 @@ static void boot_fsck_done(pid_t pid, int status, void *data)
 
 	(void)pid;
 	boot.t_fsck += loop_now_usec() - boot.busy_since;
-	if (boot.phase != PHASE_BUSY || it->state != ITEM_FSCK)
+	if (it->state != ITEM_FSCK)
 		return;
+	if (boot.phase != PHASE_BUSY) {
+		/* It ended in an emergency that came meanwhile: a retry
+		 * checks it again. */
+		it->state = ITEM_WAIT;
+		return;
+	}
 	switch (fsck_judge(status, &why)) {
 	case FSCK_OK:
 		break;

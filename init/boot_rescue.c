@@ -59,7 +59,7 @@ static void boot_shell_exited(pid_t pid, int status, void *data)
 		else
 			boot_advance();
 	} else {
-		boot_retry();
+		(void)boot_retry(); /* logs why when it cannot */
 	}
 }
 
@@ -258,17 +258,72 @@ void boot_release_handoff(void)
 		log_err_errno(r, "resuming the boot after the network");
 }
 
-void boot_retry(void)
+/* The item a fsck runs on, if any. */
+static const struct mount_item *boot_fsck_item(void)
 {
-	if (boot.phase == PHASE_HANDOFF)
-		return;
 	for (unsigned i = 0; i < boot.n_items; i++)
 		if (boot.items[i].state == ITEM_FSCK)
-			boot.items[i].state = ITEM_WAIT;
+			return &boot.items[i];
+	return NULL;
+}
+
+int boot_resume_check(char *why, size_t size)
+{
+	const struct mount_item *it;
+
+	/* Also in an emergency that came while it ran (a hook's boot_fail). */
+	if (boot.phase != PHASE_HANDOFF && (it = boot_fsck_item())) {
+		snprintf(
+		    why, size,
+		    "busy: fsck of %s (%s) has run for %llu s; resume "
+		    "would check it twice and mount it while it is "
+		    "checked. The boot goes on when fsck ends\n",
+		    it->dev.node, it->target,
+		    (unsigned long long)((loop_now_usec() - boot.busy_since) /
+					 1000000u));
+		return -EBUSY;
+	}
+	switch (boot.phase) {
+	case PHASE_EMERGENCY:
+		return 0;
+	case PHASE_RUNNING:
+		if (!boot.handoff_waiting)
+			return 0; /* waiting for a device: rescan */
+		snprintf(why, size,
+			 "busy: root is mounted and the switch waits for the "
+			 "network (rd.neednet); resume has nothing to do\n");
+		return -EBUSY;
+	case PHASE_BUSY:
+		snprintf(why, size,
+			 "busy: an rd.break shell runs on the "
+			 "console; the boot goes on when it exits\n");
+		return -EBUSY;
+	case PHASE_HANDOFF:
+	default:
+		snprintf(why, size,
+			 "busy: the switch to the real root is "
+			 "under way\n");
+		return -EBUSY;
+	}
+}
+
+int boot_retry(void)
+{
+	char why[300];
+	int r;
+
+	if ((r = boot_resume_check(why, sizeof(why))) < 0) {
+		log_info("not trying the boot again: %.*s",
+			 (int)strcspn(why, "\n"), why);
+		return r;
+	}
+	if (boot.reboot_timer)
+		loop_timer_arm(boot.reboot_timer, 0); /* left the emergency */
 	boot.phase = PHASE_RUNNING;
 	if (boot.timeout && boot.cfg.timeout_sec)
 		loop_timer_arm(boot.timeout,
 			       (uint64_t)boot.cfg.timeout_sec * 1000000u);
 	boot_rescan();
 	boot_advance();
+	return 0;
 }

@@ -22,7 +22,9 @@ struct uevent;
 #define BOOT_CONF "/etc/sesame/boot.conf"
 #define MODULE_LIST "/etc/sesame/modules"
 #define ITEMS_MAX 16
-#define STOP_GRACE_USEC 3000000u
+#define STOP_GRACE_USEC 3000000u /* SIGTERM to SIGKILL for our children */
+/* From the SIGTERM until the kill rounds give up (a process in state D). */
+#define STOP_DEADLINE_USEC 10000000u
 
 /* WAIT for the device, FSCK running, READY to mount, MOUNTED. */
 enum item_state { ITEM_WAIT, ITEM_FSCK, ITEM_READY, ITEM_MOUNTED };
@@ -58,10 +60,11 @@ struct boot {
 	unsigned n_items;
 	enum boot_phase phase;
 	unsigned breaks_done, holds;
-	unsigned handoff_holds; /* boot_hold_handoff() calls outstanding */
-	bool handoff_waiting;	/* every mount done, a hold kept the switch */
-	bool started;		/* boot_start() ran */
-	char **init_args;	/* our argv + 1, NULL-terminated */
+	unsigned handoff_holds;	 /* boot_hold_handoff() calls outstanding */
+	bool handoff_waiting;	 /* every mount done, a hold kept the switch */
+	bool started;		 /* boot_start() ran */
+	char **init_args;	 /* our argv + 1, NULL-terminated */
+	const char *sysfs_block; /* NULL: /sys/class/block (tests: their own) */
 	sigset_t sigmask_saved, sigmask_ours;
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
 	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;

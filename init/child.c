@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -49,6 +50,31 @@ int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
 	if (pidp)
 		*pidp = pid;
 	return 0;
+}
+
+int child_watch(pid_t pid, child_exit_fn fn, void *data)
+{
+	struct child *c;
+
+	if (pid <= 0)
+		return -EINVAL;
+	if (!(c = child_find(pid)) && !(c = child_find(0)))
+		return -EAGAIN;
+	c->pid = pid;
+	c->fn = fn;
+	c->data = data;
+	return 0;
+}
+
+void child_unwatch(pid_t pid)
+{
+	struct child *c = pid > 0 ? child_find(pid) : NULL;
+
+	if (c) {
+		c->pid = 0;
+		c->fn = NULL;
+		c->data = NULL;
+	}
 }
 
 int child_reap(void)
@@ -100,29 +126,153 @@ void child_forget(pid_t pid)
 	}
 }
 
-int child_scan_proc(const char *proc_dir, pid_t parent, pid_t *pids,
-		    unsigned max)
+/* NAME/comm into p->comm: one line, control bytes shown as '?'. */
+static void child_read_comm(int dirfd, const char *name, struct child_proc *p)
 {
-	DIR *d = opendir(proc_dir);
+	char path[300];
+	ssize_t n;
+	int fd;
+
+	snprintf(p->comm, sizeof(p->comm), "?");
+	if (snprintf(path, sizeof(path), "%s/comm", name) >= (int)sizeof(path))
+		return;
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, p->comm, sizeof(p->comm) - 1);
+	close(fd);
+	if (n <= 0) {
+		snprintf(p->comm, sizeof(p->comm), "?");
+		return;
+	}
+	if (p->comm[n - 1] == '\n')
+		n--;
+	p->comm[n] = '\0';
+	for (ssize_t i = 0; i < n; i++)
+		if ((unsigned char)p->comm[i] < 0x20 || p->comm[i] == 0x7f)
+			p->comm[i] = '?';
+}
+
+#define CHILD_KTHREADS_MAX 4096
+
+/* The kernel's threads: kthreadd (2) and its children, at most max. */
+static unsigned child_kthreads(DIR *d, pid_t *kt, unsigned max)
+{
 	struct dirent *de;
 	unsigned n = 0;
 
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
+	kt[n++] = 2;
+	rewinddir(d);
+	while (n < max && (de = readdir(d))) {
 		uint64_t v;
 		pid_t ppid;
 		char state;
 		if (str_to_u64(de->d_name, 10, 0x7fffffff, &v) < 0)
 			continue;
+		if (proc_read_stat(dirfd(d), de->d_name, &ppid, &state) == 0 &&
+		    ppid == 2)
+			kt[n++] = (pid_t)v;
+	}
+	return n;
+}
+
+static bool child_in(const pid_t *set, unsigned n, pid_t pid)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (set[i] == pid)
+			return true;
+	return false;
+}
+
+int child_scan_all(const char *proc_dir, pid_t self, struct child_proc *ps,
+		   unsigned max)
+{
+	static pid_t kt[CHILD_KTHREADS_MAX];
+	DIR *d = opendir(proc_dir);
+	struct dirent *de;
+	unsigned n = 0, n_kt;
+
+	if (!d)
+		return -errno;
+	n_kt = child_kthreads(d, kt, CHILD_KTHREADS_MAX);
+	rewinddir(d);
+	while (n < max && (de = readdir(d))) {
+		uint64_t v;
+		pid_t ppid;
+		char state;
+		if (str_to_u64(de->d_name, 10, 0x7fffffff, &v) < 0)
+			continue;
+		if ((pid_t)v == self || child_in(kt, n_kt, (pid_t)v))
+			continue;
 		if (proc_read_stat(dirfd(d), de->d_name, &ppid, &state) < 0)
+			continue; /* gone meanwhile, or not a process */
+		/*
+		 * A child of a kernel thread is a usermode helper (the
+		 * kernel's request_module() running /sbin/modprobe): the
+		 * kernel waits for it, it is not ours to kill.
+		 */
+		if (child_in(kt, n_kt, ppid))
 			continue;
-		if (ppid != parent || (pid_t)v == parent)
-			continue;
-		if (n < max)
-			pids[n] = (pid_t)v;
+		ps[n].pid = (pid_t)v;
+		ps[n].state = state;
+		child_read_comm(dirfd(d), de->d_name, &ps[n]);
 		n++;
 	}
 	closedir(d);
-	return (int)(n < max ? n : max);
+	return (int)n;
+}
+
+#define CHILD_KILL_SCAN 256
+
+int child_kill_all(const struct child_kill_ops *ops, void *data,
+		   uint64_t deadline, struct child_proc *left, unsigned max,
+		   unsigned *n_left)
+{
+	struct child_proc ps[CHILD_KILL_SCAN];
+	unsigned round = 0;
+	int n;
+
+	for (;; round++) {
+		ops->reap(data);
+		if ((n = ops->scan(data, ps, CHILD_KILL_SCAN)) <= 0) {
+			if (n == 0 && round)
+				log_debug("every process killed in %u rounds",
+					  round);
+			return n;
+		}
+		log_debug("kill round %u: %d processes, the first %d (%s)",
+			  round + 1, n, (int)ps[0].pid, ps[0].comm);
+		if (ops->now(data) >= deadline) {
+			unsigned k = (unsigned)n < max ? (unsigned)n : max;
+			memcpy(left, ps, k * sizeof(*left));
+			*n_left = k;
+			return -ETIMEDOUT;
+		}
+		/*
+		 * Every process at once, not only our children: one round
+		 * then usually suffices, and a process whose parent cannot
+		 * die is killed too. Those reparented to us while their
+		 * parent died are found by the next scan.
+		 */
+		for (int i = 0; i < n; i++)
+			ops->kill(data, ps[i].pid, SIGKILL);
+		ops->wait(data, deadline);
+	}
+}
+
+void child_describe(const struct child_proc *ps, unsigned n, char *buf,
+		    size_t size)
+{
+	size_t off = 0;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < n && off < size; i++) {
+		int w = snprintf(buf + off, size - off, "%s%d (%s, state %c)",
+				 i ? ", " : "", (int)ps[i].pid, ps[i].comm,
+				 ps[i].state);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
 }

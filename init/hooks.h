@@ -4,6 +4,7 @@
 #define SESAME_INIT_HOOKS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct loop;
 struct boot_config;
@@ -57,8 +58,7 @@ void init_hooks_emergency(const char *reason);
  * Calls from hooks into the boot. boot_hold() pauses the rd.timeout while
  * something is legitimately waiting (a LUKS passphrase), boot_release()
  * ends that; boot_fail() enters the emergency path with a message and a
- * hint; boot_retry() leaves an emergency and tries again (an SSH rescue
- * "continue" command, say); boot_rescan() probes every block device again.
+ * hint; boot_rescan() probes every block device again.
  */
 void boot_hold(void);
 void boot_release(void);
@@ -71,7 +71,23 @@ void boot_release(void);
 void boot_hold_handoff(void);
 void boot_release_handoff(void);
 void boot_fail(const char *what, const char *hint);
-void boot_retry(void);
+/*
+ * Whether boot_retry() would act now: 0 in an emergency, or while the boot
+ * waits for a device to appear. Otherwise -EBUSY, with a line for the
+ * person asking in why ("busy: fsck of /dev/vda (/) has run for 4 s; ..."):
+ * while fsck runs (a second one would check the same device and root would
+ * be mounted while it is checked), while an rd.break shell runs (it ends
+ * the pause itself), while the switch waits for the network, and during
+ * the handoff.
+ */
+int boot_resume_check(char *why, size_t size);
+/*
+ * Leaves an emergency (or rescans while waiting for a device) and tries
+ * again: devices re-probed, rd.timeout re-armed, a pending emergency
+ * reboot cancelled (a rescue shell's `sesame-status --resume`). -EBUSY,
+ * doing nothing, when boot_resume_check() says so.
+ */
+int boot_retry(void);
 void boot_rescan(void);
 
 #endif

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/proc.h"
 #include "common/strutil.h"
+#include "init/child.h"
 
 #define DROPBEAR_PATH "/sbin/dropbear"
 #define DROPBEAR_PID_FILE "/run/sesame/dropbear.pid"
@@ -184,7 +185,7 @@ static int dropbear_log_ready(struct loop *l, int fd, uint32_t events,
 
 /* ---- spawning ---- */
 
-static int dropbear_pidfd_open(pid_t pid)
+static int dropbear_real_pidfd_open(pid_t pid)
 {
 #ifdef SYS_pidfd_open
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -193,6 +194,24 @@ static int dropbear_pidfd_open(pid_t pid)
 	errno = ENOSYS;
 	return -1;
 #endif
+}
+
+static int (*dropbear_pidfd_fn)(pid_t pid) = dropbear_real_pidfd_open;
+
+void dropbear_set_pidfd_open(int (*fn)(pid_t pid))
+{
+	dropbear_pidfd_fn = fn ? fn : dropbear_real_pidfd_open;
+}
+
+/* A pidfd, or -1 with errno (ENOSYS before Linux 5.3). */
+static int dropbear_pidfd_open(pid_t pid)
+{
+	return dropbear_pidfd_fn(pid);
+}
+
+static void dropbear_reaped(pid_t pid, int status, void *data)
+{
+	dropbear_child_exited(data, pid, status);
 }
 
 static int dropbear_pidfd_ready(struct loop *l, int fd, uint32_t events,
@@ -235,9 +254,19 @@ static int dropbear_spawn(struct dropbear *d)
 		return log_warn_errno(-r, "cannot start %s", d->args.argv[0]);
 	d->pid = pid;
 	d->started_usec = loop_now_usec();
-	/* Its exit wakes the loop even when init reaps it without telling
-	 * us (dropbear_child_exited() is then not needed). */
+	/*
+	 * Two ways to see it exit, whichever comes first: init's reaper
+	 * (SIGCHLD, waitpid(-1)) hands us the status, on every kernel; and
+	 * a pidfd in the loop (Linux 5.3 and later), for a loop without
+	 * init's reaper.
+	 */
+	if ((r = child_watch(pid, dropbear_reaped, d)) < 0)
+		log_warn_errno(r, "dropbear: init's reaper cannot watch it");
 	d->pidfd = dropbear_pidfd_open(pid);
+	if (d->pidfd < 0)
+		log_debug("dropbear: no pidfd (%s): its exit is seen by init's "
+			  "reaper",
+			  strerror(errno));
 	if (d->pidfd >= 0 && loop_add_fd(d->loop, d->pidfd, EPOLLIN,
 					 dropbear_pidfd_ready, d) < 0) {
 		close(d->pidfd);
@@ -361,6 +390,7 @@ int dropbear_child_exited(struct dropbear *d, pid_t pid, int status)
 {
 	if (!d || pid <= 0 || pid != d->pid)
 		return 0;
+	child_unwatch(pid); /* reaped: the pid may be reused */
 	dropbear_drop_pidfd(d);
 	dropbear_describe_exit(d, status);
 	if (loop_now_usec() - d->started_usec >= DROPBEAR_STABLE_USEC)
@@ -468,6 +498,33 @@ static int dropbear_wait_reap(pid_t pid, int pidfd, uint64_t usec, int *status)
 	}
 }
 
+/*
+ * SIGSTOP, and waits (up to 1 s) until pid is stopped: it forks no more,
+ * so the list of its descendants made next is complete (a connection
+ * accepted while it is made would leave a process out, one that still
+ * holds the listening socket). 1 stopped; 0 it exited meanwhile and was
+ * reaped here (*status, or -1 when someone else reaped it); -ETIMEDOUT.
+ */
+static int dropbear_freeze(pid_t pid, int *status)
+{
+	uint64_t end = loop_now_usec() + 1000000u;
+
+	if (kill(pid, SIGSTOP) < 0)
+		return -errno;
+	for (;;) {
+		pid_t w = waitpid(pid, status, WUNTRACED | WNOHANG);
+		if (w == pid)
+			return WIFSTOPPED(*status) ? 1 : 0;
+		if (w < 0 && errno == ECHILD) {
+			*status = -1;
+			return 0;
+		}
+		if (w < 0 || loop_now_usec() >= end)
+			return -ETIMEDOUT;
+		poll(NULL, 0, 2); /* stopping takes one scheduling round */
+	}
+}
+
 static void dropbear_signal_all(pid_t main, const pid_t *desc, size_t n,
 				int sig)
 {
@@ -493,21 +550,39 @@ int dropbear_stop(struct dropbear *d)
 		return 0;
 	timeout =
 	    d->cfg->stop_timeout_usec ? d->cfg->stop_timeout_usec : 2000000u;
+	/* (a freeze that times out: a process stuck in the kernel, which
+	 * SIGKILL ends when it can) */
+	if (dropbear_freeze(d->pid, &status) == 0) {
+		dropbear_drop_pidfd(d);
+		child_unwatch(d->pid);
+		dropbear_describe_exit(d, status);
+		d->pid = 0;
+		return 0;
+	}
 	/* Its per-connection processes are in sessions of their own. */
 	n = dropbear_descendants(d->pid, desc, DROPBEAR_DESC_MAX);
 	pidfd = d->pidfd >= 0 ? dup(d->pidfd) : dropbear_pidfd_open(d->pid);
 	dropbear_drop_pidfd(d);
-	dropbear_signal_all(d->pid, desc, n, SIGTERM);
+	dropbear_signal_all(0, desc, n, SIGTERM);
+	/*
+	 * The listener gets SIGKILL, not SIGTERM: its SIGTERM handler only
+	 * sets a flag, and a connection it was accepting would still be
+	 * forked, after the list above, holding the listening socket.
+	 * Stopped, then killed, it forks nothing more. Its pid file is ours
+	 * to remove then.
+	 */
+	kill(d->pid, SIGKILL);
 	if (!dropbear_wait_reap(d->pid, pidfd, timeout, &status)) {
-		log_warn("dropbear (pid %d) ignored SIGTERM; killing it",
-			 (int)d->pid);
-		dropbear_signal_all(d->pid, desc, n, SIGKILL);
-		if (!dropbear_wait_reap(d->pid, pidfd, 1000000u, &status))
-			r = -ETIMEDOUT;
+		log_warn("dropbear (pid %d) did not die of SIGKILL in %llu ms",
+			 (int)d->pid, (unsigned long long)(timeout / 1000));
+		r = -ETIMEDOUT;
+	} else {
+		unlink(d->cfg->pid_file ? d->cfg->pid_file : DROPBEAR_PID_FILE);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
 	if (r == 0) {
+		child_unwatch(d->pid);
 		dropbear_describe_exit(d, status);
 		d->pid = 0;
 	}
@@ -537,6 +612,9 @@ void dropbear_free(struct dropbear *d)
 	if (!d)
 		return;
 	dropbear_stop(d);
+	/* Still running (stop timed out): init's handoff kills it, and its
+	 * reaper must not call back into freed memory. */
+	child_unwatch(d->pid);
 	loop_timer_free(d->restart);
 	if (d->log_rd >= 0) {
 		/* What it wrote last (the pipe is non-blocking). */

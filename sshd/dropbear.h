@@ -32,7 +32,7 @@ struct dropbear_config {
 	unsigned keepalive_sec;	    /* -K; 0: none */
 	uint64_t restart_min_usec;  /* back-off after a death; 0: 1 s */
 	uint64_t restart_max_usec;  /* 0: 30 s */
-	uint64_t stop_timeout_usec; /* SIGTERM to SIGKILL; 0: 2 s */
+	uint64_t stop_timeout_usec; /* for its death at stop; 0: 2 s */
 };
 
 /* The argument vector and the storage its numbers live in. */
@@ -67,20 +67,29 @@ struct dropbear;
 int dropbear_start(struct loop *l, const struct dropbear_config *cfg,
 		   struct dropbear **dp);
 /*
- * dropbear watches its own exit with a pidfd in the loop, so it notices
- * even when init's reaper (waitpid(-1)) collects it first. init may also
- * hand each reaped exit here (the status is then logged): returns 1 when
- * pid was dropbear (a restart is scheduled unless stopping), 0 when not.
+ * init's reaper (child_watch(), init/child.h) tells dropbear when it exits,
+ * on every kernel; with Linux 5.3 or later a pidfd in the loop does too,
+ * so a loop without init's reaper (a test) notices as well. Either may
+ * come first; the exit is handled once. Returns 1 when pid was dropbear
+ * (a restart is scheduled unless stopping; status < 0: unknown), 0 when
+ * not.
  */
 int dropbear_child_exited(struct dropbear *d, pid_t pid, int status);
+/* Tests: replaces pidfd_open(2) (NULL: the real one), e.g. by one that
+ * fails with ENOSYS as kernels before 5.3 do. */
+void dropbear_set_pidfd_open(int (*fn)(pid_t pid));
 /* The running dropbear's pid, or 0 between a death and its restart. */
 pid_t dropbear_pid(const struct dropbear *d);
 /*
- * Before switch_root: no restart any more; SIGTERM to dropbear and every
- * descendant (its per-connection processes run in sessions of their own),
- * SIGKILL after stop_timeout_usec, dropbear reaped here. Waits on a pidfd,
- * bounded. Returns 0 when none of them is left (zombies reparented to
- * init excepted), -ETIMEDOUT or -EBUSY otherwise. Frees nothing: call
+ * Before switch_root: no restart any more. dropbear is stopped (SIGSTOP)
+ * so that it forks no more, every descendant listed (its per-connection
+ * processes run in sessions of their own) and sent SIGTERM, dropbear
+ * itself SIGKILL (its SIGTERM handler would still fork a connection it
+ * was accepting) and reaped here, its pid file removed; then the
+ * descendants SIGKILL. Waits on a pidfd (without one, in 10 ms steps), at
+ * most stop_timeout_usec for dropbear and 1 s for each descendant.
+ * Returns 0 when none of them is left (zombies reparented to init
+ * excepted), -ETIMEDOUT or -EBUSY otherwise. Frees nothing: call
  * dropbear_free() after. Safe to call twice.
  */
 int dropbear_stop(struct dropbear *d);

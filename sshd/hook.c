@@ -124,7 +124,7 @@ static int sshd_resume_now(struct loop *l, struct loop_timer *t, void *data)
 	(void)l;
 	(void)t;
 	(void)data;
-	boot_retry(); /* rescans; may mount root and switch */
+	(void)boot_retry(); /* rescans; may mount root and switch */
 	return 0;
 }
 
@@ -135,6 +135,12 @@ static int sshd_resume(void *data, char *buf, size_t size)
 	(void)data;
 	if (!S.resume)
 		return -EOPNOTSUPP;
+	/* Only an emergency or a wait for a device is left this way. */
+	if (boot_resume_check(buf, size) < 0) {
+		log_info("resume asked for over the unlock socket: %.*s",
+			 (int)strcspn(buf, "\n"), buf);
+		return 0; /* the answer says why */
+	}
 	log_info("resume asked for over the unlock socket: rescanning devices "
 		 "and trying the boot again");
 	/* Not from inside the socket's callback: the boot may reach the

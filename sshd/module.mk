@@ -35,9 +35,10 @@ $(B)/tests/test_sshd_unlock: | $(B)/bin/unlock
 
 # Runs the host's dropbear on 127.0.0.1 (skipped when it is not installed).
 UNIT_TESTS += test_sshd_dropbear
-test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c init/loop.c tests/unit/sshd_fixtures.c
-test_sshd_dropbear_LIBS := sshd common
-test_sshd_dropbear_PKGS := cmocka libcryptsetup
+# (init: the loop and child_reap(), init's reaper that tells dropbear.)
+test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c tests/unit/sshd_fixtures.c
+test_sshd_dropbear_LIBS := sshd init common
+test_sshd_dropbear_PKGS := cmocka libcryptsetup libkmod blkid
 
 # The hook into /init (init/hooks.h): LUKS devices, the unlock service, dropbear.
 INIT_HOOKS += sshd_hook

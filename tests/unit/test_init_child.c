@@ -110,33 +110,289 @@ static void put(const char *dir, const char *pid, const char *stat)
 	close(fd);
 }
 
+static void put_comm(const char *dir, const char *pid, const char *comm)
+{
+	char p[256];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s/comm", dir, pid);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, comm, strlen(comm)), (ssize_t)strlen(comm));
+	close(fd);
+}
+
+static const struct child_proc *find_proc(const struct child_proc *ps, int n,
+					  pid_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (ps[i].pid == pid)
+			return &ps[i];
+	return NULL;
+}
+
 static void scan_fake_proc(void **state)
 {
 	char dir[] = "/tmp/test_init_child.XXXXXX", cmd[128];
-	pid_t pids[8];
+	struct child_proc ps[16];
+	const struct child_proc *p;
 	int n;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	put(dir, "1", "1 (init) S 0 1 1 0");
 	put(dir, "2", "2 (kthreadd) S 0 0 0 0");
+	put(dir, "3", "3 (rcu_gp) I 2 0 0 0");
 	put(dir, "40", "40 (sh) S 1 40 40 0");
+	put_comm(dir, "40", "sh\n");
 	/* comm is attacker-chosen: the last ')' ends it */
 	put(dir, "41", "41 (a) S 1 (b) S 7 x) S 1 41 0");
+	put_comm(dir, "41", "a\x1b[2J\n");
 	put(dir, "42", "42 (x) S 12345678901234567890 1");
 	put(dir, "43", "43 no parens 1");
 	put(dir, "44", "44 (short)");
 	put(dir, "self", "1 (init) S 1 1");
 	put(dir, "45", "45 (dropbear) R 1 45 45 0");
-	n = child_scan_proc(dir, 1, pids, 8);
-	assert_int_equal(n, 3);
-	for (int i = 0; i < n; i++)
-		assert_true(pids[i] == 40 || pids[i] == 41 || pids[i] == 45);
+	put(dir, "5", "5 (kworker/0:1) I 2 0 0 0");
+	/* the kernel's request_module() helper: not ours */
+	put(dir, "50", "50 (modprobe) S 5 0 0 0");
+	/* below another process, not ours: found too */
+	put(dir, "46", "46 (sleep) D 45 45 45 0");
+	put_comm(dir, "46", "sleep\n");
+	n = child_scan_all(dir, 1, ps, 16);
+	assert_int_equal(n, 4);
+	assert_non_null(p = find_proc(ps, n, 40));
+	assert_string_equal(p->comm, "sh");
+	assert_int_equal(p->state, 'S');
+	assert_non_null(p = find_proc(ps, n, 41));
+	assert_string_equal(p->comm, "a?[2J"); /* no terminal escapes */
+	assert_non_null(p = find_proc(ps, n, 45));
+	assert_string_equal(p->comm, "?"); /* no comm file */
+	assert_non_null(p = find_proc(ps, n, 46));
+	assert_int_equal(p->state, 'D');
 	/* The output is bounded by max. */
-	assert_int_equal(child_scan_proc(dir, 1, pids, 1), 1);
-	assert_int_equal(child_scan_proc("/nonexistent", 1, pids, 8), -ENOENT);
+	assert_int_equal(child_scan_all(dir, 1, ps, 1), 1);
+	assert_int_equal(child_scan_all("/nonexistent", 1, ps, 8), -ENOENT);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
+}
+
+/* ---- child_kill_all against a fake process table ---- */
+
+#define FAKE_MAX 64
+
+/*
+ * A process dies at the wait after its SIGKILL; then "respawn" more levels
+ * of an orphan chain stay behind (its child, reparented), one new process
+ * per level. stuck: never dies (state D).
+ */
+struct fake_proc {
+	pid_t pid;
+	int alive, killed, respawn, stuck;
+};
+
+struct fake {
+	struct fake_proc p[FAKE_MAX];
+	int n;
+	pid_t next_pid;
+	uint64_t now;
+	unsigned waits, kills, scans;
+	uint64_t last_deadline;
+};
+
+static void fake_add(struct fake *f, int respawn, int stuck)
+{
+	assert_true(f->n < FAKE_MAX);
+	f->p[f->n++] = (struct fake_proc){.pid = f->next_pid++,
+					  .alive = 1,
+					  .respawn = respawn,
+					  .stuck = stuck};
+}
+
+static int fake_scan(void *data, struct child_proc *ps, unsigned max)
+{
+	struct fake *f = data;
+	unsigned n = 0;
+
+	f->scans++;
+	for (int i = 0; i < f->n && n < max; i++)
+		if (f->p[i].alive) {
+			ps[n].pid = f->p[i].pid;
+			ps[n].state = f->p[i].stuck ? 'D' : 'S';
+			snprintf(ps[n].comm, sizeof(ps[n].comm), "%s",
+				 f->p[i].stuck ? "stuck" : "chain");
+			n++;
+		}
+	return (int)n;
+}
+
+static int fake_kill(void *data, pid_t pid, int sig)
+{
+	struct fake *f = data;
+
+	assert_int_equal(sig, SIGKILL);
+	f->kills++;
+	for (int i = 0; i < f->n; i++)
+		if (f->p[i].pid == pid && f->p[i].alive) {
+			f->p[i].killed = 1;
+			return 0;
+		}
+	return -ESRCH;
+}
+
+static void fake_reap(void *data)
+{
+	(void)data;
+}
+
+/* A SIGCHLD: every killed process dies; a chain leaves its next level. */
+static void fake_wait(void *data, uint64_t deadline)
+{
+	struct fake *f = data;
+	int n = f->n, any = 0;
+
+	f->waits++;
+	f->last_deadline = deadline;
+	for (int i = 0; i < n; i++) {
+		struct fake_proc *p = &f->p[i];
+		if (!p->alive || !p->killed || p->stuck)
+			continue;
+		p->alive = 0;
+		any = 1;
+		if (p->respawn > 0)
+			fake_add(f, p->respawn - 1, 0);
+	}
+	f->now += 1000; /* a SIGCHLD took 1 ms */
+	if (!any)
+		f->now = deadline; /* nothing died: the timeout woke us */
+}
+
+static uint64_t fake_now(void *data)
+{
+	return ((struct fake *)data)->now;
+}
+
+static const struct child_kill_ops fake_ops = {
+    .scan = fake_scan,
+    .kill = fake_kill,
+    .reap = fake_reap,
+    .wait = fake_wait,
+    .now = fake_now,
+};
+
+/* An orphan chain 12 levels deep, beside a second one: all gone. */
+static void kill_all_deep_chain(void **state)
+{
+	struct fake f = {.next_pid = 100, .now = 5000};
+	struct child_proc left[4];
+	unsigned n_left = 99;
+
+	(void)state;
+	fake_add(&f, 11, 0);
+	fake_add(&f, 4, 0);
+	assert_int_equal(
+	    child_kill_all(&fake_ops, &f, 10000000, left, 4, &n_left), 0);
+	for (int i = 0; i < f.n; i++)
+		assert_false(f.p[i].alive);
+	assert_int_equal(f.n, 2 + 11 + 4);
+	/* One round per level (more than the 3 rounds it once had). */
+	assert_int_equal(f.waits, 12);
+	assert_int_equal(n_left, 99); /* untouched on success */
+}
+
+/* Nothing left: no kill, no wait. */
+static void kill_all_nothing(void **state)
+{
+	struct fake f = {.next_pid = 100};
+	struct child_proc left[4];
+	unsigned n_left = 0;
+
+	(void)state;
+	assert_int_equal(
+	    child_kill_all(&fake_ops, &f, 10000000, left, 4, &n_left), 0);
+	assert_int_equal(f.kills, 0);
+	assert_int_equal(f.waits, 0);
+}
+
+/*
+ * A process in state D never dies: the rounds end at the deadline (every
+ * wait bounded by it), the others are gone, and the survivor is named.
+ */
+static void kill_all_stuck_until_deadline(void **state)
+{
+	struct fake f = {.next_pid = 200, .now = 1000};
+	struct child_proc left[4];
+	unsigned n_left = 0;
+	char text[128];
+
+	(void)state;
+	fake_add(&f, 5, 0);
+	fake_add(&f, 0, 1);
+	assert_int_equal(
+	    child_kill_all(&fake_ops, &f, 3000000, left, 4, &n_left),
+	    -ETIMEDOUT);
+	assert_int_equal(f.last_deadline, 3000000);
+	assert_true(f.now >= 3000000);
+	assert_int_equal(n_left, 1);
+	assert_int_equal(left[0].pid, 201);
+	assert_string_equal(left[0].comm, "stuck");
+	assert_int_equal(left[0].state, 'D');
+	for (int i = 0; i < f.n; i++)
+		assert_true(f.p[i].alive == f.p[i].stuck);
+	child_describe(left, n_left, text, sizeof(text));
+	assert_string_equal(text, "201 (stuck, state D)");
+}
+
+static void describe_bounded(void **state)
+{
+	struct child_proc ps[3] = {
+	    {.pid = 7, .state = 'S', .comm = "sh"},
+	    {.pid = 8, .state = 'Z', .comm = "sleep"},
+	    {.pid = 9, .state = 'D', .comm = "cat"},
+	};
+	char text[64], small[10];
+
+	(void)state;
+	child_describe(ps, 3, text, sizeof(text));
+	assert_string_equal(text, "7 (sh, state S), 8 (sleep, state Z), 9 "
+				  "(cat, state D)");
+	child_describe(ps, 3, small, sizeof(small));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	child_describe(ps, 0, text, sizeof(text));
+	assert_string_equal(text, "");
+}
+
+/* A watched pid (not spawned by us through the table) is reported too. */
+static void watch_and_unwatch(void **state)
+{
+	int done = 0, other = 0;
+	sigset_t set;
+	pid_t pid;
+
+	(void)state;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(5);
+	assert_int_equal(child_watch(pid, on_exit_cb, &done), 0);
+	assert_int_equal(child_count(), 1);
+	wait_reaped(&done);
+	assert_int_equal(WEXITSTATUS(last_status), 5);
+	assert_int_equal(child_count(), 0);
+	/* Unwatched: its exit reaches nobody, its slot is free again. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(6);
+	assert_int_equal(child_watch(pid, on_exit_cb, &other), 0);
+	child_unwatch(pid);
+	assert_int_equal(child_count(), 0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(other, 0);
+	assert_int_equal(child_watch(0, on_exit_cb, &other), -EINVAL);
 }
 
 int main(void)
@@ -146,6 +402,11 @@ int main(void)
 	    cmocka_unit_test(kill_all),
 	    cmocka_unit_test(table_full),
 	    cmocka_unit_test(scan_fake_proc),
+	    cmocka_unit_test(kill_all_deep_chain),
+	    cmocka_unit_test(kill_all_nothing),
+	    cmocka_unit_test(kill_all_stuck_until_deadline),
+	    cmocka_unit_test(describe_bounded),
+	    cmocka_unit_test(watch_and_unwatch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

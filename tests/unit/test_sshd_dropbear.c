@@ -1,5 +1,5 @@
 /* test_sshd_dropbear: dropbear's argument table, and the real server supervised
- * on 127.0.0.1. */
+ * on 127.0.0.1, with and without pidfd. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "init/child.h"
 #include "init/loop.h"
 #include "tests/unit/sshd_fixtures.h"
 #include "sshd/dropbear.h"
@@ -342,6 +345,106 @@ static void supervised_restart_and_stop(void **state)
 	log_set_max_level(LOG_LVL_ERR);
 }
 
+/* pidfd_open(2) as on kernels before 5.3. */
+static int no_pidfd(pid_t pid)
+{
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+}
+
+/* What init does on SIGCHLD: child_reap() (init/child.c). */
+static int sigchld_ready(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct signalfd_siginfo si;
+
+	(void)l;
+	(void)events;
+	(void)data;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		child_reap();
+	return 0;
+}
+
+/*
+ * Without pidfd (Linux before 5.3), init's SIGCHLD reaper collects the dead
+ * dropbear and tells it: it is started again.
+ */
+static void restart_without_pidfd(void **state)
+{
+	struct dropbear_config cfg = {
+	    .path = DROPBEAR_BIN,
+	    .n_listen = 1,
+	    .n_host_keys = 1,
+	    .pid_file = pidf,
+	    .restart_min_usec = 100000,
+	    .stop_timeout_usec = 2000000,
+	};
+	struct loop *l = NULL;
+	struct dropbear *d = NULL;
+	sigset_t chld, saved;
+	pid_t first, second;
+	int fd, sfd, saved_err, logfd;
+	char *log = NULL;
+	size_t len;
+
+	(void)state;
+	if (!dir[0])
+		skip();
+	cfg.listen[0] = listen_at;
+	cfg.host_keys[0] = key_ed;
+	saved_err = dup(2);
+	logfd = open(logf_path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(logfd >= 0);
+	dup2(logfd, 2);
+	close(logfd);
+	log_set_max_level(LOG_LVL_DEBUG);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &chld, &saved), 0);
+	sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	assert_true(sfd >= 0);
+	assert_int_equal(loop_new(&l), 0);
+	assert_int_equal(loop_add_fd(l, sfd, EPOLLIN, sigchld_ready, NULL), 0);
+	dropbear_set_pidfd_open(no_pidfd);
+
+	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
+	first = dropbear_pid(d);
+	assert_true(first > 0);
+	fd = wait_banner(l);
+	assert_true(fd >= 0);
+	close(fd);
+
+	kill(first, SIGKILL);
+	for (int i = 0; i < 250 && dropbear_pid(d) == first; i++)
+		loop_run_once(l, 20);
+	assert_int_not_equal(dropbear_pid(d), first); /* its death was seen */
+	assert_int_equal(kill(first, 0), -1);	      /* and it was reaped */
+	fd = wait_banner(l);
+	assert_true(fd >= 0); /* and it is back */
+	close(fd);
+	second = dropbear_pid(d);
+	assert_true(second > 0 && second != first);
+
+	assert_int_equal(dropbear_stop(d), 0);
+	assert_int_equal(kill(second, 0), -1);
+	assert_int_equal(child_count(), 0); /* no watch left behind */
+	dropbear_free(d);
+	dropbear_set_pidfd_open(NULL);
+	loop_free(l);
+	close(sfd);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+
+	dup2(saved_err, 2);
+	close(saved_err);
+	log_set_max_level(LOG_LVL_ERR);
+	assert_int_equal(file_read_all(logf_path, 1 << 20, &log, &len), 0);
+	assert_non_null(strstr(log, "no pidfd (Function not implemented)"));
+	assert_non_null(strstr(log, "killed by signal 9"));
+	assert_non_null(strstr(log, "dropbear restarts in 100 ms"));
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +452,8 @@ int main(void)
 	    cmocka_unit_test(argv_refuses_bad_config),
 	    cmocka_unit_test_setup_teardown(supervised_restart_and_stop,
 					    real_setup, real_teardown),
+	    cmocka_unit_test_setup_teardown(restart_without_pidfd, real_setup,
+					    real_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
