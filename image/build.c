@@ -161,7 +161,10 @@ static int build_add_base(const struct build_opts *o, struct image_list *l,
 		return log_err_errno(-errno, "/init program %s", init);
 	if ((r = build_add_binary(l, ld, init, "/init")) < 0)
 		return r;
-	/* init is multi-call: the kernel's request_module() runs modprobe. */
+	/* init is multi-call: the kernel's request_module() runs modprobe;
+	 * NFS mounts run in an nfs-mount child (init/boot_nfs.c). */
+	if ((r = list_add_slink(l, "/sbin/nfs-mount", "/init")) < 0)
+		return r;
 	if ((r = list_add_slink(l, "/sbin/modprobe", "/init")) < 0)
 		return r;
 

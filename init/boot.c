@@ -94,6 +94,16 @@ void boot_advance(void)
 			boot_handoff();
 			return;
 		}
+		if (it->state == ITEM_NFS)
+			return; /* the nfs-mount child runs */
+		if (it->state == ITEM_WAIT && it->is_nfs) {
+			if (it == &boot.items[0] &&
+			    boot_break(BREAK_PRE_MOUNT, "pre-mount"))
+				return;
+			if (boot_nfs_start(it) == 0)
+				boot_wait_begin();
+			return;
+		}
 		if (it->state == ITEM_WAIT) {
 			if (!(d = blockdev_table_find(&boot.devs, &it->spec))) {
 				boot_wait_begin();
@@ -123,8 +133,9 @@ void boot_advance(void)
 				return;
 			}
 		}
-		/* found and not checked, or checked: ITEM_READY */
-		if ((r = boot_mount_item(it)) < 0) {
+		/* found and not checked, or checked: ITEM_READY (NFS: the
+		 * child mounted it) */
+		if (!it->nfs_mounted && (r = boot_mount_item(it)) < 0) {
 			it->state = ITEM_WAIT;
 			if (it->nofail) {
 				it->state = ITEM_MOUNTED;
@@ -199,9 +210,27 @@ static void boot_load_modules(void)
 static int boot_setup_root(void)
 {
 	struct mount_item *it = boot_add_item("/");
+	const char *nfsroot = boot_config_get(&boot.cfg, "nfsroot");
+	char err[NFS_ERR_MAX];
 
 	if (!it)
 		return -ENOMEM;
+	if (boot.cfg.root.kind == SPEC_NFS ||
+	    (boot.cfg.root.kind == SPEC_NONE && nfsroot)) {
+		it->spec = boot.cfg.root;
+		it->spec.kind = SPEC_NFS;
+		it->base_flags = boot.cfg.rw ? 0 : MS_RDONLY;
+		if (boot_nfs_item(it,
+				  boot.cfg.root.kind == SPEC_NFS
+				      ? boot.cfg.root.value
+				      : NULL,
+				  nfsroot, err, sizeof(err)) < 0) {
+			boot_emergency(err, "see docs/nfs.md for the forms "
+					    "root= and nfsroot= take");
+			return -EINVAL;
+		}
+		return 0;
+	}
 	if (boot.cfg.root.kind == SPEC_NONE) {
 		boot_emergency("no root= on the kernel command line or in "
 			       "/etc/sesame/boot.conf",

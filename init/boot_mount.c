@@ -256,6 +256,28 @@ static int boot_fstab_entry(const struct fstab_entry *e, void *data)
 			 e->line, e->file);
 		return 0;
 	}
+	if (!strcmp(e->type, "nfs") || !strcmp(e->type, "nfs4")) {
+		char root[SPEC_VALUE_MAX + sizeof(mo.data) + 8], err[NFS_ERR_MAX];
+		int n = snprintf(root, sizeof(root), "%s:%s%s%s", e->type,
+				 e->spec, mo.data[0] ? ":" : "", mo.data);
+		if (n < 0 || (size_t)n >= sizeof(root) ||
+		    !(it = boot_add_item(e->file)))
+			return 0;
+		it->spec.kind = SPEC_NFS;
+		str_copy(it->spec.value, sizeof(it->spec.value), e->spec);
+		it->base_flags = mo.flags;
+		it->nofail = mo.nofail;
+		if (boot_nfs_item(it, root, NULL, err, sizeof(err)) < 0) {
+			log_warn("fstab line %u: %s; left to the real system",
+				 e->line, err);
+			boot.n_items--; /* the item just added */
+			return 0;
+		}
+		log_info("fstab: %s on %s (NFS) will be mounted before the "
+			 "switch",
+			 e->spec, e->file);
+		return 0;
+	}
 	if (boot_type_is_virtual(e->type)) {
 		memset(&sp, 0, sizeof(sp));
 		sp.kind = SPEC_PATH;

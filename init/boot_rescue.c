@@ -183,7 +183,9 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 					     1000000u);
 	}
 	for (unsigned i = 0; i < boot.n_items; i++)
-		if (boot.items[i].state == ITEM_WAIT && !boot.items[i].nofail) {
+		if ((boot.items[i].state == ITEM_WAIT ||
+		     boot.items[i].state == ITEM_NFS) &&
+		    !boot.items[i].nofail) {
 			it = &boot.items[i];
 			break;
 		}
@@ -191,7 +193,7 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 		/* Only nofail mounts are missing: boot without them. */
 		for (unsigned i = 0; i < boot.n_items; i++) {
 			struct mount_item *n = &boot.items[i];
-			if (n->state != ITEM_WAIT)
+			if (n->state != ITEM_WAIT && n->state != ITEM_NFS)
 				continue;
 			spec_format(&n->spec, spec, sizeof(spec));
 			log_warn("%s (%s) not found after %u s; skipped "
@@ -201,6 +203,14 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 		}
 		boot_wait_end();
 		boot_advance();
+		return 0;
+	}
+	if (it->is_nfs) {
+		boot_nfs_describe(it, what, sizeof(what));
+		boot_emergency(what, "check that the server runs and exports "
+				     "the path to this address; SSH rescue "
+				     "stays up; `sesame-status --resume` "
+				     "tries again");
 		return 0;
 	}
 	spec_format(&it->spec, spec, sizeof(spec));

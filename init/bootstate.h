@@ -12,6 +12,7 @@
 #include "init/blockdev.h"
 #include "init/fstab.h"
 #include "init/spec.h"
+#include "nfs/nfsroot.h"
 
 struct loop;
 struct loop_timer;
@@ -26,8 +27,11 @@ struct uevent;
 /* From the SIGTERM until the kill rounds give up (a process in state D). */
 #define STOP_DEADLINE_USEC 10000000u
 
-/* WAIT for the device, FSCK running, READY to mount, MOUNTED. */
-enum item_state { ITEM_WAIT, ITEM_FSCK, ITEM_READY, ITEM_MOUNTED };
+/*
+ * WAIT for the device (or, for NFS, the network), FSCK running, NFS: the
+ * nfs-mount child runs, READY to mount, MOUNTED.
+ */
+enum item_state { ITEM_WAIT, ITEM_FSCK, ITEM_NFS, ITEM_READY, ITEM_MOUNTED };
 
 /* Something to mount before the switch: root first, then fstab's. */
 struct mount_item {
@@ -40,6 +44,26 @@ struct mount_item {
 	bool nofail; /* failing to find or mount it is not fatal */
 	enum item_state state;
 	struct dev_props dev;
+	bool is_nfs;	    /* spec is SPEC_NFS; nfs is what to mount */
+	bool nfs_mounted;   /* the nfs-mount child mounted it */
+	struct nfs_root nfs;
+};
+
+/* The network, as the net hook last reported it (boot_net_configured()). */
+struct boot_net_state {
+	bool up;
+	struct in_addr client, server_id, next_server;
+	char hostname[64];
+	char root_path[NFS_PATH_MAX + 32];
+};
+
+/* The NFS mount in progress, and its retries. */
+struct boot_nfs_state {
+	struct loop_timer *timer; /* attempt timeout, then the next attempt */
+	pid_t pid;		  /* the nfs-mount child; 0: none runs */
+	unsigned attempts;
+	bool timed_out; /* the running attempt was killed at its deadline */
+	char last_error[160];
 };
 
 enum boot_phase {
@@ -69,6 +93,8 @@ struct boot {
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
 	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
+	struct boot_net_state net;
+	struct boot_nfs_state nfs;
 };
 
 /* PID 1 has one boot; every boot*.c file works on it. */
@@ -102,5 +128,13 @@ struct mount_item *boot_add_item(const char *target);
 void boot_read_fstab(void);
 /* boot_handoff.c */
 void boot_handoff(void);
+/* boot_nfs.c: 1 the mount child runs, 0 waiting for the network, < 0 failed
+ * (the emergency is entered). */
+int boot_nfs_start(struct mount_item *it);
+/* boot_nfs.c: the emergency message for an NFS item not mounted in time. */
+void boot_nfs_describe(const struct mount_item *it, char *buf, size_t size);
+/* boot_nfs.c: sets up *it from root=/nfsroot= (or an fstab line's). */
+int boot_nfs_item(struct mount_item *it, const char *root, const char *nfsroot,
+		  char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,7 @@
 /* cmdline: tokenizes kernel-style words and applies them through a parameter
  * table. */
 #include "init/cmdline.h"
+#include "nfs/nfsroot.h"
 
 #include <errno.h>
 #include <string.h>
@@ -50,6 +51,13 @@ static int param_seconds(const char *value, unsigned *out)
 
 static int apply_root(struct boot_config *c, const char *v)
 {
+	/* NFS forms are parsed with nfsroot= at boot_setup_root(). */
+	if (nfs_root_wanted(v, NULL)) {
+		if (str_copy(c->root.value, sizeof(c->root.value), v) < 0)
+			return -EINVAL;
+		c->root.kind = SPEC_NFS;
+		return 0;
+	}
 	return spec_parse(v, &c->root);
 }
 

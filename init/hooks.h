@@ -3,6 +3,7 @@
 #ifndef SESAME_INIT_HOOKS_H
 #define SESAME_INIT_HOOKS_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -71,6 +72,24 @@ void boot_release(void);
 void boot_hold_handoff(void);
 void boot_release_handoff(void);
 void boot_fail(const char *what, const char *hint);
+
+/*
+ * The network, for an NFS root (or an NFS mount from fstab): the net hook
+ * reports each configured address (client, DHCP server id or ip='s
+ * server, next-server, host name, option 17; zero/empty when unknown), and
+ * up=false when it is gone. The boot goes on from a timer in the loop,
+ * never inside the caller.
+ */
+struct boot_net_info {
+	bool up;
+	struct in_addr client, server_id, next_server;
+	const char *hostname;  /* NULL: none */
+	const char *root_path; /* NULL: none */
+};
+void boot_net_configured(const struct boot_net_info *info);
+/* True when something mounted before the switch lives on NFS: the
+ * network must stay up through it. */
+bool boot_needs_network(void);
 /*
  * Whether boot_retry() would act now: 0 in an emergency, or while the boot
  * waits for a device to appear. Otherwise -EBUSY, with a line for the

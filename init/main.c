@@ -1,5 +1,6 @@
 /* main: sesame-init is /init (PID 1) and, by argv[0], the image's
  * /sbin/modprobe. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
@@ -9,14 +10,27 @@
 #include "common/log.h"
 #include "init/boot.h"
 #include "init/modules.h"
+#include "nfs/mount.h"
 
 struct applet {
 	const char *name;
 	int (*main)(int argc, char **argv);
 };
 
+/* The nfs-mount child (init/boot_nfs.c): logs to kmsg and the console. */
+static int nfs_mount_applet(int argc, char **argv)
+{
+	int kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	log_set_ident("sesame-init");
+	log_set_sinks(LOG_SINK_STDERR | (kmsg >= 0 ? LOG_SINK_KMSG : 0), kmsg,
+		      -1);
+	return nfs_mount_main(argc, argv, NULL);
+}
+
 static const struct applet applets[] = {
     {"modprobe", modprobe_main},
+    {NFS_MOUNT_APPLET, nfs_mount_applet},
 };
 
 static const char *base_name(const char *path)

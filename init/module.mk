@@ -7,7 +7,7 @@ init_SRCS := init/loop.c init/sys.c init/cmdline.c init/spec.c \
 	init/uevent.c init/fstab.c init/mountopt.c init/fsck.c init/child.c \
 	init/early.c init/modules.c init/blockdev.c init/switchroot.c \
 	init/emergency.c init/hooks.c init/boot.c init/boot_rescue.c \
-	init/boot_devices.c init/boot_mount.c init/boot_handoff.c
+	init/boot_devices.c init/boot_mount.c init/boot_handoff.c init/boot_nfs.c
 init_PKGS := libkmod blkid
 
 PROGS += sesame-init

@@ -241,6 +241,7 @@ bool spec_match(const struct spec *sp, const struct dev_props *p)
 		       spec_path_is_dm(sp->value, p->name);
 	case SPEC_DEVNUM:
 		return p->devnum == sp->devnum;
+	case SPEC_NFS: /* not a block device */
 	case SPEC_NONE:
 		break;
 	}

@@ -14,6 +14,7 @@ enum spec_kind {
 	SPEC_PARTLABEL, /* PARTLABEL=, /dev/disk/by-partlabel/ */
 	SPEC_PATH,	/* /dev/..., a bare kernel name ("vda1") */
 	SPEC_DEVNUM,	/* MAJOR:MINOR */
+	SPEC_NFS,	/* an NFS root (nfs/nfsroot.h); value: root= as given */
 };
 
 #define SPEC_VALUE_MAX 256

@@ -15,3 +15,6 @@ UNIT_TESTS += test_nfs_mount
 test_nfs_mount_SRCS := tests/unit/test_nfs_mount.c
 test_nfs_mount_LIBS := nfs common
 test_nfs_mount_PKGS := cmocka
+
+# PID 1 parses NFS roots and is the nfs-mount applet: libinit carries these.
+init_SRCS += $(nfs_SRCS)

@@ -143,7 +143,6 @@ static void malformed_keeps_previous(void **state)
 	    "fsck.mode=sometimes",
 	    "sesame.reboot_delay=soon",
 	    "root=PARTUUID=abc/PARTNROFF=1",
-	    "root=nfs:10.0.0.1:/srv",
 	    "rootfstype=",
 	};
 	struct boot_config c;
@@ -168,6 +167,27 @@ static void malformed_keeps_previous(void **state)
 	boot_config_init(&c);
 	boot_config_parse(&c, "rd.timeout=5 rd.timeout=x", 25, false);
 	assert_int_equal(c.timeout_sec, 5);
+}
+
+/* NFS roots are kept as given, for boot_setup_root() with nfsroot=. */
+static void nfs_roots_kept(void **state)
+{
+	static const char *const roots[] = {
+	    "nfs:10.0.0.1:/srv", "nfs4:/x", "/dev/nfs", "dhcp",
+	    "10.0.0.1:/srv:vers=3",
+	};
+	struct boot_config c;
+	char word[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		int n = snprintf(word, sizeof(word), "root=%s", roots[i]);
+		boot_config_init(&c);
+		boot_config_parse(&c, word, (size_t)n, false);
+		assert_int_equal(c.warnings, 0);
+		assert_int_equal(c.root.kind, SPEC_NFS);
+		assert_string_equal(c.root.value, roots[i]);
+	}
 }
 
 static void breaks_shell_emergency(void **state)
@@ -281,6 +301,7 @@ int main(void)
 	    cmocka_unit_test(comments_only_in_files),
 	    cmocka_unit_test(double_dash_ends_parameters),
 	    cmocka_unit_test(malformed_keeps_previous),
+	    cmocka_unit_test(nfs_roots_kept),
 	    cmocka_unit_test(breaks_shell_emergency),
 	    cmocka_unit_test(mounts_deduplicated_and_bounded),
 	    cmocka_unit_test(foreign_and_unknown_kept),

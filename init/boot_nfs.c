@@ -1,0 +1,232 @@
+/* boot_nfs: NFS root (and NFS mounts from fstab): waits for the network,
+ * mounts through the nfs-mount child with retries, and says why not. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+
+#include "common/log.h"
+#include "common/strutil.h"
+#include "init/bootstate.h"
+#include "init/child.h"
+#include "init/hooks.h"
+#include "init/loop.h"
+#include "init/sys.h"
+#include "nfs/mount.h"
+
+/* One attempt may take this long: a server that does not answer makes
+ * mount(2) wait for minutes (timeo and retrans of a hard mount). */
+#define NFS_ATTEMPT_USEC (30u * 1000000u)
+/* The wait between attempts doubles up to this. */
+#define NFS_BACKOFF_MAX_SEC 16u
+
+static void boot_nfs_done(pid_t pid, int status, void *data);
+
+int boot_nfs_item(struct mount_item *it, const char *root, const char *nfsroot,
+		  char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = nfs_root_parse(root, nfsroot, &it->nfs, err, errlen)) < 0)
+		return r;
+	it->is_nfs = true;
+	it->check = false;
+	str_copy(it->fstype, sizeof(it->fstype),
+		 it->nfs.vers == NFS_VERS_3 ? "nfs" : "nfs4");
+	if (it->nfs.ro >= 0)
+		it->base_flags = it->nfs.ro ? MS_RDONLY : 0;
+	snprintf(it->dev.node, sizeof(it->dev.node), "%.63s",
+		 root && strcmp(root, "/dev/nfs") ? root : "/dev/nfs");
+	return 0;
+}
+
+bool boot_needs_network(void)
+{
+	for (unsigned i = 0; i < boot.n_items; i++)
+		if (boot.items[i].is_nfs)
+			return true;
+	return false;
+}
+
+static int boot_nfs_timer_fire(struct loop *l, struct loop_timer *t,
+			       void *data)
+{
+	(void)l;
+	(void)t;
+	(void)data;
+	if (boot.nfs.pid > 0) {
+		/* The attempt's deadline: mount(2) waits killably. */
+		boot.nfs.timed_out = true;
+		sys_kill(boot.nfs.pid, SIGKILL);
+		return 0;
+	}
+	if (boot.phase == PHASE_RUNNING)
+		boot_advance();
+	return 0;
+}
+
+static int boot_nfs_arm(uint64_t usec)
+{
+	int r;
+
+	if (!boot.nfs.timer &&
+	    (r = loop_timer_new(boot.loop, boot_nfs_timer_fire, NULL,
+				&boot.nfs.timer)) < 0)
+		return log_err_errno(r, "nfs: timer");
+	return loop_timer_arm(boot.nfs.timer, usec);
+}
+
+void boot_net_configured(const struct boot_net_info *info)
+{
+	struct boot_net_state *n = &boot.net;
+
+	memset(n, 0, sizeof(*n));
+	n->up = info->up;
+	if (!info->up)
+		return;
+	n->client = info->client;
+	n->server_id = info->server_id;
+	n->next_server = info->next_server;
+	if (info->hostname)
+		snprintf(n->hostname, sizeof(n->hostname), "%s",
+			 info->hostname);
+	if (info->root_path)
+		snprintf(n->root_path, sizeof(n->root_path), "%s",
+			 info->root_path);
+	/* An NFS mount that waited for this goes on from the loop. */
+	if (boot_needs_network() && boot.nfs.pid == 0)
+		boot_nfs_arm(1);
+}
+
+int boot_nfs_start(struct mount_item *it)
+{
+	struct nfs_env env = {0};
+	struct nfs_mount_cmd cmd;
+	char err[NFS_ERR_MAX], what[300];
+	struct nfs_root nr = it->nfs;
+	pid_t pid;
+	int r;
+
+	if (!boot.net.up) {
+		if (boot.nfs.attempts == 0 && !boot.nfs.last_error[0]) {
+			log_info("%s on NFS: waiting for the network",
+				 it->target);
+			snprintf(boot.nfs.last_error,
+				 sizeof(boot.nfs.last_error),
+				 "no network address yet");
+		}
+		return 0;
+	}
+	if (boot.nfs.pid > 0)
+		return 1;
+	env.client = boot.net.client;
+	env.server_id = boot.net.server_id;
+	env.next_server = boot.net.next_server;
+	env.hostname = boot.net.hostname;
+	env.root_path = boot.net.root_path[0] ? boot.net.root_path : NULL;
+	if ((r = nfs_root_resolve(&nr, &env, err, sizeof(err))) < 0 ||
+	    (r = nfs_mount_argv(&nr, strcmp(it->target, "/") ? it->target : NEWROOT,
+				!!(it->base_flags & MS_RDONLY), &cmd)) < 0) {
+		if (r == -ENAMETOOLONG)
+			snprintf(err, sizeof(err), "mount arguments too long");
+		snprintf(what, sizeof(what), "NFS %s: %s",
+			 strcmp(it->target, "/") ? it->target : "root", err);
+		boot_emergency(what, "check root=, nfsroot= and the DHCP "
+				     "server's root path (option 17)");
+		return -EINVAL;
+	}
+	if (strcmp(it->target, "/")) {
+		/* fstab targets are inside the new root */
+		int n = snprintf(cmd.target, sizeof(cmd.target), "%s%s",
+				 NEWROOT, it->target);
+		if (n < 0 || (size_t)n >= sizeof(cmd.target)) {
+			snprintf(what, sizeof(what), "NFS %s: path too long",
+				 it->target);
+			boot_emergency(what, NULL);
+			return -ENAMETOOLONG;
+		}
+	}
+	boot.nfs.attempts++;
+	log_info("nfs: mounting %s on %s (attempt %u)", cmd.src, it->target,
+		 boot.nfs.attempts);
+	boot.nfs.timed_out = false;
+	r = child_spawn(cmd.argv, 0, boot_nfs_done, it, &pid);
+	if (r < 0) {
+		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+			 "cannot start %s: %s", NFS_MOUNT_PATH, strerror(-r));
+		log_err("nfs: %s", boot.nfs.last_error);
+		boot_nfs_arm((uint64_t)NFS_BACKOFF_MAX_SEC * 1000000u);
+		return 1;
+	}
+	boot.nfs.pid = pid;
+	it->state = ITEM_NFS;
+	boot_nfs_arm(NFS_ATTEMPT_USEC);
+	return 1;
+}
+
+static void boot_nfs_done(pid_t pid, int status, void *data)
+{
+	struct mount_item *it = data;
+	unsigned delay;
+
+	(void)pid;
+	boot.nfs.pid = 0;
+	if (it->state != ITEM_NFS)
+		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		/* mounted; the child said which version */
+		it->nfs_mounted = true;
+		it->state = ITEM_READY;
+		boot.nfs.last_error[0] = '\0';
+		loop_timer_arm(boot.nfs.timer, 0);
+		if (boot.phase == PHASE_RUNNING)
+			boot_advance();
+		return;
+	}
+	it->state = ITEM_WAIT;
+	if (boot.nfs.timed_out)
+		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+			 "the server did not answer within %u s",
+			 NFS_ATTEMPT_USEC / 1000000u);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+			 "%s refused its command line", NFS_MOUNT_PATH);
+	else if (WIFEXITED(status))
+		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+			 "%s", strerror(WEXITSTATUS(status)));
+	else
+		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+			 "%s died of signal %d", NFS_MOUNT_PATH,
+			 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	delay = boot.nfs.attempts < 5 ? 1u << (boot.nfs.attempts - 1)
+				      : NFS_BACKOFF_MAX_SEC;
+	if (delay > NFS_BACKOFF_MAX_SEC)
+		delay = NFS_BACKOFF_MAX_SEC;
+	log_warn("nfs: %s: attempt %u failed: %s; next in %u s", it->target,
+		 boot.nfs.attempts, boot.nfs.last_error, delay);
+	boot_nfs_arm((uint64_t)delay * 1000000u);
+}
+
+void boot_nfs_describe(const struct mount_item *it, char *buf, size_t size)
+{
+	const struct nfs_root *nr = &it->nfs;
+	const char *what = strcmp(it->target, "/") ? it->target : "root";
+
+	if (!boot.net.up)
+		snprintf(buf, size,
+			 "NFS %s: no network address after %u s, so the "
+			 "server was never asked",
+			 what, boot.cfg.timeout_sec);
+	else
+		snprintf(buf, size,
+			 "NFS %s %s%s%s not mounted after %u s and %u "
+			 "attempt(s); last error: %s",
+			 what, nr->server[0] ? nr->server : "(server from DHCP)",
+			 nr->path[0] ? ":" : "", nr->path, boot.cfg.timeout_sec,
+			 boot.nfs.attempts,
+			 boot.nfs.last_error[0] ? boot.nfs.last_error
+						: "none yet");
+}
