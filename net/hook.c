@@ -12,6 +12,7 @@
 #include "init/cmdline.h"
 #include "init/hooks.h"
 #include "net/net.h"
+#include "nfs/nfsroot.h"
 
 static struct {
 	struct net *net;
@@ -55,6 +56,23 @@ static void net_hook_write_resolv(const struct net_lease *l)
 		log_debug("net: /etc/resolv.conf: %s", strerror(-r));
 }
 
+/* What an NFS mount needs to know (init/hooks.h); l NULL: the address is
+ * gone. */
+static void net_hook_tell_boot(const struct net_lease *l)
+{
+	struct boot_net_info info = {0};
+
+	if (l) {
+		info.up = true;
+		info.client = l->addr;
+		info.server_id = l->server;
+		/* next_server: after the net branch lands */
+		info.hostname = l->hostname[0] ? l->hostname : NULL;
+		info.root_path = l->root_path[0] ? l->root_path : NULL;
+	}
+	boot_net_configured(&info);
+}
+
 /* Lets the switch go on: the network is up, or its timeout passed. */
 static void net_hook_release(void)
 {
@@ -72,6 +90,8 @@ static void net_hook_event(void *data, enum net_event ev,
 	(void)data;
 	if (ev == NET_EV_CONFIGURED || ev == NET_EV_TIMEOUT)
 		net_hook_release();
+	if ((ev == NET_EV_CONFIGURED && l) || ev == NET_EV_LOST)
+		net_hook_tell_boot(ev == NET_EV_CONFIGURED ? l : NULL);
 	if (ev == NET_EV_CONFIGURED && l) {
 		log_info("reachable on %s at %s (ssh root@%s)", l->ifname,
 			 inet_ntop(AF_INET, &l->addr, a, sizeof(a)), a);
@@ -88,10 +108,9 @@ static bool net_root_needs_network(const struct boot_config *cfg)
 	unsigned it = 0;
 	const char *v;
 
-	if (root && (!strncmp(root, "nfs:", 4) || !strncmp(root, "nfs4:", 5) ||
-		     !strcmp(root, "/dev/nfs")))
-		return true;
-	return boot_config_find(cfg, "nfsroot", &it, &v) == 0;
+	if (boot_config_find(cfg, "nfsroot", &it, &v) != 0)
+		v = NULL;
+	return nfs_root_wanted(root, v);
 }
 
 static int net_hook_start(struct loop *l, const struct boot_config *cfg)
@@ -134,7 +153,8 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg)
 static void net_hook_stop(void)
 {
 	net_hook_release();
-	net_teardown(N.net, N.keep);
+	/* an NFS mount from fstab (/usr, say) needs the network too */
+	net_teardown(N.net, N.keep || boot_needs_network());
 	N.net = NULL;
 }
 

@@ -80,3 +80,32 @@ nfs_server_stop() {
 	pid=$(cat "$T/ganesha.pid" 2>/dev/null) || return 0
 	kill "$pid" 2>/dev/null || true
 }
+
+# nfs_image: IMAGES[nfs], lib-net.sh's net image plus the kernel's NFS
+# client (nfs, nfsv3, nfsv4 and what they need).
+nfs_image() {
+	local args=(--no-generic-modules --no-storage) m
+	need_sesame
+	for m in "${NET_MODULES[@]}" nfs nfsv3 nfsv4; do args+=(-m "$m"); done
+	image_build nfs "${args[@]}"
+}
+
+# nfs_start_when REGEX LIMIT NS ADDR DIR: in the background, once REGEX
+# shows in the serial log (or after LIMIT seconds), starts the server
+# (nfs_server), for a server that comes up after the client.
+nfs_start_when() {
+	local re=$1 limit=$2 ns=$3 addr=$4 dir=$5
+	(
+		trap - EXIT
+		end=$((SECONDS + limit))
+		until grep -qE -- "$re" "$LOG" 2>/dev/null; do
+			[ $SECONDS -lt $end ] || break
+			sleep 0.3
+		done
+		say "the NFS server starts now"
+		nfs_server "$ns" "$addr" "$dir"
+		# keep it (and rpcbind) running until the test ends
+		wait
+	) &
+	NET_DAEMONS+=("$!")
+}
