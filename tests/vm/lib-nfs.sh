@@ -9,6 +9,7 @@
 NFS_PSEUDO=/root        # where the export shows, for v4 and (Mount_Path_Pseudo) v3
 NFS_DIR=''              # the exported directory (nfs_server)
 NFS_LOG=''              # ganesha's log
+NFS_EXTRA=()            # more exports for nfs_server: "DIR:PSEUDO" each
 
 # nfs_export_tree DIR: DIR becomes a real root for NFS: busybox, the network
 # report (lib-net.sh's net_root_init) as /sbin/init, then the marker.
@@ -51,16 +52,33 @@ EXPORT {
 	FSAL { Name = VFS; }
 }
 CONF
-	# rpcbind first: without it ganesha exits after "Cannot register".
-	# No -w: its warm-start files are the host's, shared by every test.
-	ip netns exec "$ns" rpcbind -f </dev/null >>"$NFS_LOG" 2>&1 &
-	NET_DAEMONS+=("$!")
-	for _ in $(seq 50); do
-		ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q ':111 ' && break
-		sleep 0.1
+	local i=2 e
+	for e in "${NFS_EXTRA[@]}"; do
+		cat >>"$conf" <<CONF
+EXPORT {
+	Export_Id = $i; Path = "${e%%:*}"; Pseudo = "${e#*:}";
+	Access_Type = RW; Squash = No_Root_Squash; Protocols = $protos;
+	Transports = TCP; SecType = sys; FSAL { Name = VFS; }
+}
+CONF
+		i=$((i + 1))
 	done
-	ip netns exec "$ns" ganesha.nfsd -F -f "$conf" -L "$NFS_LOG" \
-		-p "$T/ganesha.pid" </dev/null >>"$NFS_LOG" 2>&1 &
+	# rpcbind first: without it ganesha exits after "Cannot register".
+	# Both in a mount namespace of their own with a private /run: ganesha
+	# registers through /run/rpcbind.sock, which is not per network
+	# namespace, and two tests at once would register with each other's
+	# rpcbind (a v3 mount then fails with EOPNOTSUPP: no MNT service).
+	# No -w: its warm-start files would be the host's.
+	# shellcheck disable=SC2016 # for the inner shell
+	ip netns exec "$ns" unshare -m --propagation private bash -c '
+		mount -t tmpfs -o mode=0755 sesame-nfs-run /run || exit 1
+		rpcbind -f &
+		for _ in $(seq 100); do
+			[ -S /run/rpcbind.sock ] && break
+			sleep 0.1
+		done
+		exec ganesha.nfsd -F -f "$1" -L "$2" -p "$3"
+	' nfs-server "$conf" "$NFS_LOG" "$T/ganesha.pid" </dev/null >>"$NFS_LOG" 2>&1 &
 	pid=$!
 	NET_DAEMONS+=("$pid")
 	for _ in $(seq 100); do
@@ -95,6 +113,7 @@ nfs_image() {
 # (nfs_server), for a server that comes up after the client.
 nfs_start_when() {
 	local re=$1 limit=$2 ns=$3 addr=$4 dir=$5
+	: >"$LOG" # vm_boot empties it too; no stale match from a last run
 	(
 		trap - EXIT
 		end=$((SECONDS + limit))
