@@ -136,9 +136,9 @@ fuzz-replay: $(REPLAY_BINS)
 	@mkdir -p $(RESULTS)
 	@tests/run-replay.sh $(RESULTS) $(REPLAY_BINS)
 
-shtest: all
+shtest: all $(UNIT_BINS)
 	@mkdir -p $(RESULTS)
-	@tests/run-sh.sh $(RESULTS) $(SH_TESTS)
+	@SESAME_B=$(B) tests/run-sh.sh $(RESULTS) $(SH_TESTS)
 
 vmtest: all
 	@scripts/deps.sh vm

@@ -6,6 +6,8 @@ set -uo pipefail
 
 SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$SH_DIR/../.." && pwd)
+# The build dir (make passes SESAME_B: build, or build/san with SAN=1).
+B=${SESAME_B:-$TOP/build}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sesame-sh.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SH_PASS=0

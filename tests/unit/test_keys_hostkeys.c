@@ -21,6 +21,7 @@
 #include "keys/keys.h"
 #include "tool/commands.h"
 #include "keys/testkeys.h"
+#include "tests/unit/require_tool.h"
 
 struct fixture {
 	char dir[64];  /* the scratch dir */
@@ -53,9 +54,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static bool have_dropbearkey(void)
+static void require_dropbearkey(void)
 {
-	return system("command -v dropbearkey >/dev/null 2>&1") == 0;
+	require_tool("dropbearkey", "dropbear-bin");
 }
 
 /* Runs `sesame keys ARGS...`, stdout into *outp (malloc'd). */
@@ -138,8 +139,7 @@ static void init_makes_private_keys_once(void **state)
 	struct fixture *fx = *state;
 	char path[160], *ed, *ec, *again;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(run_keys(NULL, 3, "init", "--dir", fx->keys), EXIT_OK);
 	assert_int_equal(mode_of(fx->keys), 0700);
 	for (size_t i = 0; i < KEYS_COUNT; i++) {
@@ -181,8 +181,7 @@ static void ensure_fills_in_missing_keys(void **state)
 	char path[160], *ec, *again;
 	bool created = true;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
 	assert_true(created);
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
@@ -256,8 +255,7 @@ static void show_prints_fingerprints_and_known_hosts(void **state)
 	size_t len;
 	bool created;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(run_keys(NULL, 3, "show", "--dir", fx->keys),
 			 EXIT_FAIL); /* nothing there yet */
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
@@ -311,8 +309,7 @@ static void system_keys_are_detected(void **state)
 	bool created;
 	FILE *f;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
 	assert_int_equal(keys_read_public(fx->keys, &pub, &len), 0);
 	snprintf(sshdir, sizeof(sshdir), "%s/ssh", fx->dir);
