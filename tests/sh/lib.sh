@@ -7,6 +7,7 @@ set -uo pipefail
 SH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$SH_DIR/../.." && pwd)
 # The build dir (make passes SESAME_B: build, or build/san with SAN=1).
+# shellcheck disable=SC2034 # for the tests
 B=${SESAME_B:-$TOP/build}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sesame-sh.XXXXXX")
 trap 'rm -rf "$T"' EXIT
