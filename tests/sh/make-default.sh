@@ -10,7 +10,12 @@
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 b=$T/build
 mkdir -p "$b"
-[ -d "$TOP/build/obj" ] && cp -a "$TOP/build/obj" "$b/"
+if [ -d "$TOP/build/obj" ]; then
+	cp -a "$TOP/build/obj" "$b/"
+	# their dependency files name build/obj/X.o: make them name the copies,
+	# so a changed header still rebuilds what includes it
+	find "$b/obj" -name '*.d' -exec sed -i "s|^build/obj/|$b/obj/|" {} +
+fi
 cd "$TOP" || exit 1
 
 if make -j2 B="$b" >"$T/make.log" 2>&1; then
