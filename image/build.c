@@ -516,8 +516,9 @@ static int build_add_ssh(const struct build_opts *o, const char *akpath,
 		log_warn("**************************************************");
 		r = 0;
 	} else if (r < 0) {
-		log_err_errno(r, "comparing the host keys in %s with the "
-				 "system's",
+		log_err_errno(r,
+			      "comparing the host keys in %s with the "
+			      "system's",
 			      dir);
 		goto out;
 	}

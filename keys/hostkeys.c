@@ -557,9 +557,10 @@ int keys_check_distinct(const char *text, size_t len, const char *root)
 			if (q == -EACCES || q == -EPERM) {
 				/* dropbear's keys are root's: say what was
 				 * not compared rather than pass silently */
-				log_warn("cannot read %s to compare it with the "
-					 "image's host keys (run as root)",
-					 path);
+				log_warn(
+				    "cannot read %s to compare it with the "
+				    "image's host keys (run as root)",
+				    path);
 				continue;
 			}
 			if (q < 0)

@@ -81,8 +81,8 @@ static void matches_sshkeygen_now(void **state)
 	(void)state;
 	require_tool("ssh-keygen", "openssh-client");
 	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		assert_true(sshkeygen_describe(known[i].line, theirs,
-					       sizeof(theirs)));
+		assert_true(
+		    sshkeygen_describe(known[i].line, theirs, sizeof(theirs)));
 		assert_int_equal(keys_describe_line(known[i].line,
 						    strlen(known[i].line), desc,
 						    sizeof(desc)),
