@@ -48,6 +48,14 @@ struct build_opts {
 	 * pty only ever holds the forced unlock command (docs/unlock.md).
 	 */
 	int unlock_no_pty;
+	/*
+	 * --allow-system-host-key: build even when a host key of keydir is
+	 * one of the system's own (loudly); without it that is an error.
+	 * system_root: where the system's keys are looked for (NULL: /;
+	 * tests give a fake root).
+	 */
+	int allow_system_host_key;
+	const char *system_root;
 	/* md RAID and LVM: --hostonly, --no-storage, --mdadm-conf */
 	struct storage_build_opts storage;
 };

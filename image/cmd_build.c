@@ -33,6 +33,7 @@ enum {
 	OPT_DROPBEAR,
 	OPT_UNLOCK,
 	OPT_UNLOCK_NO_PTY,
+	OPT_ALLOW_SYSTEM_HOST_KEY,
 	OPT_HOSTONLY,
 	OPT_NO_STORAGE,
 	OPT_MDADM_CONF,
@@ -64,6 +65,7 @@ static const struct option build_longopts[] = {
     {"dropbear", required_argument, NULL, OPT_DROPBEAR},
     {"unlock", required_argument, NULL, OPT_UNLOCK},
     {"unlock-no-pty", no_argument, NULL, OPT_UNLOCK_NO_PTY},
+    {"allow-system-host-key", no_argument, NULL, OPT_ALLOW_SYSTEM_HOST_KEY},
     {"hostonly", no_argument, NULL, OPT_HOSTONLY},
     {"no-storage", no_argument, NULL, OPT_NO_STORAGE},
     {"mdadm-conf", required_argument, NULL, OPT_MDADM_CONF},
@@ -117,6 +119,8 @@ static void build_usage(FILE *f)
 		"beside sesame)\n"
 		"      --unlock-no-pty        no-pty on unlock keys (then "
 		"`ssh -t` cannot unlock)\n"
+		"      --allow-system-host-key  build even when a host key is "
+		"the system's own\n"
 		"      --hostonly             mdadm/lvm only if / or /usr "
 		"sits on md or LVM\n"
 		"      --no-storage           no mdadm, lvm or their modules\n"
@@ -262,6 +266,9 @@ static int build_parse_args(int argc, char **argv, struct build_cli *c)
 			break;
 		case OPT_UNLOCK_NO_PTY:
 			o->unlock_no_pty = 1;
+			break;
+		case OPT_ALLOW_SYSTEM_HOST_KEY:
+			o->allow_system_host_key = 1;
 			break;
 		case OPT_HOSTONLY:
 			o->storage.mode = STORAGE_BUILD_HOSTONLY;
