@@ -51,6 +51,8 @@ struct dhcp_client {
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	char hostname[DHCP_HOSTNAME_MAX];
+	uint8_t client_id[255];
+	size_t client_id_len; /* 0: the default */
 	int fd;
 	struct loop_timer *retx;
 	struct loop_timer *lease_timer;
@@ -193,6 +195,10 @@ static void dhcp_fill_request(struct dhcp_client *c, uint8_t type,
 	memcpy(rq->chaddr, c->mac, 6);
 	rq->broadcast = true; /* no address before the ACK (RFC 2131 4.1) */
 	rq->hostname = c->hostname[0] ? c->hostname : NULL;
+	if (c->client_id_len) {
+		rq->client_id = c->client_id;
+		rq->client_id_len = c->client_id_len;
+	}
 }
 
 static int dhcp_send_discover(struct dhcp_client *c)
@@ -554,6 +560,11 @@ int dhcp_client_start(struct loop *l, const struct dhcp_client_params *p,
 	strcpy(c->ifname, p->ifname);
 	if (p->hostname && strlen(p->hostname) < sizeof(c->hostname))
 		strcpy(c->hostname, p->hostname);
+	if (p->client_id && p->client_id_len >= 2 &&
+	    p->client_id_len <= sizeof(c->client_id)) {
+		memcpy(c->client_id, p->client_id, p->client_id_len);
+		c->client_id_len = p->client_id_len;
+	}
 	if ((r = dhcp_open_socket(c->ifindex, &c->fd)) < 0 ||
 	    (r = loop_timer_new(l, dhcp_retx_fire, c, &c->retx)) < 0 ||
 	    (r = loop_timer_new(l, dhcp_lease_fire, c, &c->lease_timer)) < 0 ||

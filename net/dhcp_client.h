@@ -25,6 +25,8 @@ struct dhcp_client_params {
 	const char *ifname;
 	uint8_t mac[6];
 	const char *hostname; /* option 12, or NULL */
+	const uint8_t *client_id; /* option 61, or NULL: type 1 and the MAC */
+	size_t client_id_len;
 };
 
 /*

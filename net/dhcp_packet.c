@@ -927,7 +927,11 @@ int dhcp_build_bootp(const struct dhcp_request *req, uint8_t *buf, size_t cap,
 	/* Client identifier: hardware type 1 and the MAC (RFC 2132 9.14). */
 	cid[0] = 1;
 	memcpy(cid + 1, req->chaddr, 6);
-	wbuf_opt(&w, OPT_CLIENT_ID, cid, sizeof(cid));
+	if (req->client_id)
+		wbuf_opt(&w, OPT_CLIENT_ID, req->client_id,
+			 req->client_id_len);
+	else
+		wbuf_opt(&w, OPT_CLIENT_ID, cid, sizeof(cid));
 	if (req->requested.s_addr)
 		wbuf_opt(&w, OPT_REQUESTED_IP, &req->requested.s_addr, 4);
 	if (req->server_id.s_addr)

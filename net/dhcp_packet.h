@@ -175,6 +175,9 @@ struct dhcp_request {
 	struct in_addr requested; /* option 50 */
 	struct in_addr server_id; /* option 54 */
 	const char *hostname;	  /* option 12, or NULL */
+	/* Option 61; NULL: type 1 and chaddr (RFC 2132 9.14). */
+	const uint8_t *client_id;
+	size_t client_id_len; /* 2 to 255 when client_id is set */
 };
 
 /*

@@ -495,6 +495,10 @@ static void net_iface_carrier(struct net_iface *i)
 					     : NULL,
 	};
 	memcpy(dp.mac, i->mac, 6);
+	if (p && p->client_id_len) {
+		dp.client_id = p->client_id;
+		dp.client_id_len = p->client_id_len;
+	}
 	if (p)
 		net_apply_mtu(i, p->mtu);
 	if ((r = dhcp_client_start(n->loop, &dp, &n->child, &net_dhcp_ops, i,
