@@ -198,8 +198,8 @@ static int field_client_id(const struct field *f, struct net_ip_param *p,
 	uint64_t v;
 	size_t vlen;
 
-	if (!comma || strn_to_u64(type, (size_t)(comma - type), 10, 255, &v) <
-			  0) {
+	if (!comma ||
+	    strn_to_u64(type, (size_t)(comma - type), 10, 255, &v) < 0) {
 		*why = "client id not dhcp,<type 0-255>,<value>";
 		return -EINVAL;
 	}
@@ -426,8 +426,8 @@ static int net_config_parse_ip_explain(const char *value,
 		 * alone is the long form with every other field empty.) */
 		if ((r = field_method(&f[0], false, &p, why)) < 0)
 			return r;
-	} else if (field_is_method(&f[1]) && f[0].len > 0 && f[0].p[0] != '[' &&
-		   !field_is_ipv4(&f[0])) {
+	} else if (n > 1 && field_is_method(&f[1]) && f[0].len > 0 &&
+		   f[0].p[0] != '[' && !field_is_ipv4(&f[0])) {
 		/* <if>:<method>: the first field is not an address. */
 		if ((r = ip_parse_short(f, n, &p, why)) < 0)
 			return r;

@@ -32,7 +32,6 @@ struct child_req {
 	uint32_t len;
 };
 
-
 /* The child's whole life: never returns, ends with _exit (its own main). */
 static void __attribute__((noreturn)) child_serve(int fd)
 {
@@ -209,8 +208,8 @@ int dhcp_child_start(struct dhcp_child *c)
 }
 
 /* Nothing the child says is trusted: PID 1 reads only what was checked. */
-static int dhcp_child_check_reply(const struct dhcp_child_reply *rep,
-				  size_t n, const struct dhcp_expect *exp,
+static int dhcp_child_check_reply(const struct dhcp_child_reply *rep, size_t n,
+				  const struct dhcp_expect *exp,
 				  struct dhcp_lease *out,
 				  char why[DHCP_CHILD_WHY_MAX])
 {
@@ -301,4 +300,3 @@ int dhcp_child_parse(struct dhcp_child *c, const uint8_t *frame, size_t len,
 		return -EPIPE;
 	return dhcp_child_check_reply(&rep, (size_t)n, exp, out, why);
 }
-

@@ -928,8 +928,7 @@ int dhcp_build_bootp(const struct dhcp_request *req, uint8_t *buf, size_t cap,
 	cid[0] = 1;
 	memcpy(cid + 1, req->chaddr, 6);
 	if (req->client_id)
-		wbuf_opt(&w, OPT_CLIENT_ID, req->client_id,
-			 req->client_id_len);
+		wbuf_opt(&w, OPT_CLIENT_ID, req->client_id, req->client_id_len);
 	else
 		wbuf_opt(&w, OPT_CLIENT_ID, cid, sizeof(cid));
 	if (req->requested.s_addr)

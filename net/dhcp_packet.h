@@ -113,7 +113,7 @@ struct dhcp_lease {
 	struct in_addr broadcast; /* option 28 */
 	uint16_t mtu;		  /* option 26 */
 	uint32_t lease_time;	  /* option 51, seconds, at least 20 */
-	uint32_t t1, t2; /* options 58, 59 or RFC 2131 4.4.5 defaults */
+	uint32_t t1, t2;  /* options 58, 59 or RFC 2131 4.4.5 defaults */
 	uint32_t dropped; /* DHCP_DROP_* */
 	uint8_t n_dns;
 	struct in_addr dns[DHCP_MAX_DNS];

@@ -355,8 +355,7 @@ static void net_lease_from_dhcp(struct net_iface *i,
 
 static void net_dhcp_lost(void *data);
 
-static bool routes_equal(const struct dhcp_lease *a,
-			 const struct dhcp_lease *b)
+static bool routes_equal(const struct dhcp_lease *a, const struct dhcp_lease *b)
 {
 	if ((a->have ^ b->have) & (DHCP_HAVE_ROUTES | DHCP_HAVE_ROUTER) ||
 	    a->router.s_addr != b->router.s_addr || a->n_routes != b->n_routes)
@@ -563,7 +562,8 @@ static bool net_maybe_rename(struct net *n, const struct rtnl_link *l)
 	r = rtnl_link_set_name(n->rtnl, l->ifindex, p->ifname);
 	if (r == -EEXIST && strncmp(l->ifname, "sesame-rn", 9) != 0 &&
 	    net_name_will_free(n, p->ifname)) {
-		snprintf(tmp, sizeof(tmp), "sesame-rn%u", n->rename_seq++ % 100);
+		snprintf(tmp, sizeof(tmp), "sesame-rn%u",
+			 n->rename_seq++ % 100);
 		if ((r = rtnl_link_set_name(n->rtnl, l->ifindex, tmp)) == 0) {
 			log_info("net: renamed %s to %s on the way to %s "
 				 "(ifname=, %s is still taken)",

@@ -18,7 +18,7 @@ struct rtnl_link {
 	unsigned short type; /* ARPHRD_* */
 	uint8_t mac[6];
 	bool has_mac;
-	unsigned mtu; /* IFLA_MTU; 0 when not told */
+	unsigned mtu;  /* IFLA_MTU; 0 when not told */
 	char kind[16]; /* IFLA_INFO_KIND ("veth", "bridge"); "" for hardware */
 	bool deleted;  /* from RTM_DELLINK */
 };

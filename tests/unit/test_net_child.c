@@ -80,7 +80,10 @@ static void a_truthful_answer_is_taken(void **state)
 }
 
 /* Each lie, applied to a truthful answer. */
-static void lie_dns_count(struct dhcp_child_reply *p) { p->lease.n_dns = 255; }
+static void lie_dns_count(struct dhcp_child_reply *p)
+{
+	p->lease.n_dns = 255;
+}
 static void lie_route_count(struct dhcp_child_reply *p)
 {
 	p->lease.n_routes = 255;
@@ -102,7 +105,10 @@ static void lie_prefix_0(struct dhcp_child_reply *p)
 	p->lease.prefix = 0;
 	p->lease.mask.s_addr = 0;
 }
-static void lie_prefix_33(struct dhcp_child_reply *p) { p->lease.prefix = 33; }
+static void lie_prefix_33(struct dhcp_child_reply *p)
+{
+	p->lease.prefix = 33;
+}
 static void lie_mask_mismatch(struct dhcp_child_reply *p)
 {
 	p->lease.prefix = 16;
@@ -139,7 +145,10 @@ static void lie_yiaddr(struct dhcp_child_reply *p)
 {
 	p->lease.yiaddr.s_addr = inet_addr("127.0.0.1");
 }
-static void lie_type(struct dhcp_child_reply *p) { p->lease.type = 9; }
+static void lie_type(struct dhcp_child_reply *p)
+{
+	p->lease.type = 9;
+}
 static void lie_have_bits(struct dhcp_child_reply *p)
 {
 	p->lease.have |= 1u << 31;
@@ -149,15 +158,27 @@ static void lie_lease_0(struct dhcp_child_reply *p)
 	p->lease.lease_time = 0;
 	p->lease.t1 = p->lease.t2 = 0;
 }
-static void lie_t1_after_t2(struct dhcp_child_reply *p) { p->lease.t1 = 3200; }
+static void lie_t1_after_t2(struct dhcp_child_reply *p)
+{
+	p->lease.t1 = 3200;
+}
 static void lie_mtu(struct dhcp_child_reply *p)
 {
 	p->lease.have |= DHCP_HAVE_MTU;
 	p->lease.mtu = 16;
 }
-static void lie_xid(struct dhcp_child_reply *p) { p->lease.xid ^= 1; }
-static void lie_positive_r(struct dhcp_child_reply *p) { p->r = 5; }
-static void lie_huge_errno(struct dhcp_child_reply *p) { p->r = -100000; }
+static void lie_xid(struct dhcp_child_reply *p)
+{
+	p->lease.xid ^= 1;
+}
+static void lie_positive_r(struct dhcp_child_reply *p)
+{
+	p->r = 5;
+}
+static void lie_huge_errno(struct dhcp_child_reply *p)
+{
+	p->r = -100000;
+}
 static void lie_why_unterminated(struct dhcp_child_reply *p)
 {
 	p->r = -EBADMSG;

@@ -138,7 +138,9 @@ static const struct ip_form forms[] = {
     {"bootp", DHCP, ""},
     {"both", DHCP, ""},
     /* nfsroot.rst: "ip=dhcp,client-id-type,client-id-value". */
-    {"dhcp,1,box-01", DHCP, "", .client_id = "\x01" "box-01",
+    {"dhcp,1,box-01", DHCP, "",
+     .client_id = "\x01"
+		  "box-01",
      .client_id_len = 7},
     {"dhcp,0,x", DHCP, "", .client_id = "\x00x", .client_id_len = 2},
     /* nfsroot.rst: the client address alone; classful netmask. */
@@ -150,14 +152,15 @@ static const struct ip_form forms[] = {
      "192.0.2.54:192.0.2.123",
      STATIC, "eth0", "192.0.2.5", "192.0.2.2", "192.0.2.1", 24, "box",
      "192.0.2.53", "192.0.2.54"},
-    {"192.0.2.5::192.0.2.1:255.255.0.0::eth0:none", STATIC, "eth0",
-     "192.0.2.5", NULL, "192.0.2.1", 16},
+    {"192.0.2.5::192.0.2.1:255.255.0.0::eth0:none", STATIC, "eth0", "192.0.2.5",
+     NULL, "192.0.2.1", 16},
     {"192.0.2.5:::::eth0", STATIC, "eth0", "192.0.2.5", .prefix = 24},
-    {"192.0.2.5::192.0.2.1", STATIC, "", "192.0.2.5", NULL, "192.0.2.1",
-     24},
+    {"192.0.2.5::192.0.2.1", STATIC, "", "192.0.2.5", NULL, "192.0.2.1", 24},
     {":::::eth0:dhcp", DHCP, "eth0"},
     {"::::box::dhcp", DHCP, "", .hostname = "box"},
-    {":::::eth0:dhcp,1,abc", DHCP, "eth0", .client_id = "\x01" "abc",
+    {":::::eth0:dhcp,1,abc", DHCP, "eth0",
+     .client_id = "\x01"
+		  "abc",
      .client_id_len = 4},
     {"192.0.2.5:::::eth0:off:192.0.2.53", STATIC, "eth0", "192.0.2.5",
      .prefix = 24, .dns0 = "192.0.2.53"},
@@ -177,8 +180,8 @@ static const struct ip_form forms[] = {
      .mac = "\x52\x54\x00\x12\x34\x56"},
     /* dracut: <client-IP>:[<peer>]:<gw>:<netmask>:<hostname>:<interface>:
      * {none|off|dhcp|on|any}[:[<mtu>][:<macaddr>]] */
-    {"192.0.2.5::192.0.2.1:24:box:eth0:none", STATIC, "eth0", "192.0.2.5",
-     NULL, "192.0.2.1", 24, "box"},
+    {"192.0.2.5::192.0.2.1:24:box:eth0:none", STATIC, "eth0", "192.0.2.5", NULL,
+     "192.0.2.1", 24, "box"},
     {"192.0.2.5:192.0.2.9/30:192.0.2.1:24::eth0:none", STATIC, "eth0",
      "192.0.2.5", "192.0.2.9", "192.0.2.1", 24},
     {"192.0.2.5::192.0.2.1:24::eth0:none:1400", STATIC, "eth0", "192.0.2.5",
@@ -186,21 +189,20 @@ static const struct ip_form forms[] = {
     {"192.0.2.5::192.0.2.1:24::eth0:none:1400:52:54:00:12:34:56", STATIC,
      "eth0", "192.0.2.5", NULL, "192.0.2.1", 24, .mtu = 1400,
      .mac = "\x52\x54\x00\x12\x34\x56"},
-    {"192.0.2.5::192.0.2.1:24::eth0:none::52:54:00:12:34:56", STATIC,
-     "eth0", "192.0.2.5", NULL, "192.0.2.1", 24,
-     .mac = "\x52\x54\x00\x12\x34\x56"},
+    {"192.0.2.5::192.0.2.1:24::eth0:none::52:54:00:12:34:56", STATIC, "eth0",
+     "192.0.2.5", NULL, "192.0.2.1", 24, .mac = "\x52\x54\x00\x12\x34\x56"},
     {"192.0.2.5::192.0.2.1:24::eth0:dhcp", DHCP, "eth0", "192.0.2.5", NULL,
      "192.0.2.1", 24},
     /* dracut: ...:<autoconf>[:[<dns1>][:<dns2>]] */
     {"192.0.2.5::192.0.2.1:24::eth0:none:192.0.2.53", STATIC, "eth0",
      "192.0.2.5", NULL, "192.0.2.1", 24, .dns0 = "192.0.2.53"},
-    {"192.0.2.5::192.0.2.1:24::eth0:none:192.0.2.53:192.0.2.54", STATIC,
-     "eth0", "192.0.2.5", NULL, "192.0.2.1", 24, .dns0 = "192.0.2.53",
+    {"192.0.2.5::192.0.2.1:24::eth0:none:192.0.2.53:192.0.2.54", STATIC, "eth0",
+     "192.0.2.5", NULL, "192.0.2.1", 24, .dns0 = "192.0.2.53",
      .dns1 = "192.0.2.54"},
     {"192.0.2.5::192.0.2.1:24::eth0:none::192.0.2.54", STATIC, "eth0",
      "192.0.2.5", NULL, "192.0.2.1", 24, .dns1 = "192.0.2.54"},
-    {"192.0.2.5::192.0.2.1:24::eth0:none::", STATIC, "eth0", "192.0.2.5",
-     NULL, "192.0.2.1", 24},
+    {"192.0.2.5::192.0.2.1:24::eth0:none::", STATIC, "eth0", "192.0.2.5", NULL,
+     "192.0.2.1", 24},
 };
 #pragma GCC diagnostic pop
 #undef DHCP
@@ -249,17 +251,20 @@ static void several_ip_without_a_device(void **state)
 	(void)state;
 	/* One per MAC: both kept. */
 	assert_int_equal(
-	    param("ip", "192.0.2.5::192.0.2.1:24:::none:1500:52:54:00:00:00:01"),
+	    param("ip",
+		  "192.0.2.5::192.0.2.1:24:::none:1500:52:54:00:00:00:01"),
 	    0);
 	assert_int_equal(
-	    param("ip", "192.0.2.6::192.0.2.1:24:::none:1500:52:54:00:00:00:02"),
+	    param("ip",
+		  "192.0.2.6::192.0.2.1:24:::none:1500:52:54:00:00:00:02"),
 	    0);
 	assert_int_equal(c.n_ip, 2);
 	assert_int_equal(c.ip[0].addr.s_addr, inet_addr("192.0.2.5"));
 	assert_int_equal(c.ip[1].addr.s_addr, inet_addr("192.0.2.6"));
 	/* The same MAC again: replaced. */
 	assert_int_equal(
-	    param("ip", "192.0.2.7::192.0.2.1:24:::none:1500:52:54:00:00:00:01"),
+	    param("ip",
+		  "192.0.2.7::192.0.2.1:24:::none:1500:52:54:00:00:00:01"),
 	    0);
 	assert_int_equal(c.n_ip, 2);
 	assert_int_equal(c.ip[0].addr.s_addr, inet_addr("192.0.2.7"));
@@ -315,7 +320,8 @@ static void malformed_ip_is_refused(void **state)
 	    "dhcp,256,x",
 	    "dhcp,x,y",
 	    "dhcp,1,a b",
-	    "dhcp,1,0123456789012345678901234567890123456789012345678901234567890123",
+	    "dhcp,1,"
+	    "0123456789012345678901234567890123456789012345678901234567890123",
 	    "192.0.2.5:192.0.2.9/33::24::eth0:none",
 	    "192.0.2.5:/30::24::eth0:none",
 	    "eth0:link-local",

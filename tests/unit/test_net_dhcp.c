@@ -174,20 +174,18 @@ static const struct drop_case drop_cases[] = {
      DHCP_DROP_HOSTNAME, DHCP_HAVE_HOSTNAME},
     {"hostname with a shell metacharacter", 12, R("a;reboot"),
      DHCP_DROP_HOSTNAME, DHCP_HAVE_HOSTNAME},
-    {"zero-length hostname", 12, "", 0, DHCP_DROP_HOSTNAME,
-     DHCP_HAVE_HOSTNAME},
-    {"tab in the root path", 17, R("10.0.0.1:/srv/\troot"),
-     DHCP_DROP_ROOT_PATH, DHCP_HAVE_ROOT_PATH},
-    {"6-byte DNS option", 6, R("\x0a\x00\x00\x35\x0a\x00"), DHCP_DROP_DNS,
-     0},
+    {"zero-length hostname", 12, "", 0, DHCP_DROP_HOSTNAME, DHCP_HAVE_HOSTNAME},
+    {"tab in the root path", 17, R("10.0.0.1:/srv/\troot"), DHCP_DROP_ROOT_PATH,
+     DHCP_HAVE_ROOT_PATH},
+    {"6-byte DNS option", 6, R("\x0a\x00\x00\x35\x0a\x00"), DHCP_DROP_DNS, 0},
     {"MTU 16", 26, R("\x00\x10"), DHCP_DROP_MTU, DHCP_HAVE_MTU},
     {"1-byte MTU", 26, R("\x05"), DHCP_DROP_MTU, DHCP_HAVE_MTU},
     {"8-byte broadcast", 28, R("\xc0\xa8\x32\xff\xc0\xa8\x32\xff"),
      DHCP_DROP_BROADCAST, DHCP_HAVE_BROADCAST},
-    {"router 224.0.0.1 (std router repeated: first is multicast)", 0, NULL,
-     0, DHCP_DROP_ROUTER, DHCP_HAVE_ROUTER},
-    {"6-byte router", 3, R("\xc0\xa8\x32\x01\x00\x00"),
+    {"router 224.0.0.1 (std router repeated: first is multicast)", 0, NULL, 0,
      DHCP_DROP_ROUTER, DHCP_HAVE_ROUTER},
+    {"6-byte router", 3, R("\xc0\xa8\x32\x01\x00\x00"), DHCP_DROP_ROUTER,
+     DHCP_HAVE_ROUTER},
     {"route prefix 33", 121, R("\x21\x01\x02\x03\x04\x05\xc0\xa8\x32\x01"),
      DHCP_DROP_ROUTES, DHCP_HAVE_ROUTES},
     {"truncated route", 121, R("\x18\x0a\x01\x02\xc0\xa8\x32"),
@@ -253,8 +251,8 @@ static void faulty_other_options_are_dropped_lease_kept(void **state)
 	frame_opt(&spec, 15, " ", 1);
 	build();
 	assert_int_equal(parse(&l), 0);
-	assert_int_equal(l.dropped,
-			 DHCP_DROP_MTU | DHCP_DROP_ROOT_PATH | DHCP_DROP_DOMAIN);
+	assert_int_equal(l.dropped, DHCP_DROP_MTU | DHCP_DROP_ROOT_PATH |
+					DHCP_DROP_DOMAIN);
 	assert_string_equal(dhcp_drop_name(DHCP_DROP_MTU), "26 (MTU)");
 	assert_string_equal(dhcp_drop_name(1u << 30), "?");
 }
@@ -667,10 +665,14 @@ static void short_and_zero_lease_times_are_clamped(void **state)
 		uint32_t lease, t1, t2; /* 0 for t1/t2: not sent */
 		uint32_t want_lease, want_t1, want_t2;
 	} cases[] = {
-	    {0, 0, 0, 20, 10, 17},	       {1, 0, 0, 20, 10, 17},
-	    {1, 1, 1, 20, 10, 10},	       {19, 0, 0, 20, 10, 17},
-	    {3600, 0, 0, 3600, 1800, 3150},   {3600, 1, 2, 3600, 10, 10},
-	    {3600, 0, 100, 3600, 1800, 3150}, {3600, 100, 0, 3600, 100, 3150},
+	    {0, 0, 0, 20, 10, 17},
+	    {1, 0, 0, 20, 10, 17},
+	    {1, 1, 1, 20, 10, 10},
+	    {19, 0, 0, 20, 10, 17},
+	    {3600, 0, 0, 3600, 1800, 3150},
+	    {3600, 1, 2, 3600, 10, 10},
+	    {3600, 0, 100, 3600, 1800, 3150},
+	    {3600, 100, 0, 3600, 100, 3150},
 	    {3600, 100, 9999, 3600, 100, 3150},
 	    {0xffffffffu, 5, 6, 0xffffffffu, 0xffffffffu, 0xffffffffu},
 	};
@@ -746,6 +748,11 @@ static void the_builder_makes_valid_requests(void **state)
 		uint32_t sum = 0xffff + 0xffff + IPPROTO_UDP + blen + 8;
 		assert_int_equal(dhcp_csum(buf + 20, blen + 8, sum), 0);
 	}
+	/* ip=dhcp,<type>,<value>: option 61 is the type and the value. */
+	rq.client_id = (const uint8_t *)"\x00my-id";
+	rq.client_id_len = 6;
+	assert_int_equal(dhcp_build_bootp(&rq, bootp, sizeof(bootp), &blen), 0);
+	assert_memory_equal(bootp + 240 + 3, "\x3d\x06\x00my-id", 8);
 }
 
 static void masks_and_prefixes(void **state)

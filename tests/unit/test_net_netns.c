@@ -435,12 +435,12 @@ struct fake_server {
 	int fd;
 	int ifindex;
 	unsigned discovers, requests, naks;
-	bool polite;	 /* no garbage, no NAK */
-	bool silent;	 /* answers nothing */
-	uint32_t lease;	 /* 0: 600 s, unless lease_given */
+	bool polite;	/* no garbage, no NAK */
+	bool silent;	/* answers nothing */
+	uint32_t lease; /* 0: 600 s, unless lease_given */
 	bool lease_given;
-	uint32_t t1, t2; /* 0: not sent */
-	unsigned subnet; /* 10.77.<subnet>.0/24 */
+	uint32_t t1, t2;    /* 0: not sent */
+	unsigned subnet;    /* 10.77.<subnet>.0/24 */
 	const char *router; /* NULL: 10.77.<subnet>.1 */
 	uint16_t mtu;	    /* 0: not sent */
 	const char *dns;    /* NULL: not sent */
@@ -639,8 +639,7 @@ static void fake_open(struct fake_server *f, struct loop *l)
 	assert_true(f->fd >= 0);
 	f->ifindex = (int)if_nametoindex(vs);
 	sll.sll_ifindex = f->ifindex;
-	assert_int_equal(bind(f->fd, (struct sockaddr *)&sll, sizeof(sll)),
-			 0);
+	assert_int_equal(bind(f->fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
 	leave();
 	assert_int_equal(loop_add_fd(l, f->fd, EPOLLIN, fake_readable, f), 0);
 }
@@ -838,8 +837,7 @@ static void renewal_applies_changes_then_expiry(void **state)
 	assert_non_null(strstr(out, "mtu 1400"));
 	f.silent = true;
 	run_for(k.loop, 21000); /* T2 at 25 s, expiry at 30 s */
-	print_message("silent: %u configured, %u lost\n", k.configured,
-		      k.lost);
+	print_message("silent: %u configured, %u lost\n", k.configured, k.lost);
 	assert_int_equal(k.lost, 1);
 	sh_capture(out, sizeof(out), "-4 addr show dev eth0");
 	assert_null(strstr(out, "10.77.0.77"));

@@ -8,6 +8,7 @@
 
 net_image
 net_root_disk root
+net_nic_user
 net_vm_boot net --disk root --timeout 90 \
 	-- "root=UUID=$ROOT_UUID ip=off rd.neednet=1 sesame.net_keep=1"
 expect_log 'sesame-init: net: disabled \(ip=off\)' "net is off"
