@@ -68,7 +68,10 @@ struct net {
 	struct loop_timer *timeout;
 	bool any_configured;
 	unsigned rename_seq; /* temporary names for ifname= swaps */
+	bool rescan;	     /* a rename happened: look at the links again */
 };
+
+#define NET_RENAME_TMP "sesame-rn"
 
 static const char *ipstr(struct in_addr a, char buf[INET_ADDRSTRLEN])
 {
@@ -549,6 +552,7 @@ static bool net_maybe_rename(struct net *n, const struct rtnl_link *l)
 {
 	const struct net_ifname_param *p;
 	char tmp[IFNAMSIZ];
+	bool parked;
 	int r;
 
 	if (!l->has_mac || !(p = net_ifname_rule(n, l->mac)) ||
@@ -560,17 +564,18 @@ static bool net_maybe_rename(struct net *n, const struct rtnl_link *l)
 		return false;
 	}
 	r = rtnl_link_set_name(n->rtnl, l->ifindex, p->ifname);
-	if (r == -EEXIST && strncmp(l->ifname, "sesame-rn", 9) != 0 &&
-	    net_name_will_free(n, p->ifname)) {
-		snprintf(tmp, sizeof(tmp), "sesame-rn%u",
+	parked = !strncmp(l->ifname, NET_RENAME_TMP, strlen(NET_RENAME_TMP));
+	if (r == -EEXIST && !parked && net_name_will_free(n, p->ifname)) {
+		snprintf(tmp, sizeof(tmp), NET_RENAME_TMP "%u",
 			 n->rename_seq++ % 100);
 		if ((r = rtnl_link_set_name(n->rtnl, l->ifindex, tmp)) == 0) {
 			log_info("net: renamed %s to %s on the way to %s "
 				 "(ifname=, %s is still taken)",
 				 l->ifname, tmp, p->ifname, p->ifname);
+			n->rescan = true;
 			return true;
 		}
-	} else if (r == -EEXIST && !strncmp(l->ifname, "sesame-rn", 9)) {
+	} else if (r == -EEXIST && parked) {
 		/* Still taken: the holder's rename comes; retried then. */
 		log_debug("net: %s: %s still taken", l->ifname, p->ifname);
 		return false;
@@ -581,6 +586,7 @@ static bool net_maybe_rename(struct net *n, const struct rtnl_link *l)
 		return false;
 	}
 	log_info("net: renamed %s to %s (ifname=)", l->ifname, p->ifname);
+	n->rescan = true;
 	return true;
 }
 
@@ -627,6 +633,11 @@ static void net_link(void *data, const struct rtnl_link *l)
 		return;
 	}
 	if (net_maybe_rename(n, l))
+		return;
+	/* Parked on a temporary name until its own name is free: not used
+	 * under the temporary one (a later rename triggers a rescan). */
+	if (!strncmp(l->ifname, NET_RENAME_TMP, strlen(NET_RENAME_TMP)) &&
+	    l->has_mac && net_ifname_rule(n, l->mac))
 		return;
 	p = net_match_param(n, l, &any);
 	if (!p && !any)
@@ -721,7 +732,13 @@ static int net_monitor_ready(struct loop *l, int fd, uint32_t events,
 	r = rtnl_monitor_read(n->mon, net_link, n);
 	if (r == -ENOBUFS) {
 		log_warn("net: link events overflowed; rescanning");
+		n->rescan = false;
 		return net_scan(n);
+	}
+	/* A rename freed a name a parked link may be waiting for. */
+	if (r == 0 && n->rescan) {
+		n->rescan = false;
+		r = net_scan(n);
 	}
 	return r;
 }
