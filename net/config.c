@@ -378,18 +378,25 @@ static int ip_parse_long(const struct field *f, unsigned n,
 		return r;
 	if (n > 7) {
 		uint64_t v;
+		/*
+		 * MTU and MAC, then on to the netmask rules below: returning
+		 * here once let an empty netmask through as /0 (found by
+		 * fuzz_ipconf).
+		 */
 		if (strn_to_u64(f[7].p, f[7].len, 10, 65535, &v) == 0 ||
-		    (f[7].len == 0 && n > 8 && f[8].len == 2))
-			return ip_parse_mtu_mac(f, n, 7, p, why);
-		if (n > 10) {
+		    (f[7].len == 0 && n > 8 && f[8].len == 2)) {
+			if ((r = ip_parse_mtu_mac(f, n, 7, p, why)) < 0)
+				return r;
+		} else if (n > 10) {
 			*why = "too many fields";
 			return -EINVAL;
-		}
-		if ((r = field_opt_addr(&f[7], &p->dns[0], why)) < 0 ||
-		    (r = field_opt_addr(n > 8 ? &f[8] : &empty, &p->dns[1],
-					why)) < 0 ||
-		    (r = field_opt_addr(n > 9 ? &f[9] : &empty, &ntp, why)) < 0)
+		} else if ((r = field_opt_addr(&f[7], &p->dns[0], why)) < 0 ||
+			   (r = field_opt_addr(n > 8 ? &f[8] : &empty,
+					       &p->dns[1], why)) < 0 ||
+			   (r = field_opt_addr(n > 9 ? &f[9] : &empty, &ntp,
+					       why)) < 0) {
 			return r;
+		}
 	}
 	if (p->method == NET_METHOD_STATIC) {
 		uint32_t h = ntohl(p->addr.s_addr);
