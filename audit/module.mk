@@ -1,0 +1,37 @@
+# audit: the hardening checks (libaudit; `sesame audit`, and `sesame build`).
+LIBS += audit
+audit_SRCS := audit/catalog.c audit/report.c audit/image.c audit/run.c \
+	audit/check_host.c audit/check_image.c audit/check_keys.c \
+	audit/check_luks.c audit/check_boot.c audit/check_net.c \
+	audit/authscan.c audit/dropbear_cve.c audit/params.c \
+	audit/cmd_audit.c
+audit_PKGS := libcryptsetup libarchive mbedcrypto
+
+# The generator of docs/hardening.md and docs/man/sesame-audit.1.
+PROGS += sesame-gendoc
+sesame-gendoc_SRCS := audit/gendoc.c audit/catalog.c
+
+.PHONY: docs
+docs: $(B)/bin/sesame-gendoc
+	$(B)/bin/sesame-gendoc md >docs/hardening.md.tmp && \
+		mv docs/hardening.md.tmp docs/hardening.md
+	$(B)/bin/sesame-gendoc man >docs/man/sesame-audit.1.tmp && \
+		mv docs/man/sesame-audit.1.tmp docs/man/sesame-audit.1
+
+AUDIT_TESTS := test_audit_report test_audit_checks test_audit_luks \
+	test_audit_docs test_audit_integration
+UNIT_TESTS += $(AUDIT_TESTS)
+$(foreach t,$(AUDIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
+$(foreach t,$(AUDIT_TESTS),$(eval $(t)_LIBS := audit image keys common))
+$(foreach t,$(AUDIT_TESTS),$(eval $(t)_PKGS := cmocka libcryptsetup \
+	libarchive libkmod mbedcrypto))
+
+FUZZ_TARGETS += fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
+	fuzz_audit_dropbear
+$(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
+	fuzz_audit_dropbear,$(eval $(f)_SRCS := tests/fuzz/$(f).c))
+$(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
+	fuzz_audit_dropbear,$(eval $(f)_LIBS := audit image keys common))
+$(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
+	fuzz_audit_dropbear,$(eval $(f)_PKGS := libcryptsetup libarchive \
+	libkmod mbedcrypto))
