@@ -18,15 +18,15 @@ docs: $(B)/bin/sesame-gendoc
 	$(B)/bin/sesame-gendoc man >docs/man/sesame-audit.1.tmp && \
 		mv docs/man/sesame-audit.1.tmp docs/man/sesame-audit.1
 
-AUDIT_TESTS := test_audit_report test_audit_checks test_audit_luks \
-	test_audit_docs test_audit_integration
+AUDIT_TESTS := test_audit_checks \
+	
 UNIT_TESTS += $(AUDIT_TESTS)
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_LIBS := audit image keys common))
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_PKGS := cmocka libcryptsetup \
 	libarchive libkmod mbedcrypto))
 
-FUZZ_TARGETS += fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
+#FUZZ_TARGETS += fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
 	fuzz_audit_dropbear
 $(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
 	fuzz_audit_dropbear,$(eval $(f)_SRCS := tests/fuzz/$(f).c))
