@@ -18,7 +18,7 @@ docs: $(B)/bin/sesame-gendoc
 	$(B)/bin/sesame-gendoc man >docs/man/sesame-audit.1.tmp && \
 		mv docs/man/sesame-audit.1.tmp docs/man/sesame-audit.1
 
-AUDIT_TESTS := test_audit_checks test_audit_luks \
+AUDIT_TESTS := test_audit_report test_audit_checks test_audit_luks \
 	
 UNIT_TESTS += $(AUDIT_TESTS)
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
