@@ -19,7 +19,7 @@ docs: $(B)/bin/sesame-gendoc
 		mv docs/man/sesame-audit.1.tmp docs/man/sesame-audit.1
 
 AUDIT_TESTS := test_audit_report test_audit_checks test_audit_luks \
-	test_audit_docs
+	test_audit_docs test_audit_integration
 UNIT_TESTS += $(AUDIT_TESTS)
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_LIBS := audit image keys common))
@@ -36,3 +36,6 @@ $(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
 	fuzz_audit_dropbear,$(eval $(f)_PKGS := libcryptsetup libarchive \
 	libkmod mbedcrypto))
 $(B)/tests/test_audit_docs: | $(B)/bin/sesame-gendoc
+# Builds images with the real tool (and the programs it puts in them).
+$(B)/tests/test_audit_integration: | $(B)/bin/sesame $(B)/bin/sesame-init \
+	$(B)/bin/unlock
