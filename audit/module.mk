@@ -26,16 +26,13 @@ $(foreach t,$(AUDIT_TESTS),$(eval $(t)_LIBS := audit image keys common))
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_PKGS := cmocka libcryptsetup \
 	libarchive libkmod mbedcrypto))
 
-#FUZZ_TARGETS += fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
-	fuzz_audit_dropbear
-$(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
-	fuzz_audit_dropbear,$(eval $(f)_SRCS := tests/fuzz/$(f).c))
-$(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
-	fuzz_audit_dropbear,$(eval $(f)_LIBS := audit image keys common))
-$(foreach f,fuzz_audit_authkeys fuzz_audit_params fuzz_audit_accept \
-	fuzz_audit_dropbear,$(eval $(f)_PKGS := libcryptsetup libarchive \
+AUDIT_FUZZ := fuzz_audit_image fuzz_audit_accept
+FUZZ_TARGETS += $(AUDIT_FUZZ)
+$(foreach f,$(AUDIT_FUZZ),$(eval $(f)_SRCS := tests/fuzz/$(f).c))
+$(foreach f,$(AUDIT_FUZZ),$(eval $(f)_LIBS := audit image keys common))
+$(foreach f,$(AUDIT_FUZZ),$(eval $(f)_PKGS := libcryptsetup libarchive \
 	libkmod mbedcrypto))
-$(B)/tests/test_audit_docs: | $(B)/bin/sesame-gendoc
+
 # Builds images with the real tool (and the programs it puts in them).
 $(B)/tests/test_audit_integration: | $(B)/bin/sesame $(B)/bin/sesame-init \
 	$(B)/bin/unlock
