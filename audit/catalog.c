@@ -132,6 +132,13 @@ const struct audit_check audit_catalog[] = {
      "The dropbear binary in the image has no version banner; sesame cannot "
      "tell which CVEs apply.",
      "Use the distribution's dropbear-bin."},
+    {"modules-unsigned", AUDIT_WARNING, "image",
+     "unsigned module while the kernel enforces signatures",
+     "With module.sig_enforce=1 (or a kernel that forces signatures) the "
+     "kernel refuses unsigned modules: a locally built or DKMS module in the "
+     "image fails to load at boot, possibly the NIC or disk driver.",
+     "Sign the module (the kernel's scripts/sign-file, or DKMS with a MOK "
+     "key) or leave it out of the image."},
     /* ---- LUKS ---- */
     {"keyfile-embedded", AUDIT_ERROR, "luks", "keyfile inside the image",
      "The image is not encrypted: a keyfile in it unlocks the disk for anyone "
@@ -214,6 +221,20 @@ const struct audit_check audit_catalog[] = {
      "reboot the box is unreachable.",
      "Add the module (sesame build -m NAME) or do not pass "
      "--no-modules/--omit-module for it."},
+    {"net-firmware-missing", AUDIT_ERROR, "net",
+     "image lacks firmware the NIC's driver loads on this host",
+     "The driver of an interface that is up asks for firmware that this host "
+     "has in /lib/firmware but the image does not: the driver loads in early "
+     "boot and the NIC stays down.",
+     "Install the firmware package before building, or add the file with "
+     "sesame build -f /lib/firmware/NAME:/lib/firmware/NAME."},
+    {"net-no-static-fallback", AUDIT_INFO, "net",
+     "static address on the host, DHCP only in the image",
+     "The running system has a static address, so the network's DHCP server "
+     "may not know this box: the initramfs waits for a lease that never "
+     "comes and the box stays unreachable.",
+     "Give the address in the boot config: sesame build --set "
+     "ip=ADDRESS::GATEWAY:NETMASK::IF:none."},
 };
 
 const size_t audit_catalog_len =

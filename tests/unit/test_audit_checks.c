@@ -720,6 +720,115 @@ static void test_net_driver_builtin(void **state)
 	expect(f, "net-driver-missing", 0);
 }
 
+/* ---- modules and firmware ---- */
+
+/* Bytes compressed by a command (xz, zstd) into the image under name. */
+static void put_compressed(struct fx *f, const char *name, const char *cmd,
+			   const char *data)
+{
+	char path[PATH_MAX], sh[PATH_MAX * 2];
+	FILE *fp;
+	char buf[4096];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/compressed", f->root);
+	snprintf(sh, sizeof(sh), "printf '%%s' '%s' | %s > '%s'", data, cmd,
+		 path);
+	assert_int_equal(system(sh), 0);
+	assert_non_null(fp = fopen(path, "rb"));
+	n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	assert_int_equal(audit_image_put(&f->img, name, strlen(name),
+					 S_IFREG | 0644, 0, 0, buf, n),
+			 0);
+}
+
+#define SIGNED "elf~Module signature appended~\n"
+
+static void test_modules_unsigned(void **state)
+{
+	struct fx *f = *state;
+
+	put(f, "/lib/modules/6.1.0-test/kernel/signed.ko", S_IFREG | 0644,
+	    SIGNED);
+	put_compressed(f, "/lib/modules/6.1.0-test/kernel/signed2.ko.xz",
+		       "xz -c", SIGNED);
+	put_compressed(f, "/lib/modules/6.1.0-test/kernel/unsigned.ko.xz",
+		       "xz -c", "elf, no signature");
+	/* e1000e.ko of the clean image is unsigned too. */
+	f->in.cmdline = "module.sig_enforce=1";
+	expect(f, "modules-unsigned", 2);
+	audit_report_free(&f->rep);
+	/* The running kernel's parameter says the same. */
+	f->in.cmdline = "";
+	host_file(f, "/sys/module/module/parameters/sig_enforce", "Y\n", 0444);
+	expect(f, "modules-unsigned", 2);
+	audit_report_free(&f->rep);
+	host_file(f, "/sys/module/module/parameters/sig_enforce", "N\n", 0444);
+	expect(f, "modules-unsigned", 0);
+}
+
+static void firmware_driver(struct fx *f)
+{
+	static const char ko[] = "elf\0license=GPL\0firmware=e1000e/"
+				 "fw.bin\0firmware=e1000e/absent.bin\0x";
+
+	assert_int_equal(
+	    audit_image_put(&f->img,
+			    "/lib/modules/6.1.0-test/kernel/drivers/net/e1000e.ko",
+			    52, S_IFREG | 0644, 0, 0, ko, sizeof(ko)),
+	    0);
+}
+
+static void test_net_firmware_missing(void **state)
+{
+	struct fx *f = *state;
+
+	firmware_driver(f);
+	host_file(f, "/lib/firmware/e1000e/fw.bin", "fw", 0644);
+	expect(f, "net-firmware-missing", 1);
+	assert_string_equal(f->rep.v[0].subject, "eth0");
+	assert_non_null(strstr(f->rep.v[0].message, "e1000e/fw.bin"));
+}
+
+static void test_net_firmware_present(void **state)
+{
+	struct fx *f = *state;
+
+	firmware_driver(f);
+	host_file(f, "/lib/firmware/e1000e/fw.bin", "fw", 0644);
+	put(f, "/lib/firmware/e1000e/fw.bin.xz", S_IFREG | 0644, "fw");
+	expect(f, "net-firmware-missing", 0);
+}
+
+static void test_net_no_static_fallback(void **state)
+{
+	struct fx *f = *state;
+
+	host_file(f, "/etc/network/interfaces",
+		  "auto lo\niface lo inet loopback\n"
+		  "iface eth0 inet static\n  address 192.0.2.10/24\n",
+		  0644);
+	expect(f, "net-no-static-fallback", 1);
+	audit_report_free(&f->rep);
+	f->in.cmdline = "ip=192.0.2.10::192.0.2.1:255.255.255.0::eth0:none "
+			"sesame.ssh_listen=192.0.2.10:22";
+	expect(f, "net-no-static-fallback", 0);
+}
+
+static void test_net_no_static_fallback_networkd(void **state)
+{
+	struct fx *f = *state;
+
+	host_file(f, "/etc/systemd/network/10-lan.network",
+		  "[Match]\nName=eth0\n[Network]\nDHCP=yes\n", 0644);
+	expect(f, "net-no-static-fallback", 0);
+	host_file(f, "/etc/systemd/network/20-wan.network",
+		  "[Match]\nName=eth1\n[Network]\n  Address=192.0.2.10/24\n",
+		  0644);
+	expect(f, "net-no-static-fallback", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -769,6 +878,11 @@ int main(void)
 	    T(test_net_dhcp_hostname),
 	    T(test_net_driver_missing),
 	    T(test_net_driver_builtin),
+	    T(test_modules_unsigned),
+	    T(test_net_firmware_missing),
+	    T(test_net_firmware_present),
+	    T(test_net_no_static_fallback),
+	    T(test_net_no_static_fallback_networkd),
 #undef T
 	};
 
