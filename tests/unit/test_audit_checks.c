@@ -515,7 +515,8 @@ static void test_dropbear_cve_not_backported(void **state)
 	old_dropbear(f);
 	/* A similar number is not the CVE. */
 	changelog(f, "dropbear (2022.83-1+deb12u9) bookworm\n"
-		     "  * Fix CVE-2023-487950 and CVE-2023-4879.\n");
+		     "  * Fix CVE-2023-487950, CVE-2023-4879 and "
+		     "XCVE-2023-487951CVE-2023-48795.\n");
 	expect(f, "dropbear-cve", 1);
 	assert_non_null(strstr(f->rep.v[0].message, "does not mention"));
 }
@@ -577,11 +578,12 @@ static void test_keyfile_host_readable(void **state)
 
 	host_file(f, "/etc/crypttab",
 		  "a UUID=1 /etc/keys/a.key luks\nb UUID=2 /etc/keys/b.key "
-		  "luks\nc UUID=3 none luks\n",
+		  "luks\nc UUID=3 none luks\nd UUID=4 /etc/keys/d.key luks\n",
 		  0644);
 	host_file(f, "/etc/keys/a.key", "s", 0644);
 	host_file(f, "/etc/keys/b.key", "s", 0400);
-	expect(f, "keyfile-host-readable", 1);
+	host_file(f, "/etc/keys/d.key", "s", 0640); /* group-readable too */
+	expect(f, "keyfile-host-readable", 2);
 }
 
 /* ---- boot ---- */
