@@ -7,9 +7,6 @@
 #include "audit/params.h"
 #include "common/fileio.h"
 
-/* Parameter values come from untrusted text: cut them short in messages. */
-#define V(s) 60, (s)
-
 /* GRUB without "set superusers" lets anyone edit entries (GRUB manual,
  * "Authentication and authorisation"). */
 static void boot_check_grub(const struct audit_inputs *in,
@@ -30,22 +27,19 @@ static void boot_check_grub(const struct audit_inputs *in,
 	free(buf);
 }
 
+static void boot_emit(const char *id, const char *subject, const char *msg,
+		      void *arg)
+{
+	audit_add(arg, id, subject, "%s", msg);
+}
+
 void audit_check_boot(const struct audit_inputs *in, struct audit_report *r)
 {
 	struct audit_params p;
+	bool ssh = in->img && (audit_image_get(in->img, "/usr/sbin/dropbear") ||
+			       audit_image_get(in->img, "/sbin/dropbear"));
 
 	params_collect(in, &p);
-	if (p.shell)
-		audit_add(r, "boot-shell", p.shell_by,
-			  "a root shell on the console when boot fails");
-	if (p.brk)
-		audit_add(r, "boot-break", "rd.break",
-			  "boot stops for a shell");
-	if (p.init[0])
-		audit_add(r, "boot-init-override", "kernel command line",
-			  "%.*s", V(p.init));
-	if (p.luks_tries > 10)
-		audit_add(r, "unlock-attempts", "sesame.luks_tries",
-			  "%u attempts per boot", p.luks_tries);
+	params_rules(&p, ssh, boot_emit, r);
 	boot_check_grub(in, r);
 }

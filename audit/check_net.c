@@ -295,15 +295,6 @@ void audit_check_net(const struct audit_inputs *in, struct audit_report *r)
 	struct audit_params p;
 
 	params_collect(in, &p);
-	if (in->img && (audit_image_get(in->img, "/usr/sbin/dropbear") ||
-			audit_image_get(in->img, "/sbin/dropbear")) &&
-	    p.ip_static && !p.ssh_listen_addr)
-		audit_add(r, "ssh-listen-all", "sesame.ssh_listen",
-			  "ip= gives %.60s but SSH listens on every address",
-			  p.ip_addr);
-	if (p.dhcp && p.hostname)
-		audit_add(r, "net-dhcp-hostname", "DHCP",
-			  "the DHCP request carries the host name");
 	const char *st;
 	if (in->img && !p.ip_static &&
 	    (audit_image_get(in->img, "/usr/sbin/dropbear") ||

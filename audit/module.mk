@@ -3,7 +3,8 @@ LIBS += audit
 audit_SRCS := audit/catalog.c audit/report.c audit/image.c audit/run.c \
 	audit/check_host.c audit/check_image.c audit/check_keys.c \
 	audit/check_luks.c audit/check_boot.c audit/check_net.c \
-	audit/authscan.c audit/dropbear_cve.c audit/params.c audit/unpack.c \
+	audit/authscan.c audit/dropbear_cve.c audit/params.c audit/params_collect.c \
+	audit/unpack.c \
 	audit/cmd_audit.c
 audit_PKGS := libcryptsetup libarchive mbedcrypto
 

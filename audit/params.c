@@ -156,27 +156,49 @@ static void params_word(const char *name, const char *v, bool cmdline,
 	}
 }
 
-void params_collect(const struct audit_inputs *in, struct audit_params *p)
+void params_init(struct audit_params *p)
 {
-	const struct audit_entry *conf;
-	char path[PATH_MAX];
-	char *buf = NULL;
-	size_t len;
-
 	memset(p, 0, sizeof(*p));
 	p->dhcp = true; /* sesame's default without ip= */
-	if (in->img && (conf = audit_image_get(in->img,
-					       "/etc/sesame/boot.conf")) &&
-	    conf->data)
-		params_split((const char *)conf->data, conf->len, true,
-			     params_word, p);
-	if (in->cmdline) {
-		params_split(in->cmdline, strlen(in->cmdline), false,
-			     params_word, p);
-	} else if (audit_host_path(in, "/proc/cmdline", path, sizeof(path)) ==
-			   0 &&
-		   file_read_all(path, 64u << 10, &buf, &len) == 0) {
-		params_split(buf, len, false, params_word, p);
-		free(buf);
+}
+
+void params_parse(struct audit_params *p, const char *buf, size_t len,
+		  bool is_file)
+{
+	params_split(buf, len, is_file, params_word, p);
+}
+
+/*
+ * The rules that need only the parameters; the host audit and the boot
+ * hook both run them, so a finding has the same ID in both places.
+ */
+void params_rules(const struct audit_params *p, bool ssh, params_emit_fn emit,
+		  void *arg)
+{
+	char msg[200];
+
+	if (p->shell)
+		emit("boot-shell", p->shell_by,
+		     "a root shell on the console without authentication",
+		     arg);
+	if (p->brk)
+		emit("boot-break", "rd.break", "boot stops for a shell", arg);
+	if (p->init[0]) {
+		snprintf(msg, sizeof(msg), "%.60s", p->init);
+		emit("boot-init-override", "kernel command line", msg, arg);
 	}
+	if (p->luks_tries > 10) {
+		snprintf(msg, sizeof(msg), "%u attempts per boot",
+			 p->luks_tries);
+		emit("unlock-attempts", "sesame.luks_tries", msg, arg);
+	}
+	if (ssh && p->ip_static && !p->ssh_listen_addr) {
+		snprintf(msg, sizeof(msg),
+			 "ip= gives %.60s but SSH listens on every address",
+			 p->ip_addr);
+		emit("ssh-listen-all", "sesame.ssh_listen", msg, arg);
+	}
+	if (p->dhcp && p->hostname)
+		emit("net-dhcp-hostname", "DHCP",
+		     "the DHCP request carries the host name", arg);
 }

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "audit/audit.h"
+struct audit_inputs;
 
 #define PARAMS_WORD_MAX 1024
 #define PARAMS_LUKS_MAX 16
@@ -41,6 +41,21 @@ int params_split(const char *buf, size_t len, bool is_file,
 		 void (*fn)(const char *name, const char *value, bool cmdline,
 			    void *arg),
 		 void *arg);
+
+void params_init(struct audit_params *p);
+/* Applies the words of buf to p (later words win, as in /init). */
+void params_parse(struct audit_params *p, const char *buf, size_t len,
+		  bool is_file);
+
+typedef void (*params_emit_fn)(const char *id, const char *subject,
+			       const char *message, void *arg);
+/*
+ * The checks that need only the parameters (boot-shell, boot-break,
+ * boot-init-override, unlock-attempts, ssh-listen-all when ssh,
+ * net-dhcp-hostname): the host audit and the boot hook share them.
+ */
+void params_rules(const struct audit_params *p, bool ssh, params_emit_fn emit,
+		  void *arg);
 
 /* Reads the image's /etc/sesame/boot.conf and the command line. */
 void params_collect(const struct audit_inputs *in, struct audit_params *p);

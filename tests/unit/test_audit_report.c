@@ -76,7 +76,9 @@ static void test_catalog_matches_code(void **state)
 	static const char *const srcs[] = {
 	    "audit/check_host.c", "audit/check_image.c", "audit/check_keys.c",
 	    "audit/check_luks.c", "audit/check_boot.c",	 "audit/check_net.c",
+	    "audit/params.c",
 	};
+	static const char *const calls[] = {"audit_add(", "emit(\""};
 	char *all = NULL;
 	size_t total = 0;
 
@@ -92,16 +94,20 @@ static void test_catalog_matches_code(void **state)
 		total += len;
 		free(buf);
 	}
-	for (const char *p = all; (p = strstr(p, "audit_add(")); p++) {
-		const char *q = strchr(p, '"'), *e;
-		char id[64];
-		assert_non_null(q);
-		e = strchr(q + 1, '"');
-		assert_non_null(e);
-		snprintf(id, sizeof(id), "%.*s", (int)(e - q - 1), q + 1);
-		if (!audit_check_find(id))
-			fail_msg("audit_add of unknown id '%s'", id);
-	}
+	for (size_t c = 0; c < 2; c++)
+		for (const char *p = all; (p = strstr(p, calls[c])); p++) {
+			const char *q = strchr(p, '"'), *e;
+			char id[64];
+			assert_non_null(q);
+			e = strchr(q + 1, '"');
+			assert_non_null(e);
+			snprintf(id, sizeof(id), "%.*s", (int)(e - q - 1),
+				 q + 1);
+			if (strchr(id, '%'))
+				continue; /* a pass-through of an id */
+			if (!audit_check_find(id))
+				fail_msg("unknown id '%s' reported", id);
+		}
 	for (size_t i = 0; i < audit_catalog_len; i++) {
 		char quoted[80];
 		snprintf(quoted, sizeof(quoted), "\"%s\"", audit_catalog[i].id);
