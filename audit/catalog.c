@@ -209,6 +209,13 @@ const struct audit_check audit_catalog[] = {
      "With ip= naming an address, dropbear still listens on every address "
      "the box gets, including ones on networks that should not reach it.",
      "Add sesame.ssh_listen=ADDRESS:22 for the static address."},
+    {"ssh-down", AUDIT_WARNING, "net",
+     "network up but SSH not listening (at boot)",
+     "Checked by the image itself 30 s into the boot: an address is "
+     "configured but nothing listens on the SSH port, so nobody can reach the "
+     "unlock prompt remotely (dropbear failed to start, or was disabled).",
+     "Read the boot log for dropbear's error (host keys, authorized keys, a "
+     "port in use); see docs/unlock.md."},
     {"net-dhcp-hostname", AUDIT_INFO, "net", "DHCP sends the hostname",
      "The DHCP request carries the host's name to everyone on the segment, "
      "before the disks are unlocked.",

@@ -37,3 +37,14 @@ $(foreach f,$(AUDIT_FUZZ),$(eval $(f)_PKGS := libcryptsetup libarchive \
 # Builds images with the real tool (and the programs it puts in them).
 $(B)/tests/test_audit_integration: | $(B)/bin/sesame $(B)/bin/sesame-init \
 	$(B)/bin/unlock
+
+# The boot-time checks: a hook in /init (no libcryptsetup or libarchive).
+LIBS += auditboot
+auditboot_SRCS := audit/catalog.c audit/params.c audit/boot_hook.c
+INIT_HOOKS += audit_hook
+INIT_HOOK_LIBS += auditboot
+
+UNIT_TESTS += test_audit_boot
+test_audit_boot_SRCS := tests/unit/test_audit_boot.c
+test_audit_boot_LIBS := auditboot init common
+test_audit_boot_PKGS := cmocka libkmod blkid

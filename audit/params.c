@@ -136,7 +136,13 @@ static void params_word(const char *name, const char *v, bool cmdline,
 		p->luks_tries = (unsigned)strtoul(v, NULL, 10);
 	} else if (!strcmp(name, "ip") && v) {
 		params_ip(p, v);
+	} else if (!strcmp(name, "sesame.ssh") && v) {
+		p->ssh_off = !strcmp(v, "0");
 	} else if (!strcmp(name, "sesame.ssh_listen") && v) {
+		const char *port = strrchr(v, ':') ? strrchr(v, ':') + 1 : v;
+		uint64_t n;
+		if (!p->ssh_port && str_to_u64(port, 10, 65535, &n) == 0 && n)
+			p->ssh_port = (unsigned)n;
 		/* "22" or ":22" listens everywhere; "ADDR:22" does not. */
 		p->ssh_listen_addr = strchr(v, ':') && v[0] != ':' &&
 				     !str_startswith(v, "0.0.0.0:") &&

@@ -76,9 +76,10 @@ static void test_catalog_matches_code(void **state)
 	static const char *const srcs[] = {
 	    "audit/check_host.c", "audit/check_image.c", "audit/check_keys.c",
 	    "audit/check_luks.c", "audit/check_boot.c",	 "audit/check_net.c",
-	    "audit/params.c",
+	    "audit/params.c",	  "audit/boot_hook.c",
 	};
-	static const char *const calls[] = {"audit_add(", "emit(\""};
+	static const char *const calls[] = {"audit_add(", "emit(\"",
+					    "audit_boot_log(\""};
 	char *all = NULL;
 	size_t total = 0;
 
@@ -94,7 +95,7 @@ static void test_catalog_matches_code(void **state)
 		total += len;
 		free(buf);
 	}
-	for (size_t c = 0; c < 2; c++)
+	for (size_t c = 0; c < sizeof(calls) / sizeof(calls[0]); c++)
 		for (const char *p = all; (p = strstr(p, calls[c])); p++) {
 			const char *q = strchr(p, '"'), *e;
 			char id[64];
