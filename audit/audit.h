@@ -1,4 +1,5 @@
-/* audit: the hardening checks: one catalogue of stable IDs, findings, accepts. */
+/* audit: the hardening checks: one catalogue of stable IDs, findings, accepts.
+ */
 #ifndef SESAME_AUDIT_AUDIT_H
 #define SESAME_AUDIT_AUDIT_H
 
@@ -41,9 +42,10 @@ const struct audit_check *audit_check_find(const char *id);
 
 struct audit_finding {
 	const struct audit_check *check;
-	char *subject;	/* what the finding is about: a path, a key, a device */
-	char *message;	/* what was seen */
-	const char *accepted; /* the reason from the config; NULL if not accepted */
+	char *subject; /* what the finding is about: a path, a key, a device */
+	char *message; /* what was seen */
+	const char
+	    *accepted; /* the reason from the config; NULL if not accepted */
 };
 
 struct audit_accept {
@@ -75,8 +77,7 @@ void audit_add(struct audit_report *r, const char *id, const char *subject,
 /* Findings of this id (for tests and for the builder). */
 size_t audit_count_id(const struct audit_report *r, const char *id);
 /* Findings not accepted at or above min. */
-size_t audit_count_open(const struct audit_report *r,
-			enum audit_severity min);
+size_t audit_count_open(const struct audit_report *r, enum audit_severity min);
 
 /*
  * The accept config (AUDIT_CONF_PATH): lines "accept ID REASON...", '#'
@@ -106,10 +107,10 @@ void audit_print_json(const struct audit_report *r, FILE *f);
 
 /* One entry of an image as the kernel would unpack it (later ones win). */
 struct audit_entry {
-	char *name;	/* "/etc/x": absolute, no trailing slash */
-	uint32_t mode;	/* type and permission bits, as in stat */
+	char *name;    /* "/etc/x": absolute, no trailing slash */
+	uint32_t mode; /* type and permission bits, as in stat */
 	uint32_t uid, gid;
-	uint8_t *data;	/* file contents or link target; may be NULL */
+	uint8_t *data; /* file contents or link target; may be NULL */
 	size_t len;
 };
 
@@ -123,8 +124,8 @@ void audit_image_init(struct audit_image *img);
 void audit_image_free(struct audit_image *img);
 /* Adds (or replaces, as a later cpio member does) an entry; data copied. */
 int audit_image_put(struct audit_image *img, const char *name, size_t namelen,
-		    uint32_t mode, uint32_t uid, uint32_t gid,
-		    const void *data, size_t len);
+		    uint32_t mode, uint32_t uid, uint32_t gid, const void *data,
+		    size_t len);
 /* Every segment of an image file's bytes, through image/imgread. */
 int audit_image_from_bytes(struct audit_image *img, const uint8_t *p,
 			   size_t len, const char *origin);
@@ -133,8 +134,7 @@ const struct audit_entry *audit_image_get(struct audit_image *img,
 
 struct image_list;
 /* What `sesame build` is about to write: the list, host files read. */
-int audit_image_from_list(struct audit_image *img,
-			  const struct image_list *l);
+int audit_image_from_list(struct audit_image *img, const struct image_list *l);
 
 #define AUDIT_MAX_DEVICES 16
 
@@ -144,7 +144,7 @@ struct audit_inputs {
 	const char *image_path;	 /* the image file on the host, or NULL */
 	const char *output_dir;	 /* build: where the image will be written */
 	const char *host_root;
-	const char *cmdline;	 /* NULL: host_root/proc/cmdline if readable */
+	const char *cmdline; /* NULL: host_root/proc/cmdline if readable */
 	const char *devices[AUDIT_MAX_DEVICES]; /* --device */
 	size_t n_devices;
 	uint64_t target_mem_kib; /* 0: host_root/proc/meminfo MemTotal */
@@ -175,7 +175,7 @@ int audit_build_check(const struct image_list *l, const char *output,
 		      int strict);
 
 /* A host path below in->host_root into buf; -ENAMETOOLONG. */
-int audit_host_path(const struct audit_inputs *in, const char *path,
-		    char *buf, size_t size);
+int audit_host_path(const struct audit_inputs *in, const char *path, char *buf,
+		    size_t size);
 
 #endif

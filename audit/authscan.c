@@ -1,4 +1,5 @@
-/* authscan: a lenient reader of the authorized_keys an image holds (untrusted). */
+/* authscan: a lenient reader of the authorized_keys an image holds (untrusted).
+ */
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
@@ -117,8 +118,7 @@ static bool opt_is(const char *p, size_t n, const char *name)
 {
 	size_t k = strlen(name);
 
-	return n >= k && !strncasecmp(p, name, k) &&
-	       (n == k || p[k] == '=');
+	return n >= k && !strncasecmp(p, name, k) && (n == k || p[k] == '=');
 }
 
 int authscan_options(const char *p, size_t len, struct authscan_opts *o)

@@ -1,4 +1,5 @@
-/* authscan: a lenient reader of the authorized_keys an image holds (untrusted). */
+/* authscan: a lenient reader of the authorized_keys an image holds (untrusted).
+ */
 #ifndef SESAME_AUDIT_AUTHSCAN_H
 #define SESAME_AUDIT_AUTHSCAN_H
 

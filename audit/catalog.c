@@ -12,8 +12,7 @@
  */
 const struct audit_check audit_catalog[] = {
     /* ---- the image file on the host ---- */
-    {"image-mode", AUDIT_ERROR, "host",
-     "image readable or writable by others",
+    {"image-mode", AUDIT_ERROR, "host", "image readable or writable by others",
      "The image holds the private SSH host keys of the initramfs. Anyone who "
      "can read it can impersonate the box at its next boot and collect the "
      "passphrase typed into it (CVE-2019-13179, CVE-2024-23301).",
@@ -23,8 +22,7 @@ const struct audit_check audit_catalog[] = {
      "Whoever owns the image can change its mode and its contents, and so the "
      "program that runs first at boot.",
      "chown root:root the image."},
-    {"image-dir", AUDIT_WARNING, "host",
-     "image directory writable by others",
+    {"image-dir", AUDIT_WARNING, "host", "image directory writable by others",
      "A directory that others can write lets them replace the image (and so "
      "/init) between builds.",
      "Keep images in a directory owned by root and writable only by it, such "
@@ -43,7 +41,8 @@ const struct audit_check audit_catalog[] = {
      "chmod 0600 the file, and make the hook that copies it preserve the "
      "mode."},
     /* ---- what the image holds ---- */
-    {"image-setuid", AUDIT_WARNING, "image", "setuid or setgid file in the image",
+    {"image-setuid", AUDIT_WARNING, "image",
+     "setuid or setgid file in the image",
      "Everything in the initramfs runs as root already; a setuid bit there "
      "only matters if the file escapes into the real root, where it is a "
      "ready-made privilege escalation.",
@@ -179,7 +178,8 @@ const struct audit_check audit_catalog[] = {
      "Nothing when the token is deliberate; remove stale ones with "
      "cryptsetup token remove."},
     /* ---- boot ---- */
-    {"boot-shell", AUDIT_WARNING, "boot", "console shell without authentication",
+    {"boot-shell", AUDIT_WARNING, "boot",
+     "console shell without authentication",
      "rd.shell, rd.emergency=shell or sesame.emergency=shell give whoever is "
      "at the console (or a remote KVM) a root shell when boot fails, with no "
      "password (CVE-2016-4484).",
@@ -198,7 +198,8 @@ const struct audit_check audit_catalog[] = {
      "GRUB without superusers and a password lets whoever is at the console "
      "add rd.break or init=/bin/sh and get a root shell before any unlock.",
      "Set superusers and password_pbkdf2 in GRUB (grub-mkpasswd-pbkdf2)."},
-    {"unlock-attempts", AUDIT_WARNING, "boot", "many passphrase attempts per boot",
+    {"unlock-attempts", AUDIT_WARNING, "boot",
+     "many passphrase attempts per boot",
      "sesame.luks_tries above 10 lets an attacker on the network guess more "
      "passphrases per boot before the failure action.",
      "Keep sesame.luks_tries at 10 or below; sesame.luks_fail=reboot makes "

@@ -16,7 +16,8 @@ static void boot_check_grub(const struct audit_inputs *in,
 	char *buf = NULL;
 	size_t len;
 
-	if (audit_host_path(in, "/boot/grub/grub.cfg", path, sizeof(path)) < 0 ||
+	if (audit_host_path(in, "/boot/grub/grub.cfg", path, sizeof(path)) <
+		0 ||
 	    file_read_all(path, 8u << 20, &buf, &len) < 0)
 		return;
 	if (!memmem(buf, len, "superusers", 10) ||

@@ -144,8 +144,7 @@ static void host_check_boot_fs(const struct audit_inputs *in,
 		const char *sep = strstr(line, " - ");
 		const char *m;
 		bool isfat = false;
-		if (!sep ||
-		    sscanf(line, "%*s %*s %*s %*s %255s", mnt) != 1 ||
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %255s", mnt) != 1 ||
 		    sscanf(sep + 3, "%31s %*s %511s", type, opts) != 2)
 			continue;
 		if (strcmp(mnt, "/boot") && strcmp(mnt, "/boot/efi"))
@@ -158,14 +157,15 @@ static void host_check_boot_fs(const struct audit_inputs *in,
 		m = strstr(opts, "fmask=");
 		if (!m)
 			m = strstr(opts, "umask=");
-		unsigned long mask = m ? strtoul(strchr(m, '=') + 1, NULL, 8)
-				       : 0022;
+		unsigned long mask =
+		    m ? strtoul(strchr(m, '=') + 1, NULL, 8) : 0022;
 		if (!(mask & 0004))
 			audit_add(r, "boot-fs-mode", mnt,
 				  "%s mounted with %s: every file readable "
 				  "by all users",
-				  type, m ? "a mask that lets others read"
-					  : "no fmask");
+				  type,
+				  m ? "a mask that lets others read"
+				    : "no fmask");
 	}
 	free(buf);
 }

@@ -1,4 +1,5 @@
-/* check_image: what the image holds: modes, setuid bits, host keys, passwords. */
+/* check_image: what the image holds: modes, setuid bits, host keys, passwords.
+ */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,8 @@ static void image_check_modules(const struct audit_inputs *in,
 	bool any = false;
 
 	for (size_t i = 0; i < img->n && !any; i++)
-		any = S_ISREG(img->v[i].mode) && image_is_module(img->v[i].name);
+		any =
+		    S_ISREG(img->v[i].mode) && image_is_module(img->v[i].name);
 	if (!any || !image_sig_enforced(in))
 		return;
 	for (size_t i = 0; i < img->n; i++) {
@@ -142,10 +144,9 @@ void audit_check_image_content(const struct audit_inputs *in,
 				  "mode %04o", (unsigned)(e->mode & 07777));
 		if (type == S_IFREG && audit_is_host_key(e->name) &&
 		    ((e->mode & 0077) || e->uid != 0))
-			audit_add(r, "hostkey-mode", e->name,
-				  "mode %04o, uid %u",
-				  (unsigned)(e->mode & 07777),
-				  (unsigned)e->uid);
+			audit_add(
+			    r, "hostkey-mode", e->name, "mode %04o, uid %u",
+			    (unsigned)(e->mode & 07777), (unsigned)e->uid);
 		if (type == S_IFREG && !strcmp(e->name, "/etc/shadow"))
 			image_check_passwords(e, true, r);
 		if (type == S_IFREG && !strcmp(e->name, "/etc/passwd"))

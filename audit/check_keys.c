@@ -227,7 +227,8 @@ static void keys_check_keydir(const struct audit_inputs *in,
 	closedir(dh);
 }
 
-/* ---- authorized keys ------------------------------------------------------ */
+/* ---- authorized keys ------------------------------------------------------
+ */
 
 struct auth_state {
 	struct audit_report *r;
@@ -249,8 +250,8 @@ static int auth_line(const struct authscan_line *l, void *arg)
 	int r;
 
 	snprintf(subj, sizeof(subj), "%s:%u", AUTHKEYS_IMAGE_PATH, l->line);
-	if (!l->type || (l->opts && authscan_options(l->opts, l->opts_len,
-						     &o) < 0)) {
+	if (!l->type ||
+	    (l->opts && authscan_options(l->opts, l->opts_len, &o) < 0)) {
 		audit_add(s->r, "authkey-unknown", subj, "not a key line");
 		return 0;
 	}
@@ -319,7 +320,8 @@ static void keys_check_authorized(const struct audit_inputs *in,
 				  struct audit_report *r)
 {
 	struct audit_image *img = in->img;
-	const struct audit_entry *ak = audit_image_get(img, AUTHKEYS_IMAGE_PATH);
+	const struct audit_entry *ak =
+	    audit_image_get(img, AUTHKEYS_IMAGE_PATH);
 	struct auth_state *s;
 
 	if (!audit_image_get(img, "/init") &&
@@ -387,7 +389,8 @@ static void keys_check_dropbear(const struct audit_inputs *in,
 		const struct dropbear_cve *c = &dropbear_cves[i];
 		if (dropbear_version_cmp(&v, &c->fixed) >= 0)
 			continue;
-		if (have_log && dropbear_changelog_mentions(log, loglen, c->cve))
+		if (have_log &&
+		    dropbear_changelog_mentions(log, loglen, c->cve))
 			continue; /* backported by the distribution */
 		audit_add(r, "dropbear-cve", e->name,
 			  "dropbear %u.%u is before %u.%u, which fixed %s "

@@ -273,9 +273,8 @@ static void luks_check_device(struct luks_state *s, const char *dev)
 				  (unsigned long long)s->target_kib);
 		}
 	}
-	for (int t = 0; type && !strcmp(type, CRYPT_LUKS2) &&
-			t < LUKS_TOKENS_MAX;
-	     t++) {
+	for (int t = 0;
+	     type && !strcmp(type, CRYPT_LUKS2) && t < LUKS_TOKENS_MAX; t++) {
 		const char *tt = NULL;
 		crypt_token_info ti = crypt_token_status(cd, t, &tt);
 		char subj[PATH_MAX + 32];
@@ -313,8 +312,8 @@ void audit_check_luks(const struct audit_inputs *in, struct audit_report *r)
 	}
 	s->in = in;
 	s->r = r;
-	s->target_kib = in->target_mem_kib ? in->target_mem_kib
-					   : luks_mem_total(in);
+	s->target_kib =
+	    in->target_mem_kib ? in->target_mem_kib : luks_mem_total(in);
 	for (size_t i = 0; i < in->n_devices; i++) {
 		/* --device paths are the caller's, not below host_root. */
 		if (s->n < sizeof(s->devs) / sizeof(s->devs[0]))

@@ -28,10 +28,10 @@ static bool net_image_kver(struct audit_image *img, char *kver, size_t size)
 			if (strncmp(n, roots[j], k))
 				continue;
 			end = strchr(n + k, '/');
-			snprintf(kver, size, "%.*s",
-				 (int)(end ? (size_t)(end - n - k)
-					   : strlen(n + k)),
-				 n + k);
+			snprintf(
+			    kver, size, "%.*s",
+			    (int)(end ? (size_t)(end - n - k) : strlen(n + k)),
+			    n + k);
 			if (kver[0])
 				return true;
 		}
@@ -87,8 +87,7 @@ static bool net_image_has_firmware(struct audit_image *img, const char *fw)
 	return false;
 }
 
-static bool net_host_has_firmware(const struct audit_inputs *in,
-				  const char *fw)
+static bool net_host_has_firmware(const struct audit_inputs *in, const char *fw)
 {
 	static const char *const sfx[] = {"", ".xz", ".zst"};
 	char rel[PATH_MAX], path[PATH_MAX];
@@ -108,8 +107,7 @@ static bool net_host_has_firmware(const struct audit_inputs *in,
  * and the image lacks is reported.
  */
 static void net_check_firmware(const struct audit_inputs *in,
-			       const char *ifname,
-			       const struct audit_entry *e,
+			       const char *ifname, const struct audit_entry *e,
 			       struct audit_report *r)
 {
 	static const char key[] = "firmware=";
@@ -200,16 +198,15 @@ static void net_check_drivers(const struct audit_inputs *in,
 		const char *mod;
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/operstate", dir,
-			 d->d_name);
+		snprintf(path, sizeof(path), "%s/%s/operstate", dir, d->d_name);
 		if (file_read_all(path, 64, &state, &n) < 0)
 			continue;
 		bool up = str_startswith(state, "up");
 		free(state);
 		if (!up)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/device/driver/module",
-			 dir, d->d_name);
+		snprintf(path, sizeof(path), "%s/%s/device/driver/module", dir,
+			 d->d_name);
 		if ((l = readlink(path, link, sizeof(link) - 1)) <= 0)
 			continue; /* virtual, or built in without a module */
 		link[l] = '\0';

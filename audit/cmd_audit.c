@@ -51,28 +51,28 @@ static const struct option audit_longopts[] = {
 
 static void audit_usage(FILE *f)
 {
-	fprintf(f,
-		"usage: sesame audit [options] [IMAGE]\n\n"
-		"  --json                 one JSON document (schema in "
-		"sesame-audit(1))\n"
-		"  --strict               warnings fail too (exit 1)\n"
-		"  --cmdline TEXT         the kernel command line (default "
-		"/proc/cmdline)\n"
-		"  --device DEV           a LUKS device or header file to "
-		"check (repeatable)\n"
-		"  --host-root DIR        read the host's files below DIR "
-		"(default /)\n"
-		"  --config FILE          accepted findings (default "
-		"/etc/sesame/audit.conf)\n"
-		"  --target-memory MIB    the target's memory (default: this "
-		"host's)\n"
-		"  --pbkdf2-min N         PBKDF2 iterations to expect "
-		"(default: benchmark)\n"
-		"  --keydir DIR           the image's host keys on this host\n"
-		"  --color auto|always|never\n"
-		"  --list-checks          print the catalogue's IDs\n"
-		"Exit status: 0 clean, 1 findings (errors; with --strict "
-		"also warnings)\nor a failure, 2 usage. See sesame-audit(1).\n");
+	fprintf(
+	    f, "usage: sesame audit [options] [IMAGE]\n\n"
+	       "  --json                 one JSON document (schema in "
+	       "sesame-audit(1))\n"
+	       "  --strict               warnings fail too (exit 1)\n"
+	       "  --cmdline TEXT         the kernel command line (default "
+	       "/proc/cmdline)\n"
+	       "  --device DEV           a LUKS device or header file to "
+	       "check (repeatable)\n"
+	       "  --host-root DIR        read the host's files below DIR "
+	       "(default /)\n"
+	       "  --config FILE          accepted findings (default "
+	       "/etc/sesame/audit.conf)\n"
+	       "  --target-memory MIB    the target's memory (default: this "
+	       "host's)\n"
+	       "  --pbkdf2-min N         PBKDF2 iterations to expect "
+	       "(default: benchmark)\n"
+	       "  --keydir DIR           the image's host keys on this host\n"
+	       "  --color auto|always|never\n"
+	       "  --list-checks          print the catalogue's IDs\n"
+	       "Exit status: 0 clean, 1 findings (errors; with --strict "
+	       "also warnings)\nor a failure, 2 usage. See sesame-audit(1).\n");
 }
 
 struct audit_cli {
@@ -241,8 +241,7 @@ int cmd_audit(int argc, char **argv)
 		log_err("writing the report failed");
 		goto out;
 	}
-	status = audit_count_open(&rep, c.strict ? AUDIT_WARNING
-						 : AUDIT_ERROR)
+	status = audit_count_open(&rep, c.strict ? AUDIT_WARNING : AUDIT_ERROR)
 		     ? EXIT_FAIL
 		     : EXIT_OK;
 out:

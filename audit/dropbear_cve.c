@@ -20,7 +20,8 @@ const struct dropbear_cve dropbear_cves[] = {
     {"CVE-2017-9078", {2017, 75}, "double free after login"},
     {"CVE-2023-48795", {2024, 84}, "Terrapin prefix truncation"},
 };
-const size_t dropbear_cves_len = sizeof(dropbear_cves) / sizeof(dropbear_cves[0]);
+const size_t dropbear_cves_len =
+    sizeof(dropbear_cves) / sizeof(dropbear_cves[0]);
 
 static int parse_uint(const uint8_t *p, size_t len, size_t *i, unsigned max,
 		      unsigned *out)
@@ -54,8 +55,8 @@ int dropbear_find_version(const uint8_t *p, size_t len,
 			break;
 		i = (size_t)(m - p) + bl;
 		if (parse_uint(p, len, &i, 9999, &r.year) == 0 && i < len &&
-		    p[i] == '.' && (i++, parse_uint(p, len, &i, 999,
-						    &r.minor) == 0)) {
+		    p[i] == '.' &&
+		    (i++, parse_uint(p, len, &i, 999, &r.minor) == 0)) {
 			*v = r;
 			return 0;
 		}
@@ -80,8 +81,7 @@ static bool cve_char(char c)
 	return (c >= '0' && c <= '9') || c == '-';
 }
 
-bool dropbear_changelog_mentions(const char *text, size_t len,
-				 const char *cve)
+bool dropbear_changelog_mentions(const char *text, size_t len, const char *cve)
 {
 	size_t n = strlen(cve);
 	const char *p = text;

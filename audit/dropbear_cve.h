@@ -14,7 +14,8 @@ struct dropbear_version {
 
 struct dropbear_cve {
 	const char *cve;
-	struct dropbear_version fixed; /* the first upstream release with the fix */
+	struct dropbear_version
+	    fixed; /* the first upstream release with the fix */
 	const char *what;
 };
 
@@ -31,8 +32,7 @@ int dropbear_version_cmp(const struct dropbear_version *a,
 			 const struct dropbear_version *b);
 
 /* True when the changelog text names the CVE (as a whole word). */
-bool dropbear_changelog_mentions(const char *text, size_t len,
-				 const char *cve);
+bool dropbear_changelog_mentions(const char *text, size_t len, const char *cve);
 
 /* A gzip file decompressed (at most 4 MiB), NUL-terminated. */
 int dropbear_read_gzip(const char *path, char **textp, size_t *lenp);

@@ -24,6 +24,11 @@ static const char md_head[] =
     "- `sesame build` runs the same checks on the image it is about to write\n"
     "  and prints them; `sesame build --strict` writes no image when there is\n"
     "  a warning or an error.\n"
+    "- At boot, /init (a hook, audit/boot_hook.c) runs the checks that need\n"
+    "  only the boot parameters and the image (`boot-shell`, `boot-break`,\n"
+    "  `boot-init-override`, `unlock-attempts`, `ssh-listen-all`,\n"
+    "  `net-dhcp-hostname`, `authkeys-none`) and, 30 s in, `ssh-down`, and\n"
+    "  prints each on the console and kmsg as `[ID] SUBJECT: MESSAGE`.\n"
     "\n"
     "Severities: `error` (a secret or the boot is exposed; `sesame audit`\n"
     "exits 1), `warning` (exits 1 with `--strict`), `info` (never changes\n"
@@ -59,9 +64,11 @@ static const char md_head[] =
     "{\"schema\": 1,\n"
     " \"findings\": [{\"id\": \"image-mode\", \"severity\": \"error\",\n"
     "               \"area\": \"host\", \"subject\": \"/boot/initrd.img\",\n"
-    "               \"message\": \"mode 0644: ...\", \"fix\": \"chmod 0600 ...\",\n"
+    "               \"message\": \"mode 0644: ...\", \"fix\": \"chmod 0600 "
+    "...\",\n"
     "               \"accepted\": null}],\n"
-    " \"counts\": {\"error\": 1, \"warning\": 0, \"info\": 0, \"accepted\": 0}}\n"
+    " \"counts\": {\"error\": 1, \"warning\": 0, \"info\": 0, \"accepted\": "
+    "0}}\n"
     "```\n"
     "\n"
     "`severity` is `error`, `warning` or `info`; `area` one of `host`,\n"
@@ -100,8 +107,9 @@ static void gen_md(void)
 				continue;
 			printf("\n#### %s\n\n**%s** (%s). %s\n\n"
 			       "Fix: %s\n",
-			       c->id, c->title, audit_severity_name(c->severity),
-			       c->why, c->fix);
+			       c->id, c->title,
+			       audit_severity_name(c->severity), c->why,
+			       c->fix);
 		}
 	}
 }
@@ -141,12 +149,15 @@ static const char man_head[] =
     "a subject, a message and a fix. Text output is grouped by area and\n"
     "coloured on a terminal. \\fBsesame build\\fR runs the same checks on the\n"
     "image it is about to write; with \\fB\\-\\-strict\\fR it writes no image\n"
-    "when there is a warning or an error.\n"
+    "when there is a warning or an error. At boot, /init prints the checks\n"
+    "that need only the boot parameters and the image (and ssh\\-down, 30 s\n"
+    "in) on the console and kmsg as \"[ID] SUBJECT: MESSAGE\".\n"
     ".SH OPTIONS\n"
     ".TP\n.B \\-\\-json\n"
     "One JSON document: {\"schema\":1, \"findings\":[{\"id\", \"severity\",\n"
     "\"area\", \"subject\", \"message\", \"fix\", \"accepted\"}...],\n"
-    "\"counts\":{\"error\", \"warning\", \"info\", \"accepted\"}}. accepted is\n"
+    "\"counts\":{\"error\", \"warning\", \"info\", \"accepted\"}}. accepted "
+    "is\n"
     "null or the reason. Fields are only ever added; any other change gets\n"
     "a new schema number.\n"
     ".TP\n.B \\-\\-strict\n"

@@ -1,4 +1,5 @@
-/* image: the entries an image unpacks to, from an image file or a build list. */
+/* image: the entries an image unpacks to, from an image file or a build list.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +31,8 @@ void audit_image_free(struct audit_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
-static struct audit_entry *image_find(struct audit_image *img,
-				      const char *name, size_t namelen)
+static struct audit_entry *image_find(struct audit_image *img, const char *name,
+				      size_t namelen)
 {
 	for (size_t i = img->n; i-- > 0;)
 		if (!strncmp(img->v[i].name, name, namelen) &&
@@ -41,16 +42,17 @@ static struct audit_entry *image_find(struct audit_image *img,
 }
 
 int audit_image_put(struct audit_image *img, const char *name, size_t namelen,
-		    uint32_t mode, uint32_t uid, uint32_t gid,
-		    const void *data, size_t len)
+		    uint32_t mode, uint32_t uid, uint32_t gid, const void *data,
+		    size_t len)
 {
 	struct audit_entry *e;
 	char *n = NULL;
 	uint8_t *d = NULL;
 
 	/* Archives name members "x", "./x" or "/x": keep them as "/x". */
-	while (namelen && (name[0] == '/' ||
-			   (name[0] == '.' && (namelen == 1 || name[1] == '/')))) {
+	while (namelen &&
+	       (name[0] == '/' ||
+		(name[0] == '.' && (namelen == 1 || name[1] == '/')))) {
 		name++;
 		namelen--;
 	}
@@ -147,8 +149,8 @@ int audit_image_from_list(struct audit_image *img, const struct image_list *l)
 		size_t len = 0;
 
 		if (e->type == LIST_FILE && e->data) {
-			r = audit_image_put(img, e->name, strlen(e->name),
-					    mode, e->uid, e->gid, e->data,
+			r = audit_image_put(img, e->name, strlen(e->name), mode,
+					    e->uid, e->gid, e->data,
 					    e->data_len);
 			continue;
 		}
@@ -167,8 +169,8 @@ int audit_image_from_list(struct audit_image *img, const struct image_list *l)
 			}
 			len = strlen(buf);
 		}
-		r = audit_image_put(img, e->name, strlen(e->name), mode,
-				    e->uid, e->gid, buf, len);
+		r = audit_image_put(img, e->name, strlen(e->name), mode, e->uid,
+				    e->gid, buf, len);
 		free(buf);
 	}
 	return r;

@@ -38,8 +38,8 @@ int params_split(const char *buf, size_t len, bool is_file,
 				q = !q;
 				continue;
 			}
-			if (!q && (c == ' ' || c == '\t' || c == '\n' ||
-				   c == '\r'))
+			if (!q &&
+			    (c == ' ' || c == '\t' || c == '\n' || c == '\r'))
 				break;
 			if (c == '\0' || n == PARAMS_WORD_MAX) {
 				overlong = true;
@@ -92,9 +92,9 @@ static void params_ip(struct audit_params *p, const char *v)
 		*c = '\0';
 		s = c + 1;
 	}
-	if (nf == 1 || (nf == 2 && (!strcmp(f[1], "dhcp") ||
-				     !strcmp(f[1], "on") ||
-				     !strcmp(f[1], "any")))) {
+	if (nf == 1 ||
+	    (nf == 2 && (!strcmp(f[1], "dhcp") || !strcmp(f[1], "on") ||
+			 !strcmp(f[1], "any")))) {
 		p->dhcp = !strcmp(f[nf - 1], "dhcp") ||
 			  !strcmp(f[nf - 1], "on") || !strcmp(f[nf - 1], "any");
 		p->ip_static = false;
@@ -129,8 +129,8 @@ static void params_word(const char *name, const char *v, bool cmdline,
 		}
 	} else if (!strcmp(name, "rd.break")) {
 		p->brk = !v || strcmp(v, "0");
-	} else if (cmdline && (!strcmp(name, "init") ||
-			       !strcmp(name, "rdinit"))) {
+	} else if (cmdline &&
+		   (!strcmp(name, "init") || !strcmp(name, "rdinit"))) {
 		snprintf(p->init, sizeof(p->init), "%s=%s", name, v ? v : "");
 	} else if (!strcmp(name, "sesame.luks_tries") && v) {
 		p->luks_tries = (unsigned)strtoul(v, NULL, 10);
@@ -185,8 +185,7 @@ void params_rules(const struct audit_params *p, bool ssh, params_emit_fn emit,
 
 	if (p->shell)
 		emit("boot-shell", p->shell_by,
-		     "a root shell on the console without authentication",
-		     arg);
+		     "a root shell on the console without authentication", arg);
 	if (p->brk)
 		emit("boot-break", "rd.break", "boot stops for a shell", arg);
 	if (p->init[0]) {

@@ -26,8 +26,8 @@ struct audit_params {
 	char luks_key_path[256];
 	char luks_uuids[PARAMS_LUKS_MAX][64];
 	size_t n_luks_uuids;
-	bool sig_enforce; /* module.sig_enforce=1 */
-	bool ssh_off;	  /* sesame.ssh=0 */
+	bool sig_enforce;  /* module.sig_enforce=1 */
+	bool ssh_off;	   /* sesame.ssh=0 */
 	unsigned ssh_port; /* of the first sesame.ssh_listen; 0: 22 */
 };
 

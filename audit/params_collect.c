@@ -16,14 +16,14 @@ void params_collect(const struct audit_inputs *in, struct audit_params *p)
 	size_t len;
 
 	params_init(p);
-	if (in->img && (conf = audit_image_get(in->img,
-					       "/etc/sesame/boot.conf")) &&
+	if (in->img &&
+	    (conf = audit_image_get(in->img, "/etc/sesame/boot.conf")) &&
 	    conf->data)
 		params_parse(p, (const char *)conf->data, conf->len, true);
 	if (in->cmdline) {
 		params_parse(p, in->cmdline, strlen(in->cmdline), false);
 	} else if (audit_host_path(in, "/proc/cmdline", path, sizeof(path)) ==
-			   0 &&
+		       0 &&
 		   file_read_all(path, 64u << 10, &buf, &len) == 0) {
 		params_parse(p, buf, len, false);
 		free(buf);

@@ -31,8 +31,7 @@ void audit_report_free(struct audit_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static const char *report_accepted(const struct audit_report *r,
-				   const char *id)
+static const char *report_accepted(const struct audit_report *r, const char *id)
 {
 	for (size_t i = 0; i < r->n_acc; i++)
 		if (!strcmp(r->acc[i].id, id))
@@ -239,7 +238,8 @@ void audit_print_text(const struct audit_report *r, FILE *f, bool color)
 {
 	static const char *const sev_color[] = {"\033[36m", "\033[33m",
 						"\033[31m"};
-	const char *bold = color ? "\033[1m" : "", *off = color ? "\033[0m" : "";
+	const char *bold = color ? "\033[1m" : "",
+		   *off = color ? "\033[0m" : "";
 	size_t open = 0, accepted = 0;
 
 	for (size_t a = 0; a < audit_areas_len; a++) {

@@ -14,8 +14,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[] = {
-    "/root/.ssh/authorized_keys", "/etc/passwd",     "/etc/shadow",
-    "/etc/sesame/boot.conf",	  "/etc/crypttab",   "/etc/sesame/host_keys.pub",
+    "/root/.ssh/authorized_keys", "/etc/passwd",   "/etc/shadow",
+    "/etc/sesame/boot.conf",	  "/etc/crypttab", "/etc/sesame/host_keys.pub",
     "/usr/sbin/dropbear",	  "/init",
 };
 

@@ -64,7 +64,8 @@ static int setup(void **state)
 	f->p.dropbear = f->dropbear;
 	/* An SSH image with a key and nothing wrong. */
 	write_file(f->dropbear, "elf", 0755);
-	write_file(f->keys, "# sesame\ncommand=\"/bin/unlock\" ssh-ed25519 AAAA\n",
+	write_file(f->keys,
+		   "# sesame\ncommand=\"/bin/unlock\" ssh-ed25519 AAAA\n",
 		   0600);
 	write_file(f->conf, "ip=dhcp\n", 0644);
 	write_file(f->cmdline, "root=UUID=1 ro quiet\n", 0444);
@@ -166,11 +167,12 @@ static void test_listening(void **state)
 	assert_true(audit_boot_listening(tcp, strlen(tcp), 631));
 	assert_false(audit_boot_listening(tcp, strlen(tcp), 22));
 	assert_false(audit_boot_listening("", 0, 22));
-	assert_false(audit_boot_listening("garbage\n:\n  0: x:y z 0A\n", 24,
-					  22));
+	assert_false(
+	    audit_boot_listening("garbage\n:\n  0: x:y z 0A\n", 24, 22));
 	/* tcp6: a 32-digit address. */
-	static const char tcp6[] = "   0: 00000000000000000000000000000000:0016 "
-				   "00000000000000000000000000000000:0000 0A 0\n";
+	static const char tcp6[] =
+	    "   0: 00000000000000000000000000000000:0016 "
+	    "00000000000000000000000000000000:0000 0A 0\n";
 	assert_true(audit_boot_listening(tcp6, strlen(tcp6), 22));
 }
 

@@ -31,8 +31,7 @@ struct fx {
 	struct audit_inputs in;
 };
 
-static void put(struct fx *f, const char *name, uint32_t mode,
-		const char *data)
+static void put(struct fx *f, const char *name, uint32_t mode, const char *data)
 {
 	assert_int_equal(audit_image_put(&f->img, name, strlen(name), mode, 0,
 					 0, data, data ? strlen(data) : 0),
@@ -60,8 +59,9 @@ static void host_symlink(struct fx *f, const char *rel, const char *target)
 	char path[PATH_MAX], cmd[PATH_MAX * 3];
 
 	snprintf(path, sizeof(path), "%s%s", f->root, rel);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\" && ln -s '%s' '%s'",
-		 path, target, path);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p \"$(dirname '%s')\" && ln -s '%s' '%s'", path,
+		 target, path);
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -78,7 +78,8 @@ static void clean_image(struct fx *f)
 	    KEY_ECDSA256 " sesame\n");
 	put(f, "/root/.ssh/authorized_keys", S_IFREG | 0600,
 	    "# sesame\n" UNLOCK_OPTS KEY_ED25519 " admin\n");
-	put(f, "/etc/passwd", S_IFREG | 0644, "root:x:0:0:root:/root:/bin/sh\n");
+	put(f, "/etc/passwd", S_IFREG | 0644,
+	    "root:x:0:0:root:/root:/bin/sh\n");
 	put(f, "/etc/sesame/boot.conf", S_IFREG | 0644, "ip=dhcp\n");
 	put(f, "/tmp", S_IFDIR | 01777, NULL);
 	put(f, "/dev/null", S_IFCHR | 0666, NULL);
@@ -89,8 +90,8 @@ static void clean_image(struct fx *f)
 /* A host with keys of its own, a NIC whose driver the image has. */
 static void clean_host(struct fx *f)
 {
-	host_file(f, "/etc/ssh/ssh_host_ed25519_key.pub", KEY_ED25519 " root@h\n",
-		  0644);
+	host_file(f, "/etc/ssh/ssh_host_ed25519_key.pub",
+		  KEY_ED25519 " root@h\n", 0644);
 	host_file(f, "/etc/dropbear/dropbear_ed25519_host_key",
 		  "system-key-bytes", 0600);
 	host_file(f, "/sys/class/net/eth0/operstate", "up\n", 0644);
@@ -431,8 +432,8 @@ static void test_authkey_rsa_short(void **state)
 	struct fx *f = *state;
 
 	put(f, "/root/.ssh/authorized_keys", S_IFREG | 0600,
-	    UNLOCK_OPTS KEY_RSA2048 " a\n" UNLOCK_OPTS KEY_RSA1024 " b\n"
-	    UNLOCK_OPTS KEY_RSA3072 " c\n");
+	    UNLOCK_OPTS KEY_RSA2048 " a\n" UNLOCK_OPTS KEY_RSA1024
+				    " b\n" UNLOCK_OPTS KEY_RSA3072 " c\n");
 	expect(f, "authkey-rsa-short", 2);
 }
 
@@ -450,8 +451,8 @@ static void test_authkey_duplicate(void **state)
 	struct fx *f = *state;
 
 	put(f, "/root/.ssh/authorized_keys", S_IFREG | 0600,
-	    UNLOCK_OPTS KEY_ED25519 " a\n" UNLOCK_OPTS KEY_ECDSA256 " b\n"
-	    UNLOCK_OPTS KEY_ED25519 " again\n");
+	    UNLOCK_OPTS KEY_ED25519 " a\n" UNLOCK_OPTS KEY_ECDSA256
+				    " b\n" UNLOCK_OPTS KEY_ED25519 " again\n");
 	expect(f, "authkey-duplicate", 1);
 }
 
@@ -461,10 +462,10 @@ static void test_authkey_unknown(void **state)
 
 	put(f, "/root/.ssh/authorized_keys", S_IFREG | 0600,
 	    UNLOCK_OPTS KEY_ED25519 " a\n"
-	    "ssh-ed25519 AAAA+broken\n"
-	    "garbage\n"
-	    "command=\"unterminated " KEY_ED25519 "\n"
-	    "ssh-foo AAAAB3Nz x\n");
+				    "ssh-ed25519 AAAA+broken\n"
+				    "garbage\n"
+				    "command=\"unterminated " KEY_ED25519 "\n"
+				    "ssh-foo AAAAB3Nz x\n");
 	expect(f, "authkey-unknown", 4);
 }
 
@@ -483,7 +484,8 @@ static void test_authkey_forwarding(void **state)
 static void old_dropbear(struct fx *f)
 {
 	put(f, "/usr/sbin/dropbear", S_IFREG | 0755,
-	    "\x7f" "ELF SSH-2.0-dropbear_ SSH-2.0-dropbear_2022.83\r\n");
+	    "\x7f"
+	    "ELF SSH-2.0-dropbear_ SSH-2.0-dropbear_2022.83\r\n");
 }
 
 static void changelog(struct fx *f, const char *text)
@@ -535,7 +537,8 @@ static void test_dropbear_cve_ancient(void **state)
 {
 	struct fx *f = *state;
 
-	put(f, "/usr/sbin/dropbear", S_IFREG | 0755, "SSH-2.0-dropbear_2016.73");
+	put(f, "/usr/sbin/dropbear", S_IFREG | 0755,
+	    "SSH-2.0-dropbear_2016.73");
 	expect(f, "dropbear-cve", 3);
 }
 
@@ -690,8 +693,9 @@ static void test_net_dhcp_hostname(void **state)
 	expect(f, "net-dhcp-hostname", 1);
 	audit_report_free(&f->rep);
 	/* A static address: no DHCP request to carry the name. */
-	f->in.cmdline = "ip=192.0.2.10::192.0.2.1:255.255.255.0:vault:eth0:none "
-			"sesame.ssh_listen=192.0.2.10:22";
+	f->in.cmdline =
+	    "ip=192.0.2.10::192.0.2.1:255.255.255.0:vault:eth0:none "
+	    "sesame.ssh_listen=192.0.2.10:22";
 	expect(f, "net-dhcp-hostname", 0);
 }
 
@@ -776,9 +780,9 @@ static void firmware_driver(struct fx *f)
 				 "fw.bin\0firmware=e1000e/absent.bin\0x";
 
 	assert_int_equal(
-	    audit_image_put(&f->img,
-			    "/lib/modules/6.1.0-test/kernel/drivers/net/e1000e.ko",
-			    52, S_IFREG | 0644, 0, 0, ko, sizeof(ko)),
+	    audit_image_put(
+		&f->img, "/lib/modules/6.1.0-test/kernel/drivers/net/e1000e.ko",
+		52, S_IFREG | 0644, 0, 0, ko, sizeof(ko)),
 	    0);
 }
 

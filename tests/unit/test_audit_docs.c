@@ -70,7 +70,8 @@ static void same(const char *what, const char *path)
 	if (file_read_all(path, 1u << 20, &have, &len) < 0)
 		fail_msg("%s: missing (run from the source tree)", path);
 	if (strcmp(want, have))
-		fail_msg("%s differs from the catalogue: run `make docs`", path);
+		fail_msg("%s differs from the catalogue: run `make docs`",
+			 path);
 	free(want);
 	free(have);
 }

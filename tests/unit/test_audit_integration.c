@@ -120,11 +120,10 @@ static void make_luks(const char *path, const char *type, uint32_t mem_kib)
 	close(fd);
 	assert_int_equal(crypt_init(&cd, path), 0);
 	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
-	assert_int_equal(crypt_format(cd, type, "aes", "xts-plain64", UUID,
-				      NULL, 64,
-				      strcmp(type, CRYPT_LUKS1) ? (void *)&p2
-								: (void *)&p1),
-			 0);
+	assert_int_equal(
+	    crypt_format(cd, type, "aes", "xts-plain64", UUID, NULL, 64,
+			 strcmp(type, CRYPT_LUKS1) ? (void *)&p2 : (void *)&p1),
+	    0);
 	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
 						    "pass", 4) >= 0);
 	crypt_free(cd);
@@ -195,14 +194,17 @@ static void skip_without_tools(void)
 static void test_bad_configuration(void **state)
 {
 	static const char *const expected[] = {
-	    "image-mode",	  "image-dir",		"image-setuid",
-	    "image-world-writable", "hostkey-mode",	"hostkey-system",
-	    "hostkey-weak-type",  "authkey-rescue",	"authkey-no-from",
-	    "authkey-forwarding", "authkey-rsa-short",	"password-login",
-	    "keyfile-embedded",	  "keyfile-host-readable", "boot-shell",
-	    "boot-break",	  "unlock-attempts",	"ssh-listen-all",
-	    "net-driver-missing", "boot-fs-mode",	"bootloader-unlocked",
-	    "luks1",
+	    "image-mode",	   "image-dir",
+	    "image-setuid",	   "image-world-writable",
+	    "hostkey-mode",	   "hostkey-system",
+	    "hostkey-weak-type",   "authkey-rescue",
+	    "authkey-no-from",	   "authkey-forwarding",
+	    "authkey-rsa-short",   "password-login",
+	    "keyfile-embedded",	   "keyfile-host-readable",
+	    "boot-shell",	   "boot-break",
+	    "unlock-attempts",	   "ssh-listen-all",
+	    "net-driver-missing",  "boot-fs-mode",
+	    "bootloader-unlocked", "luks1",
 	};
 	struct fx *f = *state;
 	const char *d = f->dir;
@@ -238,9 +240,8 @@ static void test_bad_configuration(void **state)
 	       "2>%s/build.log",
 	       sesame, d, d, d, d, d, d, d, d, d, d),
 	    0);
-	assert_int_equal(sh("chmod 0644 %s/out/bad.img && chmod 0777 %s/out",
-			    d, d),
-			 0);
+	assert_int_equal(
+	    sh("chmod 0644 %s/out/bad.img && chmod 0777 %s/out", d, d), 0);
 	/* The host's side, below a scratch root. */
 	assert_int_equal(
 	    sh("mkdir -p %s/root/etc/ssh && dropbearkey -y -f "
@@ -301,9 +302,8 @@ static void test_bad_configuration(void **state)
 	       sesame, d, d, d, d),
 	    1);
 	assert_int_equal(sh("test ! -e %s/out/strict.img", d), 0);
-	assert_int_equal(sh("grep -q 'warning\\[boot-shell\\]' %s/strict.log",
-			    d),
-			 0);
+	assert_int_equal(
+	    sh("grep -q 'warning\\[boot-shell\\]' %s/strict.log", d), 0);
 	assert_int_equal(sh("grep -q 'no image written' %s/strict.log", d), 0);
 }
 

@@ -56,11 +56,11 @@ static void make_luks(const char *path, const struct luks_spec *s)
 	close(fd);
 	assert_int_equal(crypt_init(&cd, path), 0);
 	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
-	assert_int_equal(crypt_format(cd, s->type, s->cipher, s->mode, UUID,
-				      NULL, s->key_bytes,
-				      strcmp(s->type, CRYPT_LUKS1) ? (void *)&p2
-								   : (void *)&p1),
-			 0);
+	assert_int_equal(
+	    crypt_format(
+		cd, s->type, s->cipher, s->mode, UUID, NULL, s->key_bytes,
+		strcmp(s->type, CRYPT_LUKS1) ? (void *)&p2 : (void *)&p1),
+	    0);
 	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
 						    "pass", 4) >= 0);
 	if (s->token_json)
@@ -71,8 +71,8 @@ static void make_luks(const char *path, const struct luks_spec *s)
 
 /* Argon2id with 8 MiB, AES-XTS with a 512-bit key: nothing to find. */
 static const struct luks_spec good = {
-    CRYPT_LUKS2, "aes", "xts-plain64", 64, CRYPT_KDF_ARGON2ID, "sha256",
-    4,		 8192,	NULL,
+    CRYPT_LUKS2, "aes", "xts-plain64", 64,   CRYPT_KDF_ARGON2ID,
+    "sha256",	 4,	8192,	       NULL,
 };
 
 static int setup(void **state)
@@ -111,9 +111,8 @@ static void run(struct fx *f)
 {
 	assert_int_equal(audit_run(&f->in, &f->rep), 0);
 	for (size_t i = 0; i < f->rep.n; i++)
-		fprintf(stderr, "  finding %s %s: %s\n",
-			f->rep.v[i].check->id, f->rep.v[i].subject,
-			f->rep.v[i].message);
+		fprintf(stderr, "  finding %s %s: %s\n", f->rep.v[i].check->id,
+			f->rep.v[i].subject, f->rep.v[i].message);
 }
 
 static void test_clean(void **state)
@@ -157,9 +156,9 @@ static void test_argon2_memory_from_meminfo(void **state)
 static void test_luks1_pbkdf2(void **state)
 {
 	struct fx *f = *state;
-	struct luks_spec s = {CRYPT_LUKS1,	 "aes",	   "xts-plain64", 64,
-			      CRYPT_KDF_PBKDF2, "sha256", 1000,	  0,
-			      NULL};
+	struct luks_spec s = {
+	    CRYPT_LUKS1, "aes", "xts-plain64", 64, CRYPT_KDF_PBKDF2, "sha256",
+	    1000,	 0,	NULL};
 
 	make_luks(f->dev, &s);
 	f->in.pbkdf2_min = 100000;
@@ -172,9 +171,9 @@ static void test_luks1_pbkdf2(void **state)
 static void test_pbkdf2_enough(void **state)
 {
 	struct fx *f = *state;
-	struct luks_spec s = {CRYPT_LUKS2,	 "aes",	   "xts-plain64", 64,
-			      CRYPT_KDF_PBKDF2, "sha256", 5000,	  0,
-			      NULL};
+	struct luks_spec s = {
+	    CRYPT_LUKS2, "aes", "xts-plain64", 64, CRYPT_KDF_PBKDF2, "sha256",
+	    5000,	 0,	NULL};
 
 	make_luks(f->dev, &s);
 	f->in.pbkdf2_min = 5000;
@@ -186,9 +185,9 @@ static void test_pbkdf2_enough(void **state)
 static void test_pbkdf2_benchmark(void **state)
 {
 	struct fx *f = *state;
-	struct luks_spec s = {CRYPT_LUKS2,	 "aes",	   "xts-plain64", 64,
-			      CRYPT_KDF_PBKDF2, "sha256", 1000,	  0,
-			      NULL};
+	struct luks_spec s = {
+	    CRYPT_LUKS2, "aes", "xts-plain64", 64, CRYPT_KDF_PBKDF2, "sha256",
+	    1000,	 0,	NULL};
 
 	make_luks(f->dev, &s);
 	f->in.pbkdf2_min = 0;
@@ -225,9 +224,9 @@ static void test_weak_cipher_xts128(void **state)
 static void test_weak_hash(void **state)
 {
 	struct fx *f = *state;
-	struct luks_spec s = {CRYPT_LUKS2,	 "aes",	 "xts-plain64", 64,
-			      CRYPT_KDF_PBKDF2, "sha1", 1000,	0,
-			      NULL};
+	struct luks_spec s = {
+	    CRYPT_LUKS2, "aes", "xts-plain64", 64, CRYPT_KDF_PBKDF2, "sha1",
+	    1000,	 0,	NULL};
 
 	make_luks(f->dev, &s);
 	run(f);
@@ -263,9 +262,9 @@ static void by_uuid_link(struct fx *f)
 static void test_device_from_cmdline(void **state)
 {
 	struct fx *f = *state;
-	struct luks_spec s = {CRYPT_LUKS1,	 "aes",	   "xts-plain64", 64,
-			      CRYPT_KDF_PBKDF2, "sha256", 1000,	  0,
-			      NULL};
+	struct luks_spec s = {
+	    CRYPT_LUKS1, "aes", "xts-plain64", 64, CRYPT_KDF_PBKDF2, "sha256",
+	    1000,	 0,	NULL};
 
 	make_luks(f->dev, &s);
 	by_uuid_link(f);
@@ -278,9 +277,9 @@ static void test_device_from_cmdline(void **state)
 static void test_device_from_crypttab(void **state)
 {
 	struct fx *f = *state;
-	struct luks_spec s = {CRYPT_LUKS1,	 "aes",	   "xts-plain64", 64,
-			      CRYPT_KDF_PBKDF2, "sha256", 1000,	  0,
-			      NULL};
+	struct luks_spec s = {
+	    CRYPT_LUKS1, "aes", "xts-plain64", 64, CRYPT_KDF_PBKDF2, "sha256",
+	    1000,	 0,	NULL};
 	char path[PATH_MAX];
 	FILE *fp;
 

@@ -135,22 +135,24 @@ static void test_accept_parse(void **state)
 	assert_int_equal(audit_accept_parse(&r, conf, strlen(conf), "t"), 0);
 	assert_int_equal(r.n_acc, 2);
 	assert_string_equal(r.acc[0].id, "authkey-rescue");
-	assert_string_equal(r.acc[0].reason, "on-call rescue key, reviewed 2026-11");
+	assert_string_equal(r.acc[0].reason,
+			    "on-call rescue key, reviewed 2026-11");
 	assert_int_equal(r.acc[0].line, 3);
-	assert_string_equal(r.acc[1].reason, "lab machine, console in a locked room");
+	assert_string_equal(r.acc[1].reason,
+			    "lab machine, console in a locked room");
 	audit_report_free(&r);
 }
 
 static void test_accept_refused(void **state)
 {
 	static const char *const bad[] = {
-	    "accept authkey-rescue\n",	     /* no reason */
-	    "accept authkey-rescue   \n",    /* only blanks */
-	    "accept no-such-id because\n",   /* unknown id */
-	    "silence authkey-rescue why\n",  /* not accept */
-	    "acceptauthkey-rescue why\n",    /* no blank */
-	    "accept\n",			     /* nothing */
-	    "accept boot-shell a\x01b\n",    /* control character */
+	    "accept authkey-rescue\n",	    /* no reason */
+	    "accept authkey-rescue   \n",   /* only blanks */
+	    "accept no-such-id because\n",  /* unknown id */
+	    "silence authkey-rescue why\n", /* not accept */
+	    "acceptauthkey-rescue why\n",   /* no blank */
+	    "accept\n",			    /* nothing */
+	    "accept boot-shell a\x01b\n",   /* control character */
 	};
 	struct audit_report r;
 
@@ -165,8 +167,9 @@ static void test_accept_refused(void **state)
 	}
 	/* A NUL byte inside a line; the good line after it still counts. */
 	audit_report_init(&r);
-	assert_int_equal(audit_accept_parse(&r, "accept boot-shell a\0b\n"
-						"accept boot-break ok\n",
+	assert_int_equal(audit_accept_parse(&r,
+					    "accept boot-shell a\0b\n"
+					    "accept boot-break ok\n",
 					    43, "t"),
 			 -EINVAL);
 	assert_int_equal(r.n_acc, 1);
@@ -286,8 +289,8 @@ static int cli_teardown(void **state)
 }
 
 /* Runs cmd_audit with stdout into f->out; returns the exit status. */
-static int cli(struct cli_fx *f, const char *a1, const char *a2,
-	       const char *a3, const char *a4)
+static int cli(struct cli_fx *f, const char *a1, const char *a2, const char *a3,
+	       const char *a4)
 {
 	char args[8][PATH_MAX];
 	char *argv[9];
@@ -356,9 +359,9 @@ static void test_cli_status(void **state)
 	/* Accepted: 0 even with --strict. */
 	snprintf(conf, sizeof(conf), "%s/audit.conf", f->root);
 	write_file(conf, "accept boot-shell lab box\n", 0644);
-	assert_int_equal(cli(f, "--strict", "--cmdline=rd.shell", "--config",
-			     conf),
-			 EXIT_OK);
+	assert_int_equal(
+	    cli(f, "--strict", "--cmdline=rd.shell", "--config", conf),
+	    EXIT_OK);
 	out = cli_output(f);
 	assert_non_null(strstr(out, "accepted: lab box"));
 	free(out);
