@@ -6,7 +6,7 @@ set -euo pipefail
 build_pkgs="build-essential pkg-config libcryptsetup-dev libdevmapper-dev
 	libblkid-dev libmbedtls-dev libkmod-dev libarchive-dev libmnl-dev zstd
 	lz4 xz-utils cpio"
-test_pkgs="libcmocka-dev clang libclang-rt-14-dev"
+test_pkgs="libcmocka-dev clang libclang-rt-14-dev dropbear-bin"
 vm_pkgs="qemu-system-x86 busybox-static dropbear-bin mdadm lvm2 e2fsprogs
 	cryptsetup-bin dnsmasq-base iproute2 openssh-client kmod gdisk python3"
 bench_pkgs="initramfs-tools dropbear-initramfs cryptsetup-initramfs hyperfine"
