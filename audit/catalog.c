@@ -193,6 +193,13 @@ const struct audit_check audit_catalog[] = {
      "command line can be edited by whoever reaches the bootloader.",
      "Drop init=/rdinit=; set a bootloader password, and with Secure Boot "
      "use a signed image that includes the command line (UKI)."},
+    {"secureboot-initrd-unsigned", AUDIT_INFO, "boot",
+     "Secure Boot on, but the initramfs and command line are not signed",
+     "Secure Boot verifies the kernel, not an initramfs or a command line "
+     "loaded beside it: whoever can write /boot can change /init or add "
+     "init=, and the firmware still boots it.",
+     "Boot a signed unified kernel image (UKI) that contains this initramfs "
+     "and the command line, or accept the finding when /boot is trusted."},
     {"bootloader-unlocked", AUDIT_INFO, "boot",
      "bootloader lets anyone edit the command line",
      "GRUB without superusers and a password lets whoever is at the console "

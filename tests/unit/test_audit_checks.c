@@ -650,6 +650,35 @@ static void test_bootloader_unlocked(void **state)
 	expect(f, "bootloader-unlocked", 0);
 }
 
+#define SB_VAR                                                                 \
+	"/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-"        \
+	"00e098032b8c"
+
+static void secureboot(struct fx *f, char value)
+{
+	char path[PATH_MAX], cmd[PATH_MAX * 3];
+
+	snprintf(path, sizeof(path), "%s" SB_VAR, f->root);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "mkdir -p \"$(dirname '%s')\" && printf '\\006\\0\\0\\0\\%03o' "
+	    ">'%s'",
+	    path, value, path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_secureboot_initrd(void **state)
+{
+	struct fx *f = *state;
+
+	image_file(f, 0600);
+	secureboot(f, 1);
+	expect(f, "secureboot-initrd-unsigned", 1);
+	audit_report_free(&f->rep);
+	secureboot(f, 0);
+	expect(f, "secureboot-initrd-unsigned", 0);
+}
+
 static void test_unlock_attempts(void **state)
 {
 	struct fx *f = *state;
@@ -879,6 +908,7 @@ int main(void)
 	    T(test_boot_init_override),
 	    T(test_boot_cmdline_from_proc),
 	    T(test_bootloader_unlocked),
+	    T(test_secureboot_initrd),
 	    T(test_unlock_attempts),
 	    T(test_ssh_listen_all),
 	    T(test_net_dhcp_hostname),
