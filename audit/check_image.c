@@ -30,8 +30,11 @@ bool audit_is_host_key(const char *name)
 static void image_check_passwords(const struct audit_entry *e, bool shadow,
 				  struct audit_report *r)
 {
-	const char *p = (const char *)e->data, *end = p + e->len;
+	const char *p = (const char *)e->data, *end;
 
+	if (!p)
+		return; /* an empty file: no accounts */
+	end = p + e->len;
 	while (p && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;

@@ -399,6 +399,9 @@ int cmd_build(int argc, char **argv)
 		goto out;
 	}
 	if (c.dir) {
+		if (build_audit_hook &&
+		    (r = build_audit_hook(&l, c.dir, c.strict)) < 0)
+			goto out;
 		if ((r = cpio_write_tree(&l, c.dir)) < 0)
 			goto out;
 		if (tty && !c.quiet)

@@ -14,9 +14,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const files[] = {
-    "/root/.ssh/authorized_keys", "/etc/passwd",   "/etc/shadow",
-    "/etc/sesame/boot.conf",	  "/etc/crypttab", "/etc/sesame/host_keys.pub",
-    "/usr/sbin/dropbear",	  "/init",
+    "/root/.ssh/authorized_keys",
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/sesame/boot.conf",
+    "/etc/crypttab",
+    "/etc/sesame/host_keys.pub",
+    "/usr/sbin/dropbear",
+    "/init",
+    "/lib/modules/6.1.0/kernel/a.ko",
+    "/lib/modules/6.1.0/kernel/b.ko.xz",
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -25,13 +32,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct audit_image img;
 	struct audit_report rep;
 	struct dropbear_version v;
-	char *cmdline = malloc(size + 1);
+	static const char enforce[] = " module.sig_enforce=1";
+	char *cmdline = malloc(size + sizeof(enforce));
 
 	if (!cmdline)
 		return 0;
 	log_set_max_level((enum log_level)0);
 	memcpy(cmdline, data, size);
 	cmdline[size] = '\0';
+	/* Half the inputs also have the modules checked (and decompressed). */
+	if (size && (data[size - 1] & 1))
+		memcpy(cmdline + size, enforce, sizeof(enforce));
 	audit_image_init(&img);
 	audit_report_init(&rep);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)

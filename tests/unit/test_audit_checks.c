@@ -322,6 +322,15 @@ static void test_hostkey_mode(void **state)
 	expect(f, "hostkey-mode", 1);
 }
 
+/* An empty shadow file (no data at all) has no accounts. */
+static void test_password_login_empty(void **state)
+{
+	struct fx *f = *state;
+
+	put(f, "/etc/shadow", S_IFREG | 0600, NULL);
+	expect(f, "password-login", 0);
+}
+
 static void test_password_login(void **state)
 {
 	struct fx *f = *state;
@@ -882,6 +891,7 @@ int main(void)
 	    T(test_image_world_writable),
 	    T(test_hostkey_mode),
 	    T(test_password_login),
+	    T(test_password_login_empty),
 	    T(test_hostkey_system_openssh),
 	    T(test_hostkey_system_dropbear),
 	    T(test_hostkey_weak_type),
