@@ -140,28 +140,35 @@ static struct {
 	unsigned port;
 } B;
 
-static int boot_ssh_fire(struct loop *l, struct loop_timer *t, void *data)
+void audit_boot_ssh_check(const struct audit_boot_paths *p, unsigned port,
+			  bool have_address, params_emit_fn emit, void *arg)
 {
-	const struct audit_boot_paths *p = &audit_boot_default_paths;
 	bool listening = false;
 	char subject[32];
 
-	(void)l;
-	(void)t;
-	(void)data;
 	for (size_t i = 0; i < 2 && !listening; i++) {
 		char *buf = NULL;
 		size_t len;
-		if (file_read_all(p->tcp[i], 4u << 20, &buf, &len) == 0) {
-			listening = audit_boot_listening(buf, len, B.port);
+		if (p->tcp[i] &&
+		    file_read_all(p->tcp[i], 4u << 20, &buf, &len) == 0) {
+			listening = audit_boot_listening(buf, len, port);
 			free(buf);
 		}
 	}
-	if (!listening && boot_have_address()) {
-		snprintf(subject, sizeof(subject), "port %u", B.port);
-		audit_boot_log("ssh-down", subject,
-			       "an address is up but nothing listens", NULL);
+	if (!listening && have_address) {
+		snprintf(subject, sizeof(subject), "port %u", port);
+		emit("ssh-down", subject,
+		     "an address is up but nothing listens", arg);
 	}
+}
+
+static int boot_ssh_fire(struct loop *l, struct loop_timer *t, void *data)
+{
+	(void)l;
+	(void)t;
+	(void)data;
+	audit_boot_ssh_check(&audit_boot_default_paths, B.port,
+			     boot_have_address(), audit_boot_log, NULL);
 	return 0;
 }
 

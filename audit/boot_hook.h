@@ -34,6 +34,13 @@ void audit_boot_check(const struct audit_boot_paths *p, params_emit_fn emit,
  */
 bool audit_boot_listening(const char *text, size_t len, unsigned port);
 
+/*
+ * ssh-down: with have_address (an address is up), nothing in p->tcp is in
+ * LISTEN state on port. /init runs it 30 s into the boot.
+ */
+void audit_boot_ssh_check(const struct audit_boot_paths *p, unsigned port,
+			  bool have_address, params_emit_fn emit, void *arg);
+
 /* The boot-time line for one finding, at the check's severity (info or
  * warning): "[ID] SUBJECT: MESSAGE". */
 void audit_boot_log(const char *id, const char *subject, const char *msg,

@@ -176,6 +176,33 @@ static void test_listening(void **state)
 	assert_true(audit_boot_listening(tcp6, strlen(tcp6), 22));
 }
 
+static void test_ssh_down(void **state)
+{
+	struct fx *f = *state;
+	char t4[128], t6[128];
+
+	snprintf(t4, sizeof(t4), "%s/tcp", f->dir);
+	snprintf(t6, sizeof(t6), "%s/tcp6", f->dir);
+	f->p.tcp[0] = t4;
+	f->p.tcp[1] = t6;
+	write_file(t4, tcp, 0444); /* 631 listens, 22 does not */
+	write_file(t6, "  sl local rem st\n", 0444);
+	f->seen[0] = '\0';
+	audit_boot_ssh_check(&f->p, 22, true, collect, f);
+	assert_string_equal(f->seen, "ssh-down port 22|");
+	/* No address up: nobody could reach it anyway. */
+	f->seen[0] = '\0';
+	audit_boot_ssh_check(&f->p, 22, false, collect, f);
+	assert_string_equal(f->seen, "");
+	/* Listening (here on tcp6): nothing to say. */
+	write_file(t6,
+		   "   0: 00000000000000000000000000000000:0016 "
+		   "00000000000000000000000000000000:0000 0A 0\n",
+		   0444);
+	audit_boot_ssh_check(&f->p, 22, true, collect, f);
+	assert_string_equal(f->seen, "");
+}
+
 /* The console line carries severity and ID. */
 static void test_log_line(void **state)
 {
@@ -196,6 +223,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_authkeys_none, setup,
 					    teardown),
 	    cmocka_unit_test(test_listening),
+	    cmocka_unit_test_setup_teardown(test_ssh_down, setup, teardown),
 	    cmocka_unit_test(test_log_line),
 	};
 
