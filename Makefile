@@ -49,6 +49,7 @@ include common/module.mk
 -include sshd/module.mk
 -include storage/module.mk
 -include keys/module.mk
+-include audit/module.mk
 -include tool/module.mk
 -include tests/unit/module.mk
 -include tests/fuzz/module.mk

@@ -60,6 +60,15 @@ struct build_opts {
 	struct storage_build_opts storage;
 };
 
+/*
+ * The hardening checks on the list about to be written to output, with
+ * their findings printed; with strict, findings refuse (-EPERM). Set by
+ * the audit module when it is linked in (the sesame tool); NULL: none.
+ * A pointer so that the image library does not depend on the audit one.
+ */
+extern int (*build_audit_hook)(const struct image_list *l, const char *output,
+			       int strict);
+
 /* Appends a string to v (the string is borrowed, not copied). */
 int build_strv_push(struct build_strv *v, const char *s);
 void build_strv_free(struct build_strv *v);
