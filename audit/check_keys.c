@@ -15,6 +15,9 @@
 #include "common/strutil.h"
 #include "keys/authkeys.h"
 #include "keys/keys.h"
+
+/* The system sshd's own host keys. */
+#define AUDIT_SYSTEM_SSH_DIR "/etc/ssh"
 #include "keys/pubkey.h"
 
 bool audit_is_host_key(const char *name);
@@ -35,7 +38,7 @@ static int keys_system_pub(const struct audit_inputs *in, char **textp,
 
 	*textp = NULL;
 	*lenp = 0;
-	if (audit_host_path(in, KEYS_SYSTEM_SSH_DIR, dir, sizeof(dir)) < 0 ||
+	if (audit_host_path(in, AUDIT_SYSTEM_SSH_DIR, dir, sizeof(dir)) < 0 ||
 	    !(dh = opendir(dir)))
 		return 0;
 	while ((d = readdir(dh))) {
@@ -124,7 +127,7 @@ static void keys_img_one(const uint8_t *blob, size_t n,
 		audit_add(k->r, "hostkey-system", KEYS_PUBLIC_IMAGE_PATH,
 			  "the %s host key is also a host key of the system "
 			  "(%s)",
-			  pi->label, KEYS_SYSTEM_SSH_DIR);
+			  pi->label, AUDIT_SYSTEM_SSH_DIR);
 	if (!strcmp(pi->type, "ssh-rsa") && pi->bits < PUBKEY_RSA_GOOD_BITS)
 		audit_add(k->r, "hostkey-weak-type", KEYS_PUBLIC_IMAGE_PATH,
 			  "RSA host key of %u bits", pi->bits);
