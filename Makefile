@@ -6,6 +6,9 @@
 # name_LIBS lists our own archives (in link order), name_PKGS pkg-config
 # packages (a package without a .pc file falls back to -lNAME).
 
+# `make` builds what `make install` installs, whatever rule a module.mk
+# included below happens to define first (issue 9).
+.DEFAULT_GOAL := all
 SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -47,6 +50,7 @@ include common/module.mk
 -include sshd/module.mk
 -include storage/module.mk
 -include keys/module.mk
+-include audit/module.mk
 -include tool/module.mk
 -include tests/unit/module.mk
 -include tests/fuzz/module.mk
@@ -112,13 +116,16 @@ deps:
 RESULTS := $(B)/results
 UNIT_BINS := $(foreach t,$(UNIT_TESTS),$(B)/tests/$(t))
 REPLAY_BINS := $(foreach f,$(FUZZ_TARGETS),$(B)/fuzz/$(f)_replay)
+# Shell tests of the build and the test tools themselves (tests/sh).
+SH_TESTS := $(filter-out tests/sh/lib.sh,$(wildcard tests/sh/*.sh))
 
-.PHONY: check check-build unit fuzz-replay vmtest fuzz bench demo clean install
+.PHONY: check check-build unit fuzz-replay shtest vmtest fuzz bench demo clean install
 check:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory check-build
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
-	@$(MAKE) --no-print-directory -k unit fuzz-replay $(if $(SAN),,vmtest) || true
+	@$(MAKE) --no-print-directory -k unit fuzz-replay shtest \
+		$(if $(SAN),,vmtest) || true
 	@tests/summary.sh $(RESULTS)
 
 check-build: all $(UNIT_BINS) $(REPLAY_BINS)
@@ -130,6 +137,10 @@ unit: $(UNIT_BINS)
 fuzz-replay: $(REPLAY_BINS)
 	@mkdir -p $(RESULTS)
 	@tests/run-replay.sh $(RESULTS) $(REPLAY_BINS)
+
+shtest: all $(UNIT_BINS)
+	@mkdir -p $(RESULTS)
+	@SESAME_B=$(B) tests/run-sh.sh $(RESULTS) $(SH_TESTS)
 
 vmtest: all
 	@scripts/deps.sh vm
@@ -161,7 +172,9 @@ demo:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(B)/bin/sesame $(DESTDIR)$(BINDIR)/sesame
-	for p in $(BOOT_PROGS); do install -m 0755 $(B)/bin/$$p $(DESTDIR)$(LIBEXECDIR)/$$p; done
+	for p in $(BOOT_PROGS); do \
+		install -m 0755 $(B)/bin/$$p $(DESTDIR)$(LIBEXECDIR)/$$p || exit 1; \
+	done
 	for m in docs/man/*.[1-8]; do \
 		d=$(DESTDIR)$(MANDIR)/man$${m##*.}; \
 		install -d $$d && install -m 0644 $$m $$d/ || exit 1; \

@@ -499,10 +499,32 @@ static int build_add_ssh(const struct build_opts *o, const char *akpath,
 		log_err_errno(r, "host keys in %s", dir);
 		goto out;
 	}
-	if (keys_check_distinct(pub, pub_len, NULL) == -EEXIST)
-		log_warn("a host key in %s is the system's own: the image "
-			 "gives it away (run `sesame keys init --force`)",
-			 dir);
+	/* The image is readable on the unencrypted /boot: the system's own
+	 * key in it lets anyone who reads it pose as this server. */
+	if ((r = keys_check_distinct(pub, pub_len, o->system_root)) ==
+	    -EEXIST) {
+		if (!o->allow_system_host_key) {
+			log_err("a host key in %s is the system's own (above): "
+				"the image would give it away; make dedicated "
+				"ones with `sesame keys init --force`, or give "
+				"--allow-system-host-key",
+				dir);
+			goto out;
+		}
+		log_warn("**************************************************");
+		log_warn("--allow-system-host-key: the image holds the "
+			 "system's own SSH host key (above). Anyone who can "
+			 "read the image (the unencrypted /boot) can pose as "
+			 "this server to you and your users.");
+		log_warn("**************************************************");
+		r = 0;
+	} else if (r < 0) {
+		log_err_errno(r,
+			      "comparing the host keys in %s with the "
+			      "system's",
+			      dir);
+		goto out;
+	}
 	if ((r = list_add_dir(l, KEYS_IMAGE_DIR, 0700)) < 0)
 		goto out;
 	for (size_t i = 0; i < KEYS_COUNT; i++) {

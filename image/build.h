@@ -48,9 +48,26 @@ struct build_opts {
 	 * pty only ever holds the forced unlock command (docs/unlock.md).
 	 */
 	int unlock_no_pty;
+	/*
+	 * --allow-system-host-key: build even when a host key of keydir is
+	 * one of the system's own (loudly); without it that is an error.
+	 * system_root: where the system's keys are looked for (NULL: /;
+	 * tests give a fake root).
+	 */
+	int allow_system_host_key;
+	const char *system_root;
 	/* md RAID and LVM: --hostonly, --no-storage, --mdadm-conf */
 	struct storage_build_opts storage;
 };
+
+/*
+ * The hardening checks on the list about to be written to output, with
+ * their findings printed; with strict, findings refuse (-EPERM). Set by
+ * the audit module when it is linked in (the sesame tool); NULL: none.
+ * A pointer so that the image library does not depend on the audit one.
+ */
+extern int (*build_audit_hook)(const struct image_list *l, const char *output,
+			       int strict);
 
 /* Appends a string to v (the string is borrowed, not copied). */
 int build_strv_push(struct build_strv *v, const char *s);

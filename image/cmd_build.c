@@ -33,9 +33,11 @@ enum {
 	OPT_DROPBEAR,
 	OPT_UNLOCK,
 	OPT_UNLOCK_NO_PTY,
+	OPT_ALLOW_SYSTEM_HOST_KEY,
 	OPT_HOSTONLY,
 	OPT_NO_STORAGE,
 	OPT_MDADM_CONF,
+	OPT_STRICT,
 	OPT_HELP,
 };
 
@@ -64,9 +66,11 @@ static const struct option build_longopts[] = {
     {"dropbear", required_argument, NULL, OPT_DROPBEAR},
     {"unlock", required_argument, NULL, OPT_UNLOCK},
     {"unlock-no-pty", no_argument, NULL, OPT_UNLOCK_NO_PTY},
+    {"allow-system-host-key", no_argument, NULL, OPT_ALLOW_SYSTEM_HOST_KEY},
     {"hostonly", no_argument, NULL, OPT_HOSTONLY},
     {"no-storage", no_argument, NULL, OPT_NO_STORAGE},
     {"mdadm-conf", required_argument, NULL, OPT_MDADM_CONF},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, OPT_HELP},
@@ -117,15 +121,22 @@ static void build_usage(FILE *f)
 		"beside sesame)\n"
 		"      --unlock-no-pty        no-pty on unlock keys (then "
 		"`ssh -t` cannot unlock)\n"
+		"      --allow-system-host-key  build even when a host key is "
+		"the system's own\n"
 		"      --hostonly             mdadm/lvm only if / or /usr "
 		"sits on md or LVM\n"
 		"      --no-storage           no mdadm, lvm or their modules\n"
 		"      --mdadm-conf FILE|none default /etc/mdadm/mdadm.conf if "
 		"present\n"
+		"      --strict               no image when `sesame audit` "
+		"finds a warning\n"
 		"  -q, --quiet                no progress or summary\n"
 		"  -v, --verbose              debug messages\n"
 		"See sesame-build(1).\n");
 }
+
+int (*build_audit_hook)(const struct image_list *l, const char *output,
+			int strict);
 
 /* SOURCE_DATE_EPOCH (reproducible-builds.org) or 0. */
 static int build_mtime(time_t *t)
@@ -173,7 +184,7 @@ static void build_fmt_size(uint64_t n, char *buf, size_t size)
 struct build_cli {
 	struct build_opts o;
 	const char *output, *dir;
-	int list, quiet, verbose;
+	int list, quiet, verbose, strict;
 	enum cpio_compress compress;
 };
 
@@ -263,6 +274,9 @@ static int build_parse_args(int argc, char **argv, struct build_cli *c)
 		case OPT_UNLOCK_NO_PTY:
 			o->unlock_no_pty = 1;
 			break;
+		case OPT_ALLOW_SYSTEM_HOST_KEY:
+			o->allow_system_host_key = 1;
+			break;
 		case OPT_HOSTONLY:
 			o->storage.mode = STORAGE_BUILD_HOSTONLY;
 			break;
@@ -271,6 +285,9 @@ static int build_parse_args(int argc, char **argv, struct build_cli *c)
 			break;
 		case OPT_MDADM_CONF:
 			o->storage.mdadm_conf = optarg;
+			break;
+		case OPT_STRICT:
+			c->strict = 1;
 			break;
 		case 'q':
 			c->quiet = 1;
@@ -389,6 +406,9 @@ int cmd_build(int argc, char **argv)
 		goto out;
 	}
 	if (c.dir) {
+		if (build_audit_hook &&
+		    (r = build_audit_hook(&l, c.dir, c.strict)) < 0)
+			goto out;
 		if ((r = cpio_write_tree(&l, c.dir)) < 0)
 			goto out;
 		if (tty && !c.quiet)
@@ -405,6 +425,9 @@ int cmd_build(int argc, char **argv)
 		goto out;
 	if (tty && !c.quiet)
 		co.progress = build_progress;
+	if (build_audit_hook &&
+	    (r = build_audit_hook(&l, c.output, c.strict)) < 0)
+		goto out;
 	if ((r = cpio_write_image(&l, c.output, &co, &st)) < 0)
 		goto out;
 	if (tty && !c.quiet) {

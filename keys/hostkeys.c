@@ -423,38 +423,80 @@ int keys_read_public(const char *dir, char **textp, size_t *lenp)
 	return 0;
 }
 
-/* True when the public key file at path holds the blob. */
-static bool keys_file_has_blob(const char *path, const uint8_t *blob,
-			       size_t len)
+/*
+ * The system's own host keys, under a root: OpenSSH's public key files,
+ * and dropbear's keys (dropbear's private format; dropbearkey -y gives
+ * their public half), the daemon's and dropbear-initramfs's.
+ */
+static const struct system_key_dir {
+	const char *dir; /* relative to the root */
+	const char *prefix, *suffix;
+	bool dropbear;
+} system_key_files[] = {
+    {"etc/ssh", "ssh_host_", "_key.pub", false},
+    {"etc/dropbear", "dropbear_", "_host_key", true},
+    {"etc/dropbear/initramfs", "dropbear_", "_host_key", true},
+    {"etc/dropbear-initramfs", "dropbear_", "_host_key", true},
+};
+
+static bool keys_name_matches(const char *name, const char *prefix,
+			      const char *suffix)
+{
+	size_t n = strlen(name), p = strlen(prefix), s = strlen(suffix);
+
+	return n > p + s && !strncmp(name, prefix, p) &&
+	       !strcmp(name + n - s, suffix);
+}
+
+/* The public key blob of an OpenSSH public key file (its first line). */
+static int keys_read_openssh_pub(const char *path, uint8_t **blobp,
+				 size_t *lenp)
 {
 	struct pubkey_info info;
-	uint8_t *sys = NULL;
 	char *buf = NULL;
-	size_t buflen, syslen;
-	bool same = false;
+	size_t buflen;
+	int r;
 
-	if (file_read_all(path, 64u << 10, &buf, &buflen) < 0)
-		return false;
-	if (pubkey_decode_line(buf, strcspn(buf, "\n"), &sys, &syslen, &info) ==
-	    0)
-		same = syslen == len && memcmp(sys, blob, len) == 0;
-	free(sys);
+	if ((r = file_read_all(path, 64u << 10, &buf, &buflen)) < 0)
+		return r;
+	r = pubkey_decode_line(buf, strcspn(buf, "\n"), blobp, lenp, &info);
 	free(buf);
-	return same;
+	return r;
 }
 
-/* ssh_host_*_key.pub */
-static bool keys_is_system_pub_name(const char *name)
+/* The public key blob of a dropbear private key file, any type. */
+static int keys_read_dropbear_pub(const char *path, uint8_t **blobp,
+				  size_t *lenp)
 {
-	size_t n = strlen(name);
+	const char *args[] = {"-y", "-f", path, NULL};
+	struct pubkey_info info;
+	char *out = NULL, *line;
+	size_t outlen;
+	int r;
 
-	return n > 17 && !strncmp(name, "ssh_host_", 9) &&
-	       !strcmp(name + n - 8, "_key.pub");
+	if (access(path, R_OK) < 0)
+		return -errno;
+	if ((r = keys_run_dropbearkey(args, &out, &outlen)) < 0)
+		return r;
+	/* "Public key portion is:", the key line, "Fingerprint: ..." */
+	r = -EBADMSG;
+	for (line = out; line && *line && r < 0;) {
+		char *nl = strchr(line, '\n');
+		size_t llen = nl ? (size_t)(nl - line) : strlen(line);
+		r = pubkey_decode_line(line, llen, blobp, lenp, &info);
+		line = nl ? nl + 1 : NULL;
+	}
+	free(out);
+	return r;
 }
 
-int keys_check_distinct(const char *text, size_t len, const char *ssh_dir)
+/*
+ * -EEXIST (logged) when a key line of text holds blob, the public half of
+ * the system's key at path.
+ */
+static int keys_compare_lines(const char *text, size_t len, const char *path,
+			      const uint8_t *sys, size_t syslen)
 {
-	const char *dir = ssh_dir ? ssh_dir : KEYS_SYSTEM_SSH_DIR;
 	size_t pos = 0;
 	int r = 0;
 
@@ -465,29 +507,70 @@ int keys_check_distinct(const char *text, size_t len, const char *ssh_dir)
 		struct pubkey_info info;
 		uint8_t *blob = NULL;
 		size_t bloblen;
-		struct dirent *e;
-		DIR *d;
 
 		pos += llen + (nl ? 1 : 0);
 		if (pubkey_decode_line(line, llen, &blob, &bloblen, &info) < 0)
 			continue;
-		d = opendir(dir);
-		while (d && (e = readdir(d))) {
+		if (bloblen == syslen && !memcmp(blob, sys, syslen)) {
+			log_err("the image's %s host key is the system's own "
+				"(%s)",
+				info.type, path);
+			r = -EEXIST;
+		}
+		free(blob);
+	}
+	return r;
+}
+
+int keys_check_distinct(const char *text, size_t len, const char *root)
+{
+	int r = 0;
+
+	if (!root || !*root)
+		root = "/";
+	for (size_t i = 0;
+	     i < sizeof(system_key_files) / sizeof(system_key_files[0]); i++) {
+		const struct system_key_dir *sk = &system_key_files[i];
+		char dir[PATH_MAX];
+		struct dirent *e;
+		DIR *d;
+
+		if (snprintf(dir, sizeof(dir), "%s/%s", root, sk->dir) >=
+		    (int)sizeof(dir))
+			return -ENAMETOOLONG;
+		if (!(d = opendir(dir)))
+			continue; /* no such system keys */
+		while ((e = readdir(d))) {
 			char path[PATH_MAX];
-			if (!keys_is_system_pub_name(e->d_name) ||
+			uint8_t *sys = NULL;
+			size_t syslen;
+			int q;
+
+			if (!keys_name_matches(e->d_name, sk->prefix,
+					       sk->suffix) ||
 			    snprintf(path, sizeof(path), "%s/%s", dir,
 				     e->d_name) >= (int)sizeof(path))
 				continue;
-			if (keys_file_has_blob(path, blob, bloblen)) {
-				log_err("the image's %s host key is the "
-					"system's own (%s)",
-					info.type, path);
-				r = -EEXIST;
+			q = sk->dropbear
+				? keys_read_dropbear_pub(path, &sys, &syslen)
+				: keys_read_openssh_pub(path, &sys, &syslen);
+			if (q == -EACCES || q == -EPERM) {
+				/* dropbear's keys are root's: say what was
+				 * not compared rather than pass silently */
+				log_warn(
+				    "cannot read %s to compare it with the "
+				    "image's host keys (run as root)",
+				    path);
+				continue;
 			}
+			if (q < 0)
+				continue; /* not a key we can read: not ours */
+			if (keys_compare_lines(text, len, path, sys, syslen) <
+			    0)
+				r = -EEXIST;
+			free(sys);
 		}
-		if (d)
-			closedir(d);
-		free(blob);
+		closedir(d);
 	}
 	return r;
 }

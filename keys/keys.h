@@ -59,16 +59,17 @@ int keys_generate(const char *dir, bool force, bool *created);
  */
 int keys_read_public(const char *dir, char **textp, size_t *lenp);
 
-/* The system's OpenSSH host keys, compared by keys_check_distinct(). */
-#define KEYS_SYSTEM_SSH_DIR "/etc/ssh"
-
 /*
  * Compares the key lines of text (keys_read_public()'s) with the system's
- * own host keys, ssh_dir/ssh_host_*_key.pub (ssh_dir NULL: /etc/ssh).
- * 0 when all differ; -EEXIST, with the pair logged, when one is the same
- * key (the hardening warning "host key equal to the system's own").
- * Unreadable or unknown system key files are skipped.
+ * own host keys under root (NULL: /): OpenSSH's
+ * etc/ssh/ssh_host_*_key.pub, and dropbear's etc/dropbear/,
+ * etc/dropbear/initramfs/ and etc/dropbear-initramfs/dropbear_*_host_key
+ * (dropbear's format, read with `dropbearkey -y`). 0 when all differ;
+ * -EEXIST, with each pair logged, when one is the same key: an image
+ * holding it gives the system's identity away (`sesame build` refuses it
+ * unless --allow-system-host-key). Files that are not keys are skipped;
+ * unreadable ones (dropbear's keys without root) with a warning.
  */
-int keys_check_distinct(const char *text, size_t len, const char *ssh_dir);
+int keys_check_distinct(const char *text, size_t len, const char *root);
 
 #endif

@@ -186,18 +186,57 @@ int net_config_parse_mac(const char *s, size_t len, uint8_t mac[6])
 	return 0;
 }
 
-/* The autoconf field: dracut and kernel words we take, and the ones we refuse.
+/*
+ * The kernel's "dhcp,<client-id-type>,<client-id-value>" (nfsroot.rst):
+ * option 61 becomes the type as one byte and the value's bytes.
+ */
+static int field_client_id(const struct field *f, struct net_ip_param *p,
+			   const char **why)
+{
+	const char *type = f->p + 5, *end = f->p + f->len;
+	const char *comma = memchr(type, ',', (size_t)(end - type));
+	uint64_t v;
+	size_t vlen;
+
+	if (!comma ||
+	    strn_to_u64(type, (size_t)(comma - type), 10, 255, &v) < 0) {
+		*why = "client id not dhcp,<type 0-255>,<value>";
+		return -EINVAL;
+	}
+	vlen = (size_t)(end - comma - 1);
+	if (vlen == 0 || vlen >= NET_CLIENT_ID_MAX) {
+		*why = "client id value empty or over 63 bytes";
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < vlen; i++)
+		if ((unsigned char)comma[1 + i] <= ' ' ||
+		    (unsigned char)comma[1 + i] >= 0x7f) {
+			*why = "client id value with spaces or control "
+			       "characters";
+			return -EINVAL;
+		}
+	p->client_id[0] = (uint8_t)v;
+	memcpy(p->client_id + 1, comma + 1, vlen);
+	p->client_id_len = (uint8_t)(vlen + 1);
+	return 0;
+}
+
+/*
+ * The autoconf field: the kernel's words (nfsroot.rst: off, none, on, any,
+ * dhcp, bootp, both; rarp refused) and dracut's (dracut.cmdline(7): also
+ * single-dhcp; the IPv6 ones and ibft refused). Empty: static with a
+ * client address, else DHCP ("any", the kernel's default).
  */
 static int field_method(const struct field *f, bool have_addr,
-			enum net_method *m, const char **why)
+			struct net_ip_param *p, const char **why)
 {
 	static const char *const dhcp_words[] = {
 	    "dhcp", "on", "any", "both", "bootp", "single-dhcp"};
 	static const char *const v6_words[] = {"dhcp6", "auto6", "either6",
-					       "link6"};
+					       "link6", "link-local"};
 
 	if (f->len == 0) {
-		*m = have_addr ? NET_METHOD_STATIC : NET_METHOD_DHCP;
+		p->method = have_addr ? NET_METHOD_STATIC : NET_METHOD_DHCP;
 		return 0;
 	}
 	if (field_is(f, "off") || field_is(f, "none")) {
@@ -205,12 +244,16 @@ static int field_method(const struct field *f, bool have_addr,
 			*why = "autoconf off but no client address";
 			return -EINVAL;
 		}
-		*m = NET_METHOD_STATIC;
+		p->method = NET_METHOD_STATIC;
 		return 0;
+	}
+	if (f->len > 5 && !memcmp(f->p, "dhcp,", 5)) {
+		p->method = NET_METHOD_DHCP;
+		return field_client_id(f, p, why);
 	}
 	for (size_t i = 0; i < sizeof(dhcp_words) / sizeof(dhcp_words[0]); i++)
 		if (field_is(f, dhcp_words[i])) {
-			*m = NET_METHOD_DHCP;
+			p->method = NET_METHOD_DHCP;
 			return 0;
 		}
 	for (size_t i = 0; i < sizeof(v6_words) / sizeof(v6_words[0]); i++)
@@ -224,10 +267,10 @@ static int field_method(const struct field *f, bool have_addr,
 
 static bool field_is_method(const struct field *f)
 {
-	enum net_method m;
+	struct net_ip_param p;
 	const char *why;
 
-	return f->len > 0 && field_method(f, true, &m, &why) == 0;
+	return f->len > 0 && field_method(f, true, &p, &why) == 0;
 }
 
 /* dracut's tail after the method: [<mtu>][:<macaddr>] (the MAC has colons). */
@@ -248,6 +291,9 @@ static int ip_parse_mtu_mac(const struct field *fields, unsigned n, unsigned at,
 	if (at + 1 < n) {
 		const char *start = fields[at + 1].p;
 		const char *end = fields[n - 1].p + fields[n - 1].len;
+		/* "eth0:dhcp::" and "eth0:dhcp:1400:": no MAC given. */
+		if (start == end)
+			return 0;
 		if (net_config_parse_mac(start, (size_t)(end - start), p->mac) <
 		    0) {
 			*why = "not a MAC address (aa:bb:cc:dd:ee:ff)";
@@ -265,9 +311,36 @@ static int ip_parse_short(const struct field *f, unsigned n,
 	int r;
 
 	if ((r = field_ifname(&f[0], p->ifname, why)) < 0 ||
-	    (r = field_method(&f[1], false, &p->method, why)) < 0)
+	    (r = field_method(&f[1], false, p, why)) < 0)
 		return r;
 	return ip_parse_mtu_mac(f, n, 2, p, why);
+}
+
+/*
+ * The second field: the kernel's NFS server, dracut's point-to-point peer,
+ * which "may be followed by a slash and a decimal number" (a prefix length,
+ * of no use to us: only checked).
+ */
+static int field_peer(const struct field *f, struct in_addr *a,
+		      const char **why)
+{
+	const char *slash = memchr(f->p, '/', f->len);
+	struct field addr = *f;
+	uint64_t v;
+
+	if (slash) {
+		addr.len = (size_t)(slash - f->p);
+		if (strn_to_u64(slash + 1, f->len - addr.len - 1, 10, 32, &v) <
+		    0) {
+			*why = "peer prefix length not 0 to 32";
+			return -EINVAL;
+		}
+		if (addr.len == 0) {
+			*why = "peer prefix length without an address";
+			return -EINVAL;
+		}
+	}
+	return field_opt_addr(&addr, a, why);
 }
 
 /*
@@ -289,7 +362,7 @@ static int ip_parse_long(const struct field *f, unsigned n,
 			return -EINVAL;
 		}
 	if ((r = field_opt_addr(&f[0], &p->addr, why)) < 0 ||
-	    (r = field_opt_addr(n > 1 ? &f[1] : &empty, &p->server, why)) < 0 ||
+	    (r = field_peer(n > 1 ? &f[1] : &empty, &p->server, why)) < 0 ||
 	    (r = field_opt_addr(n > 2 ? &f[2] : &empty, &p->gw, why)) < 0)
 		return r;
 	if (n > 3 && f[3].len > 0 &&
@@ -300,23 +373,30 @@ static int ip_parse_long(const struct field *f, unsigned n,
 		return r;
 	if (n > 5 && (r = field_ifname(&f[5], p->ifname, why)) < 0)
 		return r;
-	if ((r = field_method(n > 6 ? &f[6] : &empty, p->addr.s_addr != 0,
-			      &p->method, why)) < 0)
+	if ((r = field_method(n > 6 ? &f[6] : &empty, p->addr.s_addr != 0, p,
+			      why)) < 0)
 		return r;
 	if (n > 7) {
 		uint64_t v;
+		/*
+		 * MTU and MAC, then on to the netmask rules below: returning
+		 * here once let an empty netmask through as /0 (found by
+		 * fuzz_ipconf).
+		 */
 		if (strn_to_u64(f[7].p, f[7].len, 10, 65535, &v) == 0 ||
-		    (f[7].len == 0 && n > 8 && f[8].len == 2))
-			return ip_parse_mtu_mac(f, n, 7, p, why);
-		if (n > 10) {
+		    (f[7].len == 0 && n > 8 && f[8].len == 2)) {
+			if ((r = ip_parse_mtu_mac(f, n, 7, p, why)) < 0)
+				return r;
+		} else if (n > 10) {
 			*why = "too many fields";
 			return -EINVAL;
-		}
-		if ((r = field_opt_addr(&f[7], &p->dns[0], why)) < 0 ||
-		    (r = field_opt_addr(n > 8 ? &f[8] : &empty, &p->dns[1],
-					why)) < 0 ||
-		    (r = field_opt_addr(n > 9 ? &f[9] : &empty, &ntp, why)) < 0)
+		} else if ((r = field_opt_addr(&f[7], &p->dns[0], why)) < 0 ||
+			   (r = field_opt_addr(n > 8 ? &f[8] : &empty,
+					       &p->dns[1], why)) < 0 ||
+			   (r = field_opt_addr(n > 9 ? &f[9] : &empty, &ntp,
+					       why)) < 0) {
 			return r;
+		}
 	}
 	if (p->method == NET_METHOD_STATIC) {
 		uint32_t h = ntohl(p->addr.s_addr);
@@ -348,12 +428,13 @@ static int net_config_parse_ip_explain(const char *value,
 	if (n == 1 && f[0].len == 0) {
 		*why = "empty";
 		return -EINVAL;
-	} else if (n == 1) {
-		/* ip=dhcp, ip=on, ...: DHCP on any NIC. */
-		if ((r = field_method(&f[0], false, &p.method, why)) < 0)
+	} else if (n == 1 && !field_is_ipv4(&f[0])) {
+		/* ip=dhcp, ip=on, ...: DHCP on any NIC. (ip=<client-ip>
+		 * alone is the long form with every other field empty.) */
+		if ((r = field_method(&f[0], false, &p, why)) < 0)
 			return r;
-	} else if (field_is_method(&f[1]) && f[0].len > 0 && f[0].p[0] != '[' &&
-		   !field_is_ipv4(&f[0])) {
+	} else if (n > 1 && field_is_method(&f[1]) && f[0].len > 0 &&
+		   f[0].p[0] != '[' && !field_is_ipv4(&f[0])) {
 		/* <if>:<method>: the first field is not an address. */
 		if ((r = ip_parse_short(f, n, &p, why)) < 0)
 			return r;
@@ -403,10 +484,26 @@ static int config_take_ip(struct net_config *c, const char *value)
 		log_warn("ip=%.80s: %s", value, why);
 		return r;
 	}
-	/* A later ip= for the same interface replaces the earlier one. */
-	for (i = 0; i < c->n_ip; i++)
-		if (!strcmp(c->ip[i].ifname, p.ifname))
+	/*
+	 * A later ip= for the same interface (or MAC) replaces the earlier
+	 * one; one without interface or MAC may be given once: which NIC a
+	 * second one meant cannot be told (dracut.cmdline(7) asks for
+	 * bootdev= then). It is refused, not silently merged.
+	 */
+	for (i = 0; i < c->n_ip; i++) {
+		const struct net_ip_param *q = &c->ip[i];
+		if (p.ifname[0] ? !strcmp(q->ifname, p.ifname)
+				: !q->ifname[0] && q->has_mac == p.has_mac &&
+				      (!p.has_mac || !memcmp(q->mac, p.mac, 6)))
 			break;
+	}
+	if (i < c->n_ip && !p.ifname[0] && !p.has_mac) {
+		log_warn("ip=%.80s: a second ip= without an interface; name "
+			 "the interface (...:<device>:...) to configure "
+			 "several; ignored",
+			 value);
+		return -EINVAL;
+	}
 	if (i == NET_MAX_IFACES)
 		return -E2BIG;
 	c->ip[i] = p;

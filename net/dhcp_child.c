@@ -32,17 +32,11 @@ struct child_req {
 	uint32_t len;
 };
 
-struct child_reply {
-	int32_t r;
-	char why[DHCP_CHILD_WHY_MAX];
-	struct dhcp_lease lease;
-};
-
 /* The child's whole life: never returns, ends with _exit (its own main). */
 static void __attribute__((noreturn)) child_serve(int fd)
 {
 	static uint8_t buf[sizeof(struct child_req) + DHCP_FRAME_MAX];
-	struct child_reply rep;
+	struct dhcp_child_reply rep;
 	struct child_req req;
 	const char *why;
 	ssize_t n;
@@ -213,12 +207,68 @@ int dhcp_child_start(struct dhcp_child *c)
 	return 0;
 }
 
+/* Nothing the child says is trusted: PID 1 reads only what was checked. */
+static int dhcp_child_check_reply(const struct dhcp_child_reply *rep, size_t n,
+				  const struct dhcp_expect *exp,
+				  struct dhcp_lease *out,
+				  char why[DHCP_CHILD_WHY_MAX])
+{
+	const struct dhcp_lease *l = &rep->lease;
+	const char *bad = NULL, *lease_why;
+
+	if (n != sizeof(*rep))
+		bad = "an answer of the wrong size";
+	else if (rep->r > 0 || rep->r < -4095)
+		bad = "a result that is neither 0 nor an errno";
+	else if (rep->r < 0 && !memchr(rep->why, 0, sizeof(rep->why)))
+		bad = "an unterminated reason";
+	else if (rep->r == 0 && dhcp_lease_check(l, &lease_why) < 0)
+		bad = lease_why;
+	else if (rep->r == 0 && l->xid != exp->xid)
+		bad = "a lease for another xid";
+	else if (rep->r == 0 && l->type != DHCPNAK &&
+		 exp->server_id.s_addr != 0 &&
+		 l->server_id.s_addr != exp->server_id.s_addr)
+		bad = "a lease from another server";
+	if (bad) {
+		log_err("dhcp: the parser process answered with %s; it is "
+			"not trusted any more",
+			bad);
+		return -EBADE;
+	}
+	if (rep->r < 0) {
+		memcpy(why, rep->why, DHCP_CHILD_WHY_MAX);
+		return rep->r;
+	}
+	*out = *l;
+	return 0;
+}
+
+void dhcp_child_stop(struct dhcp_child *c)
+{
+	siginfo_t si;
+
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	if (c->pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+		/* ECHILD when PID 1's own reaper got there first: fine. */
+		while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0 &&
+		       errno == EINTR)
+			;
+		close(c->pidfd);
+	}
+	c->pidfd = -1;
+	c->pid = -1;
+}
+
 int dhcp_child_parse(struct dhcp_child *c, const uint8_t *frame, size_t len,
 		     const struct dhcp_expect *exp, struct dhcp_lease *out,
 		     char why[DHCP_CHILD_WHY_MAX])
 {
 	struct child_req req;
-	struct child_reply rep;
+	struct dhcp_child_reply rep;
 	struct iovec iov[2];
 	struct msghdr mh;
 	struct pollfd pfd;
@@ -245,33 +295,8 @@ int dhcp_child_parse(struct dhcp_child *c, const uint8_t *frame, size_t len,
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, 1000) != 1)
 		return -EPIPE;
-	n = recv(c->fd, &rep, sizeof(rep), 0);
-	if (n != sizeof(rep))
+	n = recv(c->fd, &rep, sizeof(rep), MSG_TRUNC);
+	if (n <= 0)
 		return -EPIPE;
-	if (rep.r < 0) {
-		memcpy(why, rep.why, DHCP_CHILD_WHY_MAX);
-		why[DHCP_CHILD_WHY_MAX - 1] = '\0';
-		return rep.r;
-	}
-	*out = rep.lease;
-	return 0;
-}
-
-void dhcp_child_stop(struct dhcp_child *c)
-{
-	siginfo_t si;
-
-	if (c->fd >= 0)
-		close(c->fd);
-	c->fd = -1;
-	if (c->pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
-		/* ECHILD when PID 1's own reaper got there first: fine. */
-		while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0 &&
-		       errno == EINTR)
-			;
-		close(c->pidfd);
-	}
-	c->pidfd = -1;
-	c->pid = -1;
+	return dhcp_child_check_reply(&rep, (size_t)n, exp, out, why);
 }

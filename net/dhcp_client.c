@@ -8,6 +8,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -25,6 +26,12 @@
 #define REQUEST_TRIES 4
 #define RENEW_MIN (60 * USEC) /* RFC 2131 4.4.5 */
 #define DROPS_LOGGED 5	      /* hostile-frame warnings per exchange */
+/*
+ * No timer of the client fires sooner than this after it is armed: whatever
+ * a server sends, the client cannot spin (the lease floors are in
+ * dhcp_lease_clamp_times()).
+ */
+#define TIMER_MIN (USEC / 2)
 
 enum dhcp_state {
 	ST_SELECTING,
@@ -44,6 +51,8 @@ struct dhcp_client {
 	char ifname[IFNAMSIZ];
 	uint8_t mac[6];
 	char hostname[DHCP_HOSTNAME_MAX];
+	uint8_t client_id[255];
+	size_t client_id_len; /* 0: the default */
 	int fd;
 	struct loop_timer *retx;
 	struct loop_timer *lease_timer;
@@ -186,6 +195,10 @@ static void dhcp_fill_request(struct dhcp_client *c, uint8_t type,
 	memcpy(rq->chaddr, c->mac, 6);
 	rq->broadcast = true; /* no address before the ACK (RFC 2131 4.1) */
 	rq->hostname = c->hostname[0] ? c->hostname : NULL;
+	if (c->client_id_len) {
+		rq->client_id = c->client_id;
+		rq->client_id_len = c->client_id_len;
+	}
 }
 
 static int dhcp_send_discover(struct dhcp_client *c)
@@ -220,7 +233,7 @@ static int dhcp_send_request(struct dhcp_client *c)
 
 static void dhcp_arm(struct loop_timer *t, uint64_t usec)
 {
-	int r = loop_timer_arm(t, usec ? usec : 1);
+	int r = loop_timer_arm(t, usec < TIMER_MIN ? TIMER_MIN : usec);
 
 	if (r < 0)
 		log_warn_errno(r, "dhcp: timer");
@@ -303,9 +316,35 @@ static void dhcp_nak(struct dhcp_client *c, const struct dhcp_lease *l)
 	dhcp_arm(c->retx, delay + dhcp_random() % USEC);
 }
 
+/* Issue 9 item 11: a faulty option costs that option, logged, not the lease. */
+static void dhcp_log_dropped(const struct dhcp_client *c,
+			     const struct dhcp_lease *l)
+{
+	char list[256] = "";
+	size_t off = 0;
+
+	for (uint32_t bit = 1; bit && bit <= DHCP_DROP_ALL; bit <<= 1) {
+		int w;
+		if (!(l->dropped & bit))
+			continue;
+		w = snprintf(list + off, sizeof(list) - off, "%s%s",
+			     off ? ", " : "", dhcp_drop_name(bit));
+		if (w < 0 || (size_t)w >= sizeof(list) - off)
+			break;
+		off += (size_t)w;
+	}
+	if (off)
+		log_warn("dhcp: %s: ignored malformed or unusable option(s) "
+			 "from the server: %s",
+			 c->ifname, list);
+}
+
 static void dhcp_handle(struct dhcp_client *c, const struct dhcp_lease *l)
 {
 	char a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+
+	if (l->type != DHCPNAK)
+		dhcp_log_dropped(c, l);
 
 	switch (c->state) {
 	case ST_SELECTING:
@@ -350,16 +389,20 @@ static int dhcp_parse_via_child(struct dhcp_client *c, const uint8_t *frame,
 	uint64_t now;
 	int r = dhcp_child_parse(c->child, frame, len, e, l, why);
 
-	if (r != -EPIPE)
+	if (r != -EPIPE && r != -EBADE)
 		return r;
-	/* The parser died (a crash on hostile input?): start a new one. */
+	/*
+	 * The parser died (a crash on hostile input?) or lied (it is not
+	 * itself any more): start a new one. A liar's frame is dropped.
+	 */
 	now = loop_now_usec();
 	dhcp_child_stop(c->child);
 	if (now < c->child_restart_at)
 		return r;
 	c->child_restart_at = now + USEC;
-	log_err("dhcp: %s: the parser process died; restarting it", c->ifname);
-	if (dhcp_child_start(c->child) < 0)
+	log_err("dhcp: %s: the parser process %s; restarting it", c->ifname,
+		r == -EPIPE ? "died" : "broke its contract");
+	if (dhcp_child_start(c->child) < 0 || r == -EBADE)
 		return r;
 	return dhcp_child_parse(c->child, frame, len, e, l, why);
 }
@@ -517,6 +560,11 @@ int dhcp_client_start(struct loop *l, const struct dhcp_client_params *p,
 	strcpy(c->ifname, p->ifname);
 	if (p->hostname && strlen(p->hostname) < sizeof(c->hostname))
 		strcpy(c->hostname, p->hostname);
+	if (p->client_id && p->client_id_len >= 2 &&
+	    p->client_id_len <= sizeof(c->client_id)) {
+		memcpy(c->client_id, p->client_id, p->client_id_len);
+		c->client_id_len = p->client_id_len;
+	}
 	if ((r = dhcp_open_socket(c->ifindex, &c->fd)) < 0 ||
 	    (r = loop_timer_new(l, dhcp_retx_fire, c, &c->retx)) < 0 ||
 	    (r = loop_timer_new(l, dhcp_lease_fire, c, &c->lease_timer)) < 0 ||

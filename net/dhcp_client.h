@@ -24,7 +24,9 @@ struct dhcp_client_params {
 	int ifindex;
 	const char *ifname;
 	uint8_t mac[6];
-	const char *hostname; /* option 12, or NULL */
+	const char *hostname;	  /* option 12, or NULL */
+	const uint8_t *client_id; /* option 61, or NULL: type 1 and the MAC */
+	size_t client_id_len;
 };
 
 /*

@@ -50,29 +50,71 @@ struct opt_spec {
 	uint8_t code;
 	uint8_t shape;
 	uint8_t size;
+	/*
+	 * DHCP_DROP_* when a fault in this option only drops it; 0 when a
+	 * fault rejects the reply (53, 54, 51, 1 and 52: without them the
+	 * offer cannot be used or the rest cannot be read).
+	 */
+	uint32_t drop;
 };
 
 /* Lengths from RFC 2132 (sections 3.3 .. 9.14) and RFC 3442. */
 static const struct opt_spec opt_specs[] = {
-    {OPT_SUBNET_MASK, SHAPE_EXACT, 4}, {OPT_ROUTER, SHAPE_MULTIPLE, 4},
-    {OPT_DNS, SHAPE_MULTIPLE, 4},      {OPT_HOSTNAME, SHAPE_BYTES, 1},
-    {OPT_DOMAIN, SHAPE_BYTES, 1},      {OPT_ROOT_PATH, SHAPE_BYTES, 1},
-    {OPT_MTU, SHAPE_EXACT, 2},	       {OPT_BROADCAST, SHAPE_EXACT, 4},
-    {OPT_LEASE_TIME, SHAPE_EXACT, 4},  {OPT_OVERLOAD, SHAPE_EXACT, 1},
-    {OPT_MSG_TYPE, SHAPE_EXACT, 1},    {OPT_SERVER_ID, SHAPE_EXACT, 4},
-    {OPT_MESSAGE, SHAPE_BYTES, 1},     {OPT_T1, SHAPE_EXACT, 4},
-    {OPT_T2, SHAPE_EXACT, 4},	       {OPT_CLASSLESS_ROUTES, SHAPE_BYTES, 5},
+    {OPT_SUBNET_MASK, SHAPE_EXACT, 4, 0},
+    {OPT_ROUTER, SHAPE_MULTIPLE, 4, DHCP_DROP_ROUTER},
+    {OPT_DNS, SHAPE_MULTIPLE, 4, DHCP_DROP_DNS},
+    {OPT_HOSTNAME, SHAPE_BYTES, 1, DHCP_DROP_HOSTNAME},
+    {OPT_DOMAIN, SHAPE_BYTES, 1, DHCP_DROP_DOMAIN},
+    {OPT_ROOT_PATH, SHAPE_BYTES, 1, DHCP_DROP_ROOT_PATH},
+    {OPT_MTU, SHAPE_EXACT, 2, DHCP_DROP_MTU},
+    {OPT_BROADCAST, SHAPE_EXACT, 4, DHCP_DROP_BROADCAST},
+    {OPT_LEASE_TIME, SHAPE_EXACT, 4, 0},
+    {OPT_OVERLOAD, SHAPE_EXACT, 1, 0},
+    {OPT_MSG_TYPE, SHAPE_EXACT, 1, 0},
+    {OPT_SERVER_ID, SHAPE_EXACT, 4, 0},
+    {OPT_MESSAGE, SHAPE_BYTES, 1, DHCP_DROP_MESSAGE},
+    {OPT_T1, SHAPE_EXACT, 4, DHCP_DROP_T1},
+    {OPT_T2, SHAPE_EXACT, 4, DHCP_DROP_T2},
+    {OPT_CLASSLESS_ROUTES, SHAPE_BYTES, 5, DHCP_DROP_ROUTES},
 };
 #define N_OPTS (sizeof(opt_specs) / sizeof(opt_specs[0]))
+
+/* Names for the log line that says what was dropped. */
+static const struct {
+	uint32_t bit;
+	const char *name;
+} drop_names[] = {
+    {DHCP_DROP_ROUTER, "3 (router)"},
+    {DHCP_DROP_DNS, "6 (DNS servers)"},
+    {DHCP_DROP_HOSTNAME, "12 (hostname)"},
+    {DHCP_DROP_DOMAIN, "15 (domain name)"},
+    {DHCP_DROP_ROOT_PATH, "17 (root path)"},
+    {DHCP_DROP_MTU, "26 (MTU)"},
+    {DHCP_DROP_BROADCAST, "28 (broadcast address)"},
+    {DHCP_DROP_ROUTES, "121 (classless routes)"},
+    {DHCP_DROP_T1, "58 (T1)"},
+    {DHCP_DROP_T2, "59 (T2)"},
+    {DHCP_DROP_MESSAGE, "56 (message)"},
+};
+
+const char *dhcp_drop_name(uint32_t bit)
+{
+	for (size_t i = 0; i < sizeof(drop_names) / sizeof(drop_names[0]); i++)
+		if (drop_names[i].bit == bit)
+			return drop_names[i].name;
+	return "?";
+}
 
 /*
  * Every instance of an option is concatenated with the earlier ones, in the
  * order options -> file -> sname (RFC 3396 section 5); lengths are checked
  * on the result, so a repeated fixed-size option fails its length check.
+ * A droppable option found faulty is marked bad and reads as absent.
  */
 #define OPT_ACC_MAX 1024u
 struct opt_acc {
 	bool seen[N_OPTS];
+	bool bad[N_OPTS];
 	uint16_t len[N_OPTS];
 	uint8_t buf[N_OPTS][OPT_ACC_MAX];
 };
@@ -99,7 +141,7 @@ static const uint8_t *opt_data(const struct opt_acc *a, uint8_t code,
 	int s = opt_slot(code);
 
 	*lenp = 0;
-	if (s < 0 || !a->seen[s])
+	if (s < 0 || !a->seen[s] || a->bad[s])
 		return NULL;
 	*lenp = a->len[s];
 	return a->buf[s];
@@ -298,15 +340,16 @@ static int dhcp_walk_options(struct cursor c, enum opt_field field,
 			       "9.3)";
 			return -EPROTO;
 		}
-		if ((s = opt_slot(code)) < 0)
+		if ((s = opt_slot(code)) < 0 || a->bad[s])
 			continue;
-		if (data.left == 0) {
+		if (data.left == 0 || data.left > OPT_ACC_MAX - a->len[s]) {
 			/* Every option we read has a minimum length of 1. */
-			*why = "zero-length option (RFC 2132)";
-			return -EBADMSG;
-		}
-		if (data.left > OPT_ACC_MAX - a->len[s]) {
-			*why = "option longer than we accept";
+			if (opt_specs[s].drop) {
+				a->seen[s] = a->bad[s] = true;
+				continue;
+			}
+			*why = data.left == 0 ? "zero-length option (RFC 2132)"
+					      : "option longer than we accept";
 			return -EBADMSG;
 		}
 		memcpy(a->buf[s] + a->len[s], data.p, data.left);
@@ -315,14 +358,14 @@ static int dhcp_walk_options(struct cursor c, enum opt_field field,
 	}
 }
 
-static int dhcp_check_lengths(const struct opt_acc *a, const char **why)
+static int dhcp_check_lengths(struct opt_acc *a, const char **why)
 {
 	for (size_t i = 0; i < N_OPTS; i++) {
 		const struct opt_spec *sp = &opt_specs[i];
 		size_t len = a->len[i];
 		bool ok;
 
-		if (!a->seen[i])
+		if (!a->seen[i] || a->bad[i])
 			continue;
 		switch (sp->shape) {
 		case SHAPE_EXACT:
@@ -335,7 +378,9 @@ static int dhcp_check_lengths(const struct opt_acc *a, const char **why)
 			ok = len >= sp->size;
 			break;
 		}
-		if (!ok) {
+		if (!ok && sp->drop) {
+			a->bad[i] = true;
+		} else if (!ok) {
 			*why = "option with a wrong length (RFC 2132)";
 			return -EBADMSG;
 		}
@@ -343,87 +388,51 @@ static int dhcp_check_lengths(const struct opt_acc *a, const char **why)
 	return 0;
 }
 
-static bool char_is_host(uint8_t ch)
+/* The options marked bad while walking, as DHCP_DROP_* bits. */
+static uint32_t opt_dropped(const struct opt_acc *a)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_';
+	uint32_t d = 0;
+
+	for (size_t i = 0; i < N_OPTS; i++)
+		if (a->seen[i] && a->bad[i])
+			d |= opt_specs[i].drop;
+	return d;
 }
 
 /*
- * Copies a string option, dropping trailing NULs some servers add. Host
- * and domain names must use RFC 1123 2.1 characters; other strings must be
- * printable. Too long for the lease is an error, not a truncation.
+ * RFC 3442: width, the significant octets of the destination, router. Any
+ * fault (a width over 32, a truncated entry, more than DHCP_MAX_ROUTES, a
+ * router that is not unicast) drops the whole option: half a routing table
+ * is worse than the router option.
  */
-static int dhcp_take_string(const struct opt_acc *a, uint8_t code, bool host,
-			    char *dst, size_t cap, const char **why)
-{
-	size_t len;
-	const uint8_t *p = opt_data(a, code, &len);
-
-	while (len > 0 && p[len - 1] == 0)
-		len--;
-	if (len == 0 || len >= cap) {
-		*why = "string option empty or too long";
-		return -EBADMSG;
-	}
-	for (size_t i = 0; i < len; i++)
-		if (host ? !char_is_host(p[i]) : (p[i] < 0x20 || p[i] > 0x7e)) {
-			*why = "string option with characters not allowed "
-			       "(RFC 1123 2.1)";
-			return -EPROTO;
-		}
-	memcpy(dst, p, len);
-	dst[len] = '\0';
-	return 0;
-}
-
-/* Option 56 is only ever logged: kept printable, cut to fit. */
-static void dhcp_take_message(const struct opt_acc *a, char *dst, size_t cap)
-{
-	size_t len, n = 0;
-	const uint8_t *p = opt_data(a, OPT_MESSAGE, &len);
-
-	for (size_t i = 0; i < len && n + 1 < cap; i++)
-		if (p[i] != 0)
-			dst[n++] =
-			    (p[i] >= 0x20 && p[i] <= 0x7e) ? (char)p[i] : '?';
-	dst[n] = '\0';
-}
-
-/* RFC 3442: width, the significant octets of the destination, router. */
-static int dhcp_take_routes(const struct opt_acc *a, struct dhcp_lease *l,
-			    const char **why)
+static int dhcp_take_routes(const struct opt_acc *a, struct dhcp_lease *l)
 {
 	size_t len;
 	const uint8_t *p = opt_data(a, OPT_CLASSLESS_ROUTES, &len);
 	struct cursor c = cursor_make(p, len);
+	struct dhcp_lease t;
 
-	l->n_routes = 0;
+	t.n_routes = 0;
 	while (c.left > 0) {
 		struct dhcp_route rt;
 		uint8_t width, dst[4] = {0};
 		uint32_t mask;
 
 		cursor_u8(&c, &width);
-		if (width > 32) {
-			*why = "classless route prefix over 32 (RFC 3442)";
+		if (width > 32 ||
+		    cursor_copy(&c, dst, (size_t)(width + 7) / 8) < 0 ||
+		    cursor_copy(&c, &rt.gw.s_addr, 4) < 0 ||
+		    t.n_routes == DHCP_MAX_ROUTES ||
+		    (rt.gw.s_addr != 0 && !dhcp_addr_is_unicast(rt.gw)))
 			return -EPROTO;
-		}
-		if (cursor_copy(&c, dst, (size_t)(width + 7) / 8) < 0 ||
-		    cursor_copy(&c, &rt.gw.s_addr, 4) < 0) {
-			*why = "classless route truncated (RFC 3442)";
-			return -EBADMSG;
-		}
-		if (l->n_routes == DHCP_MAX_ROUTES) {
-			*why = "more classless routes than we accept";
-			return -EBADMSG;
-		}
 		mask = width ? 0xffffffffu << (32 - width) : 0;
 		memcpy(&rt.dst.s_addr, dst, 4);
 		rt.dst.s_addr = htonl(ntohl(rt.dst.s_addr) & mask);
 		rt.prefix = width;
-		l->routes[l->n_routes++] = rt;
+		t.routes[t.n_routes++] = rt;
 	}
+	memcpy(l->routes, t.routes, sizeof(l->routes));
+	l->n_routes = t.n_routes;
 	return 0;
 }
 
@@ -445,14 +454,14 @@ static uint32_t opt_u32(const struct opt_acc *a, uint8_t code)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-/* An address a server may hand out: not 0/8, loopback, multicast, class E. */
-static bool addr_is_unicast(struct in_addr a)
+bool dhcp_addr_is_unicast(struct in_addr a)
 {
 	uint32_t h = ntohl(a.s_addr);
 
 	return (h >> 24) != 0 && (h >> 24) != 127 && (h >> 28) < 14;
 }
 
+/* yiaddr and the mask are essential: their faults reject the reply. */
 static int dhcp_take_addressing(const struct opt_acc *a,
 				const struct bootp_view *v,
 				struct dhcp_lease *l, const char **why)
@@ -461,7 +470,7 @@ static int dhcp_take_addressing(const struct opt_acc *a,
 	uint32_t host, hmask;
 	int prefix;
 
-	if (!addr_is_unicast(v->yiaddr)) {
+	if (!dhcp_addr_is_unicast(v->yiaddr)) {
 		*why = "yiaddr is not a unicast address";
 		return -EPROTO;
 	}
@@ -485,29 +494,69 @@ static int dhcp_take_addressing(const struct opt_acc *a,
 		*why = "yiaddr is its subnet's network or broadcast address";
 		return -EPROTO;
 	}
+	return 0;
+}
+
+/* Router, broadcast, DNS and routes: each dropped alone when faulty. */
+static void dhcp_take_routing(const struct opt_acc *a, struct dhcp_lease *l)
+{
+	size_t len;
+	const uint8_t *p;
+
 	if (opt_data(a, OPT_ROUTER, &len)) {
+		/* RFC 2132 3.5: the first is the preferred one. */
 		l->router = opt_addr(a, OPT_ROUTER);
-		if (l->router.s_addr != 0)
+		if (dhcp_addr_is_unicast(l->router))
 			l->have |= DHCP_HAVE_ROUTER;
+		else if (l->router.s_addr != 0)
+			l->dropped |= DHCP_DROP_ROUTER;
+		if (!(l->have & DHCP_HAVE_ROUTER))
+			l->router.s_addr = 0;
 	}
 	if (opt_data(a, OPT_BROADCAST, &len)) {
 		l->broadcast = opt_addr(a, OPT_BROADCAST);
 		l->have |= DHCP_HAVE_BROADCAST;
 	}
-	if (opt_data(a, OPT_DNS, &len)) {
-		const uint8_t *p = opt_data(a, OPT_DNS, &len);
+	if ((p = opt_data(a, OPT_DNS, &len))) {
 		/* Servers past the first few are not used, so not kept. */
 		for (size_t i = 0; i + 4 <= len && l->n_dns < DHCP_MAX_DNS;
-		     i += 4)
-			memcpy(&l->dns[l->n_dns++].s_addr, p + i, 4);
+		     i += 4) {
+			struct in_addr d;
+			memcpy(&d.s_addr, p + i, 4);
+			if (dhcp_addr_is_unicast(d))
+				l->dns[l->n_dns++] = d;
+			else
+				l->dropped |= DHCP_DROP_DNS;
+		}
 	}
 	if (opt_data(a, OPT_CLASSLESS_ROUTES, &len)) {
-		int r = dhcp_take_routes(a, l, why);
-		if (r < 0)
-			return r;
-		l->have |= DHCP_HAVE_ROUTES;
+		if (dhcp_take_routes(a, l) == 0)
+			l->have |= DHCP_HAVE_ROUTES;
+		else
+			l->dropped |= DHCP_DROP_ROUTES;
 	}
-	return 0;
+}
+
+void dhcp_lease_clamp_times(struct dhcp_lease *l)
+{
+	if (l->lease_time == DHCP_INFINITE) {
+		l->t1 = l->t2 = DHCP_INFINITE;
+		return;
+	}
+	if (l->lease_time < DHCP_MIN_LEASE)
+		l->lease_time = DHCP_MIN_LEASE;
+	if (l->t2 == 0 || l->t2 >= l->lease_time)
+		l->t2 = (uint32_t)((uint64_t)l->lease_time * 7 / 8);
+	if (l->t1 == 0)
+		l->t1 = l->lease_time / 2;
+	if (l->t1 > l->t2) {
+		l->t1 = l->lease_time / 2;
+		l->t2 = (uint32_t)((uint64_t)l->lease_time * 7 / 8);
+	}
+	if (l->t1 < DHCP_MIN_T1)
+		l->t1 = DHCP_MIN_T1;
+	if (l->t2 < l->t1)
+		l->t2 = l->t1;
 }
 
 /* Lease times: option 51 is a MUST in OFFER and ACK (RFC 2131 4.3.1). */
@@ -521,66 +570,165 @@ static int dhcp_take_times(const struct opt_acc *a, struct dhcp_lease *l,
 		return -EPROTO;
 	}
 	l->lease_time = opt_u32(a, OPT_LEASE_TIME);
-	/* Defaults of RFC 2131 4.4.5: 0.5 and 0.875 of the lease. */
-	l->t1 = l->lease_time / 2;
-	l->t2 = (uint32_t)((uint64_t)l->lease_time * 7 / 8);
-	if (opt_data(a, OPT_T1, &len) && opt_data(a, OPT_T2, &len)) {
-		uint32_t t1 = opt_u32(a, OPT_T1), t2 = opt_u32(a, OPT_T2);
-		if (t1 <= t2 && t2 <= l->lease_time) {
-			l->t1 = t1;
-			l->t2 = t2;
-		}
-	} else if (opt_data(a, OPT_T1, &len)) {
-		uint32_t t1 = opt_u32(a, OPT_T1);
-		if (t1 <= l->t2)
-			l->t1 = t1;
-	} else if (opt_data(a, OPT_T2, &len)) {
-		uint32_t t2 = opt_u32(a, OPT_T2);
-		if (l->t1 <= t2 && t2 <= l->lease_time)
-			l->t2 = t2;
-	}
+	l->t1 = opt_data(a, OPT_T1, &len) ? opt_u32(a, OPT_T1) : 0;
+	l->t2 = opt_data(a, OPT_T2, &len) ? opt_u32(a, OPT_T2) : 0;
+	dhcp_lease_clamp_times(l);
 	return 0;
 }
 
-static int dhcp_take_strings(const struct opt_acc *a, struct dhcp_lease *l,
-			     const char **why)
+static bool char_is_host(uint8_t ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_';
+}
+
+/*
+ * Copies a string option, dropping trailing NULs some servers add. Host
+ * and domain names must use RFC 1123 2.1 characters; other strings must be
+ * printable. Too long for the lease is a fault, not a truncation. A faulty
+ * string is dropped (its DHCP_DROP_* bit set), the lease kept.
+ */
+static void dhcp_take_string(const struct opt_acc *a, uint8_t code, bool host,
+			     char *dst, size_t cap, struct dhcp_lease *l,
+			     uint32_t have)
 {
 	size_t len;
-	int r;
+	const uint8_t *p = opt_data(a, code, &len);
+	int s = opt_slot(code);
 
-	if (opt_data(a, OPT_HOSTNAME, &len)) {
-		if ((r = dhcp_take_string(a, OPT_HOSTNAME, true, l->hostname,
-					  sizeof(l->hostname), why)) < 0)
-			return r;
-		l->have |= DHCP_HAVE_HOSTNAME;
-	}
-	if (opt_data(a, OPT_DOMAIN, &len)) {
-		if ((r = dhcp_take_string(a, OPT_DOMAIN, true, l->domain,
-					  sizeof(l->domain), why)) < 0)
-			return r;
-		l->have |= DHCP_HAVE_DOMAIN;
-	}
-	if (opt_data(a, OPT_ROOT_PATH, &len)) {
-		if ((r = dhcp_take_string(a, OPT_ROOT_PATH, false, l->root_path,
-					  sizeof(l->root_path), why)) < 0)
-			return r;
-		l->have |= DHCP_HAVE_ROOT_PATH;
-	}
-	if (opt_data(a, OPT_MTU, &len)) {
-		size_t n;
-		const uint8_t *p = opt_data(a, OPT_MTU, &n);
-		l->mtu = (uint16_t)(p[0] << 8 | p[1]);
-		if (l->mtu < 68) {
-			*why = "MTU under 68 (RFC 2132 5.1)";
-			return -EPROTO;
+	if (!p)
+		return;
+	while (len > 0 && p[len - 1] == 0)
+		len--;
+	if (len == 0 || len >= cap)
+		goto bad;
+	for (size_t i = 0; i < len; i++)
+		if (host ? !char_is_host(p[i]) : (p[i] < 0x20 || p[i] > 0x7e))
+			goto bad;
+	memcpy(dst, p, len);
+	dst[len] = '\0';
+	l->have |= have;
+	return;
+bad:
+	l->dropped |= opt_specs[s].drop;
+}
+
+/* Option 56 is only ever logged: kept printable, cut to fit. */
+static void dhcp_take_message(const struct opt_acc *a, char *dst, size_t cap)
+{
+	size_t len, n = 0;
+	const uint8_t *p = opt_data(a, OPT_MESSAGE, &len);
+
+	for (size_t i = 0; i < len && n + 1 < cap; i++)
+		if (p[i] != 0)
+			dst[n++] =
+			    (p[i] >= 0x20 && p[i] <= 0x7e) ? (char)p[i] : '?';
+	dst[n] = '\0';
+}
+
+static void dhcp_take_strings(const struct opt_acc *a, struct dhcp_lease *l)
+{
+	size_t len;
+	const uint8_t *p;
+
+	dhcp_take_string(a, OPT_HOSTNAME, true, l->hostname,
+			 sizeof(l->hostname), l, DHCP_HAVE_HOSTNAME);
+	dhcp_take_string(a, OPT_DOMAIN, true, l->domain, sizeof(l->domain), l,
+			 DHCP_HAVE_DOMAIN);
+	dhcp_take_string(a, OPT_ROOT_PATH, false, l->root_path,
+			 sizeof(l->root_path), l, DHCP_HAVE_ROOT_PATH);
+	if ((p = opt_data(a, OPT_MTU, &len))) {
+		uint16_t mtu = (uint16_t)(p[0] << 8 | p[1]);
+		if (mtu < 68) { /* RFC 2132 5.1 */
+			l->dropped |= DHCP_DROP_MTU;
+		} else {
+			l->mtu = mtu;
+			l->have |= DHCP_HAVE_MTU;
 		}
-		l->have |= DHCP_HAVE_MTU;
 	}
-	if (opt_data(a, OPT_MESSAGE, &len)) {
-		dhcp_take_message(a, l->message, sizeof(l->message));
-		l->have |= DHCP_HAVE_MESSAGE;
+}
+
+/* A NUL inside cap, and only allowed characters before it. */
+static bool lease_string_ok(const char *str, size_t cap, bool host)
+{
+	const char *end = memchr(str, 0, cap);
+
+	if (!end)
+		return false;
+	for (const char *p = str; p < end; p++) {
+		uint8_t ch = (uint8_t)*p;
+		if (host ? !char_is_host(ch) : (ch < 0x20 || ch > 0x7e))
+			return false;
 	}
-	return 0;
+	return true;
+}
+
+static bool lease_times_ok(const struct dhcp_lease *l)
+{
+	if (l->lease_time == DHCP_INFINITE)
+		return l->t1 == DHCP_INFINITE && l->t2 == DHCP_INFINITE;
+	return l->lease_time >= DHCP_MIN_LEASE && l->t1 >= DHCP_MIN_T1 &&
+	       l->t1 <= l->t2 && l->t2 <= l->lease_time;
+}
+
+static bool lease_routes_ok(const struct dhcp_lease *l)
+{
+	if (l->n_routes > DHCP_MAX_ROUTES)
+		return false;
+	for (unsigned k = 0; k < l->n_routes; k++) {
+		const struct dhcp_route *rt = &l->routes[k];
+		uint32_t m;
+		if (rt->prefix > 32)
+			return false;
+		m = rt->prefix ? 0xffffffffu << (32 - rt->prefix) : 0;
+		if ((ntohl(rt->dst.s_addr) & ~m) != 0 ||
+		    (rt->gw.s_addr != 0 && !dhcp_addr_is_unicast(rt->gw)))
+			return false;
+	}
+	return true;
+}
+
+int dhcp_lease_check(const struct dhcp_lease *l, const char **why)
+{
+	struct in_addr m;
+
+	*why = "";
+	if (l->type != DHCPOFFER && l->type != DHCPACK && l->type != DHCPNAK)
+		*why = "message type";
+	else if ((l->have & ~DHCP_HAVE_ALL) || (l->dropped & ~DHCP_DROP_ALL))
+		*why = "unknown flag bits";
+	else if (!lease_string_ok(l->message, sizeof(l->message), false))
+		*why = "message not a terminated printable string";
+	if (*why[0] || l->type == DHCPNAK)
+		goto out;
+	m.s_addr = l->prefix >= 1 && l->prefix <= 32
+		       ? htonl(0xffffffffu << (32 - l->prefix))
+		       : 0;
+	if (!dhcp_addr_is_unicast(l->yiaddr))
+		*why = "yiaddr not unicast";
+	else if (m.s_addr == 0 || m.s_addr != l->mask.s_addr)
+		*why = "prefix out of range or not the mask's";
+	else if ((l->have & DHCP_HAVE_ROUTER) &&
+		 !dhcp_addr_is_unicast(l->router))
+		*why = "router not unicast";
+	else if (l->n_dns > DHCP_MAX_DNS)
+		*why = "DNS server count";
+	else if (!lease_routes_ok(l))
+		*why = "route count or route";
+	else if ((l->have & DHCP_HAVE_MTU) && l->mtu < 68)
+		*why = "MTU under 68";
+	else if (!lease_times_ok(l))
+		*why = "lease times not clamped";
+	else if (!lease_string_ok(l->hostname, sizeof(l->hostname), true) ||
+		 !lease_string_ok(l->domain, sizeof(l->domain), true) ||
+		 !lease_string_ok(l->root_path, sizeof(l->root_path), false))
+		*why = "hostname, domain or root path not a terminated "
+		       "string of allowed characters";
+	for (unsigned k = 0; !*why[0] && k < l->n_dns; k++)
+		if (!dhcp_addr_is_unicast(l->dns[k]))
+			*why = "DNS server not unicast";
+out:
+	return *why[0] ? -EBADMSG : 0;
 }
 
 /* Options -> lease: the overload walk, lengths, then each value's rules. */
@@ -596,6 +744,7 @@ static int dhcp_parse_options(const struct bootp_view *v,
 
 	memset(a.seen, 0, sizeof(a.seen));
 	memset(a.len, 0, sizeof(a.len));
+	memset(a.bad, 0, sizeof(a.bad));
 	if ((r = dhcp_walk_options(v->options, FIELD_OPTIONS, &a, why)) < 0)
 		return r;
 	if ((p = opt_data(&a, OPT_OVERLOAD, &len))) {
@@ -619,6 +768,7 @@ static int dhcp_parse_options(const struct bootp_view *v,
 		return r;
 	if ((r = dhcp_check_lengths(&a, why)) < 0)
 		return r;
+	l->dropped = opt_dropped(&a);
 
 	if (!(p = opt_data(&a, OPT_MSG_TYPE, &len))) {
 		*why = "no message type (RFC 2131 3)";
@@ -647,9 +797,10 @@ static int dhcp_parse_options(const struct bootp_view *v,
 	if (l->type == DHCPNAK)
 		return 0;
 	if ((r = dhcp_take_addressing(&a, v, l, why)) < 0 ||
-	    (r = dhcp_take_times(&a, l, why)) < 0 ||
-	    (r = dhcp_take_strings(&a, l, why)) < 0)
+	    (r = dhcp_take_times(&a, l, why)) < 0)
 		return r;
+	dhcp_take_routing(&a, l);
+	dhcp_take_strings(&a, l);
 	return 0;
 }
 
@@ -776,7 +927,10 @@ int dhcp_build_bootp(const struct dhcp_request *req, uint8_t *buf, size_t cap,
 	/* Client identifier: hardware type 1 and the MAC (RFC 2132 9.14). */
 	cid[0] = 1;
 	memcpy(cid + 1, req->chaddr, 6);
-	wbuf_opt(&w, OPT_CLIENT_ID, cid, sizeof(cid));
+	if (req->client_id)
+		wbuf_opt(&w, OPT_CLIENT_ID, req->client_id, req->client_id_len);
+	else
+		wbuf_opt(&w, OPT_CLIENT_ID, cid, sizeof(cid));
 	if (req->requested.s_addr)
 		wbuf_opt(&w, OPT_REQUESTED_IP, &req->requested.s_addr, 4);
 	if (req->server_id.s_addr)

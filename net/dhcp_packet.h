@@ -63,6 +63,37 @@ enum {
 	DHCP_HAVE_ROUTES = 1u << 7, /* option 121 */
 	DHCP_HAVE_MESSAGE = 1u << 8,
 };
+#define DHCP_HAVE_ALL 0x1ffu
+
+/*
+ * Bits of dhcp_lease.dropped: a non-essential option that was malformed or
+ * out of range. It is left out of the lease, which is kept; the client logs
+ * it. Only faults in options 53, 54, 51, the mask, option 52 or yiaddr (and
+ * framing faults: an option running past its field) reject a reply.
+ */
+enum {
+	DHCP_DROP_ROUTER = 1u << 0,
+	DHCP_DROP_DNS = 1u << 1,
+	DHCP_DROP_HOSTNAME = 1u << 2,
+	DHCP_DROP_DOMAIN = 1u << 3,
+	DHCP_DROP_ROOT_PATH = 1u << 4,
+	DHCP_DROP_MTU = 1u << 5,
+	DHCP_DROP_BROADCAST = 1u << 6,
+	DHCP_DROP_ROUTES = 1u << 7,
+	DHCP_DROP_T1 = 1u << 8,
+	DHCP_DROP_T2 = 1u << 9,
+	DHCP_DROP_MESSAGE = 1u << 10,
+};
+#define DHCP_DROP_ALL 0x7ffu
+
+/*
+ * Lease time floors (dhcpcd's DHCP_MIN_LEASE): a shorter lease is taken as
+ * 20 s, and T1 is never under 10 s, so a server handing out 0 or 1 s leases
+ * costs at most one REQUEST per 10 s, not a flood.
+ */
+#define DHCP_MIN_LEASE 20u
+#define DHCP_MIN_T1 10u
+#define DHCP_INFINITE 0xffffffffu
 
 /*
  * Everything we take from one server reply: a fixed-size, pointer-free
@@ -81,8 +112,9 @@ struct dhcp_lease {
 	struct in_addr router;	  /* option 3, the first one */
 	struct in_addr broadcast; /* option 28 */
 	uint16_t mtu;		  /* option 26 */
-	uint32_t lease_time;	  /* option 51, seconds */
-	uint32_t t1, t2; /* options 58, 59 or RFC 2131 4.4.5 defaults */
+	uint32_t lease_time;	  /* option 51, seconds, at least 20 */
+	uint32_t t1, t2;  /* options 58, 59 or RFC 2131 4.4.5 defaults */
+	uint32_t dropped; /* DHCP_DROP_* */
 	uint8_t n_dns;
 	struct in_addr dns[DHCP_MAX_DNS];
 	uint8_t n_routes;
@@ -107,6 +139,31 @@ int dhcp_parse_packet_explain(const uint8_t *frame, size_t len,
 			      const struct dhcp_expect *exp,
 			      struct dhcp_lease *out, const char **why);
 
+/*
+ * Lease times as dhcpcd takes them: a lease under DHCP_MIN_LEASE is
+ * raised to it; T1 or T2 of 0, T2 at or past the lease, or T1 past T2 fall
+ * back to RFC 2131 4.4.5's 0.5 and 0.875 of the lease; T1 is at least
+ * DHCP_MIN_T1 and T2 at least T1. An infinite lease has infinite T1/T2.
+ * t1/t2 of 0 on input mean "not sent". Idempotent.
+ */
+void dhcp_lease_clamp_times(struct dhcp_lease *l);
+
+/*
+ * The contract of a parsed lease, for the privileged side to check what
+ * the parser child hands back: counts within their arrays, a mask that
+ * matches the prefix, NUL-terminated strings of allowed characters, only
+ * known bits, clamped times, a unicast yiaddr and router. Returns 0, or
+ * -EBADMSG with *why naming the first broken field.
+ */
+int dhcp_lease_check(const struct dhcp_lease *l, const char **why);
+
+/* "3 (router)" for one DHCP_DROP_* bit; "?" for anything else. */
+const char *dhcp_drop_name(uint32_t bit);
+
+/* An address a server may hand out or route through: not 0/8, loopback,
+ * multicast, class E or the limited broadcast. */
+bool dhcp_addr_is_unicast(struct in_addr a);
+
 /* What a client message carries; zero fields are left out. */
 struct dhcp_request {
 	uint8_t type; /* DHCPDISCOVER, DHCPREQUEST or DHCPRELEASE */
@@ -118,6 +175,9 @@ struct dhcp_request {
 	struct in_addr requested; /* option 50 */
 	struct in_addr server_id; /* option 54 */
 	const char *hostname;	  /* option 12, or NULL */
+	/* Option 61; NULL: type 1 and chaddr (RFC 2132 9.14). */
+	const uint8_t *client_id;
+	size_t client_id_len; /* 2 to 255 when client_id is set */
 };
 
 /*

@@ -138,8 +138,13 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg)
 	 * rd.neednet, the switch waits until it is configured or until the
 	 * DHCP timeout (whose timer runs even with no NIC at all). Held
 	 * before net_start(), which may configure a static address at once.
+	 * With ip=off there is no network and no timer to wait for: never
+	 * hold then (issue 9 item 15: the switch waited forever).
 	 */
-	if (N.keep) {
+	if (N.keep && c.disabled)
+		log_warn("net: ip=off: the switch does not wait for a network "
+			 "(rd.neednet, sesame.net_keep or NFS root ignored)");
+	else if (N.keep) {
 		N.holding = true;
 		boot_hold_handoff();
 	}

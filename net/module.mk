@@ -10,6 +10,11 @@ test_net_dhcp_LIBS := net common
 test_net_dhcp_PKGS := cmocka
 
 
+UNIT_TESTS += test_net_child
+test_net_child_SRCS := tests/unit/test_net_child.c
+test_net_child_LIBS := net common
+test_net_child_PKGS := cmocka
+
 UNIT_TESTS += test_net_config
 test_net_config_SRCS := tests/unit/test_net_config.c
 test_net_config_LIBS := net common

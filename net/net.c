@@ -39,8 +39,21 @@ struct net_iface {
 	enum iface_state state;
 	struct dhcp_client *dhcp;
 	struct net_lease lease;
+	struct dhcp_lease applied; /* the DHCP lease now configured */
 	bool configured;
+	uint32_t metric; /* of every route through it (issue 9 item 13) */
+	/* What net changed on the link, put back when it brings it down. */
+	unsigned orig_mtu; /* 0: MTU untouched */
+	uint8_t orig_mac[6];
+	bool mac_changed;
 };
+
+/*
+ * Routes through the N-th interface get metric NET_METRIC_BASE + its
+ * ifindex: two NICs' default routes live side by side, and when one
+ * goes the other's is still there.
+ */
+#define NET_METRIC_BASE 1024u
 
 struct net {
 	struct loop *loop;
@@ -54,7 +67,11 @@ struct net {
 	struct net_iface *winner; /* the "any" NIC whose lease won */
 	struct loop_timer *timeout;
 	bool any_configured;
+	unsigned rename_seq; /* temporary names for ifname= swaps */
+	bool rescan;	     /* a rename happened: look at the links again */
 };
+
+#define NET_RENAME_TMP "sesame-rn"
 
 static const char *ipstr(struct in_addr a, char buf[INET_ADDRSTRLEN])
 {
@@ -145,33 +162,39 @@ static int net_route_via(struct net_iface *i, struct in_addr dst,
 			 "to it first",
 			 i->ifname, ipstr(gw, g));
 		if ((r = rtnl_route_add(n->rtnl, i->ifindex, gw, 32, any,
-					i->lease.addr, proto)) < 0)
+					i->lease.addr, proto, i->metric)) < 0)
 			return r;
 	}
 	return rtnl_route_add(n->rtnl, i->ifindex, dst, prefix, gw,
-			      i->lease.addr, proto);
+			      i->lease.addr, proto, i->metric);
 }
 
-static int net_apply(struct net_iface *i, const struct dhcp_lease *dl)
+/* The link's MTU, remembering the first one net found to put it back. */
+static void net_apply_mtu(struct net_iface *i, unsigned mtu)
 {
-	struct net *n = i->net;
-	struct in_addr any = {0}, brd = {0};
-	uint8_t proto = dl ? RTPROT_DHCP : RTPROT_STATIC;
+	struct rtnl_link now;
 	int r;
 
-	i->touched = true;
-	if (i->lease.mtu &&
-	    (r = rtnl_link_set_mtu(n->rtnl, i->ifindex, i->lease.mtu)) < 0)
-		log_warn_errno(r, "net: %s: MTU %u", i->ifname, i->lease.mtu);
-	if (dl && (dl->have & DHCP_HAVE_BROADCAST))
-		brd = dl->broadcast;
-	else if (i->lease.prefix < 31)
-		brd.s_addr = i->lease.addr.s_addr |
-			     htonl(~(0xffffffffu << (32 - i->lease.prefix)));
-	if ((r = rtnl_addr_add(n->rtnl, i->ifindex, i->lease.addr,
-			       i->lease.prefix, brd)) < 0)
-		return log_err_errno(r, "net: %s: adding the address",
-				     i->ifname);
+	if (!mtu)
+		return;
+	if (!i->orig_mtu && rtnl_get_link(i->net->rtnl, i->ifindex, &now) == 0)
+		i->orig_mtu = now.mtu;
+	if ((r = rtnl_link_set_mtu(i->net->rtnl, i->ifindex, mtu)) < 0)
+		log_warn_errno(r, "net: %s: MTU %u", i->ifname, mtu);
+}
+
+/*
+ * Option 121's routes, or the default route via the router. A route the
+ * kernel refuses is a warning, never a reason to drop the address: SSH on
+ * the subnet still works (issue 9 item 12).
+ */
+static void net_apply_routes(struct net_iface *i, const struct dhcp_lease *dl)
+{
+	struct in_addr any = {0};
+	uint8_t proto = dl ? RTPROT_DHCP : RTPROT_STATIC;
+	char g[INET_ADDRSTRLEN];
+	int r;
+
 	if (dl && (dl->have & DHCP_HAVE_ROUTES)) {
 		/* RFC 3442: with option 121 the router option is ignored. */
 		for (unsigned k = 0; k < dl->n_routes; k++) {
@@ -181,12 +204,69 @@ static int net_apply(struct net_iface *i, const struct dhcp_lease *dl)
 				log_warn_errno(r, "net: %s: route %u",
 					       i->ifname, k);
 		}
-	} else if (i->lease.gw.s_addr) {
-		if ((r = net_route_via(i, any, 0, i->lease.gw, proto)) < 0)
-			return log_err_errno(r, "net: %s: default route",
-					     i->ifname);
+	} else if (i->lease.gw.s_addr &&
+		   (r = net_route_via(i, any, 0, i->lease.gw, proto)) < 0) {
+		log_warn_errno(r,
+			       "net: %s: default route via %s refused; the "
+			       "address stays, reachable on its subnet only",
+			       i->ifname, ipstr(i->lease.gw, g));
 	}
+}
+
+static int net_apply_addr(struct net_iface *i, const struct dhcp_lease *dl)
+{
+	struct in_addr brd = {0};
+	uint32_t valid = RTNL_FOREVER;
+	int r;
+
+	if (dl && (dl->have & DHCP_HAVE_BROADCAST))
+		brd = dl->broadcast;
+	else if (i->lease.prefix < 31)
+		brd.s_addr = i->lease.addr.s_addr |
+			     htonl(~(0xffffffffu << (32 - i->lease.prefix)));
+	/* A DHCP address lives as long as its lease, even without us. */
+	if (dl && dl->lease_time != DHCP_INFINITE)
+		valid = dl->lease_time;
+	if ((r = rtnl_addr_add(i->net->rtnl, i->ifindex, i->lease.addr,
+			       i->lease.prefix, brd, valid)) < 0)
+		return log_err_errno(r, "net: %s: adding the address",
+				     i->ifname);
 	return 0;
+}
+
+/* Only a refused address fails it; routes and MTU only warn. */
+static int net_apply(struct net_iface *i, const struct dhcp_lease *dl)
+{
+	int r;
+
+	i->touched = true;
+	net_apply_mtu(i, i->lease.mtu);
+	if ((r = net_apply_addr(i, dl)) < 0)
+		return r;
+	net_apply_routes(i, dl);
+	if (dl)
+		i->applied = *dl;
+	return 0;
+}
+
+/* Puts back the MTU and MAC net changed; the link is down by now. */
+static void net_iface_restore(struct net_iface *i)
+{
+	struct net *n = i->net;
+	int r;
+
+	if (i->orig_mtu &&
+	    (r = rtnl_link_set_mtu(n->rtnl, i->ifindex, i->orig_mtu)) < 0 &&
+	    r != -ENODEV)
+		log_warn_errno(r, "net: %s: restoring MTU %u", i->ifname,
+			       i->orig_mtu);
+	i->orig_mtu = 0;
+	if (i->mac_changed &&
+	    (r = rtnl_link_set_mac(n->rtnl, i->ifindex, i->orig_mac)) < 0 &&
+	    r != -ENODEV)
+		log_warn_errno(r, "net: %s: restoring its MAC address",
+			       i->ifname);
+	i->mac_changed = false;
 }
 
 static void net_iface_stop(struct net_iface *i, bool down)
@@ -203,8 +283,10 @@ static void net_iface_stop(struct net_iface *i, bool down)
 	    (r = rtnl_link_set_up(n->rtnl, i->ifindex, false)) < 0 &&
 	    r != -ENODEV)
 		log_warn_errno(r, "net: %s: link down", i->ifname);
-	if (down)
+	if (down) {
 		i->brought_up = false;
+		net_iface_restore(i);
+	}
 	i->configured = false;
 	i->state = IF_IDLE;
 }
@@ -274,12 +356,74 @@ static void net_lease_from_dhcp(struct net_iface *i,
 	memcpy(l->root_path, dl->root_path, sizeof(l->root_path));
 }
 
+static void net_dhcp_lost(void *data);
+
+static bool routes_equal(const struct dhcp_lease *a, const struct dhcp_lease *b)
+{
+	if ((a->have ^ b->have) & (DHCP_HAVE_ROUTES | DHCP_HAVE_ROUTER) ||
+	    a->router.s_addr != b->router.s_addr || a->n_routes != b->n_routes)
+		return false;
+	for (unsigned k = 0; k < a->n_routes; k++)
+		if (a->routes[k].dst.s_addr != b->routes[k].dst.s_addr ||
+		    a->routes[k].prefix != b->routes[k].prefix ||
+		    a->routes[k].gw.s_addr != b->routes[k].gw.s_addr)
+			return false;
+	return true;
+}
+
+/*
+ * A renewal of the address we have (issue 9 item 18): the lifetime is
+ * refreshed, and whatever else the server changed is applied: a new
+ * prefix or broadcast re-adds the address, new routes replace ours, a
+ * new MTU is set, and new DNS servers or names reach the hooks again.
+ */
+static void net_dhcp_renewed(struct net_iface *i, const struct dhcp_lease *dl)
+{
+	struct net_lease old = i->lease;
+	struct dhcp_lease prev = i->applied;
+	int r;
+
+	net_lease_from_dhcp(i, dl);
+	if (prev.prefix != dl->prefix ||
+	    ((prev.have ^ dl->have) & DHCP_HAVE_BROADCAST) ||
+	    prev.broadcast.s_addr != dl->broadcast.s_addr) {
+		log_info("net: %s: the renewal changed the subnet; "
+			 "re-adding the address",
+			 i->ifname);
+		rtnl_flush(i->net->rtnl, i->ifindex, false);
+		if (net_apply(i, dl) < 0) {
+			net_dhcp_lost(i);
+			return;
+		}
+		net_report_configured(i);
+		return;
+	}
+	net_apply_addr(i, dl); /* the new lifetime */
+	i->applied = *dl;
+	if (!routes_equal(&prev, dl)) {
+		log_info("net: %s: the renewal changed the routes", i->ifname);
+		if ((r = rtnl_flush_routes(i->net->rtnl, i->ifindex)) < 0)
+			log_warn_errno(r, "net: %s: removing old routes",
+				       i->ifname);
+		net_apply_routes(i, dl);
+	}
+	if (i->lease.mtu != old.mtu)
+		net_apply_mtu(i, i->lease.mtu);
+	if (!routes_equal(&prev, dl) || i->lease.mtu != old.mtu ||
+	    i->lease.n_dns != old.n_dns ||
+	    memcmp(i->lease.dns, old.dns, sizeof(old.dns)) ||
+	    strcmp(i->lease.domain, old.domain) ||
+	    strcmp(i->lease.hostname, old.hostname) ||
+	    strcmp(i->lease.root_path, old.root_path))
+		net_report_configured(i);
+}
+
 static void net_dhcp_bound(void *data, const struct dhcp_lease *dl)
 {
 	struct net_iface *i = data;
 
 	if (i->configured && i->lease.addr.s_addr == dl->yiaddr.s_addr) {
-		i->lease.lease_time = dl->lease_time; /* a renewal */
+		net_dhcp_renewed(i, dl);
 		return;
 	}
 	/*
@@ -353,9 +497,12 @@ static void net_iface_carrier(struct net_iface *i)
 					     : NULL,
 	};
 	memcpy(dp.mac, i->mac, 6);
-	if (p && p->mtu &&
-	    (r = rtnl_link_set_mtu(n->rtnl, i->ifindex, p->mtu)) < 0)
-		log_warn_errno(r, "net: %s: MTU %u", i->ifname, p->mtu);
+	if (p && p->client_id_len) {
+		dp.client_id = p->client_id;
+		dp.client_id_len = p->client_id_len;
+	}
+	if (p)
+		net_apply_mtu(i, p->mtu);
 	if ((r = dhcp_client_start(n->loop, &dp, &n->child, &net_dhcp_ops, i,
 				   &i->dhcp)) < 0) {
 		log_err_errno(r, "net: %s: starting DHCP", i->ifname);
@@ -365,31 +512,82 @@ static void net_iface_carrier(struct net_iface *i)
 	i->state = IF_DHCP;
 }
 
-/* ifname=: a link with a listed MAC gets its name (only while down). */
+/* The ifname= rule for this MAC, or NULL. */
+static const struct net_ifname_param *net_ifname_rule(const struct net *n,
+						      const uint8_t mac[6])
+{
+	for (unsigned k = 0; k < n->cfg.n_ifnames; k++)
+		if (!memcmp(n->cfg.ifnames[k].mac, mac, 6))
+			return &n->cfg.ifnames[k];
+	return NULL;
+}
+
+/*
+ * The name we want is held by a link that ifname= moves elsewhere (two
+ * names swapped, or a rotation): true when the holder will free it, so we
+ * may step aside to a temporary name meanwhile.
+ */
+static bool net_name_will_free(struct net *n, const char *name)
+{
+	const struct net_ifname_param *q;
+	struct rtnl_link h;
+	unsigned idx = if_nametoindex(name);
+
+	if (!idx || rtnl_get_link(n->rtnl, (int)idx, &h) < 0 || !h.has_mac ||
+	    (h.flags & IFF_UP))
+		return false;
+	q = net_ifname_rule(n, h.mac);
+	return q && strcmp(q->ifname, name) != 0;
+}
+
+/*
+ * ifname=: a link with a listed MAC gets its name (only while down). When
+ * the name is held by a link that is itself to be renamed, this one goes
+ * to a temporary name first ("sesame-rnN") and takes its name when the
+ * other has moved (issue 9 item 16: a swap failed with EEXIST both ways).
+ * Returns true when a rename was done: the RTM_NEWLINK with the new name
+ * follows, and the link is looked at again then.
+ */
 static bool net_maybe_rename(struct net *n, const struct rtnl_link *l)
 {
-	for (unsigned k = 0; k < n->cfg.n_ifnames; k++) {
-		const struct net_ifname_param *p = &n->cfg.ifnames[k];
-		int r;
-		if (!l->has_mac || memcmp(p->mac, l->mac, 6) ||
-		    !strcmp(p->ifname, l->ifname))
-			continue;
-		if (l->flags & IFF_UP) {
-			log_warn("net: %s: is up, cannot rename it to %s",
-				 l->ifname, p->ifname);
-			return false;
-		}
-		if ((r = rtnl_link_set_name(n->rtnl, l->ifindex, p->ifname)) <
-		    0) {
-			log_warn_errno(r, "net: renaming %s to %s", l->ifname,
-				       p->ifname);
-			return false;
-		}
-		log_info("net: renamed %s to %s (ifname=)", l->ifname,
+	const struct net_ifname_param *p;
+	char tmp[IFNAMSIZ];
+	bool parked;
+	int r;
+
+	if (!l->has_mac || !(p = net_ifname_rule(n, l->mac)) ||
+	    !strcmp(p->ifname, l->ifname))
+		return false;
+	if (l->flags & IFF_UP) {
+		log_warn("net: %s: is up, cannot rename it to %s", l->ifname,
 			 p->ifname);
-		return true; /* the RTM_NEWLINK with the new name follows */
+		return false;
 	}
-	return false;
+	r = rtnl_link_set_name(n->rtnl, l->ifindex, p->ifname);
+	parked = !strncmp(l->ifname, NET_RENAME_TMP, strlen(NET_RENAME_TMP));
+	if (r == -EEXIST && !parked && net_name_will_free(n, p->ifname)) {
+		snprintf(tmp, sizeof(tmp), NET_RENAME_TMP "%u",
+			 n->rename_seq++ % 100);
+		if ((r = rtnl_link_set_name(n->rtnl, l->ifindex, tmp)) == 0) {
+			log_info("net: renamed %s to %s on the way to %s "
+				 "(ifname=, %s is still taken)",
+				 l->ifname, tmp, p->ifname, p->ifname);
+			n->rescan = true;
+			return true;
+		}
+	} else if (r == -EEXIST && parked) {
+		/* Still taken: the holder's rename comes; retried then. */
+		log_debug("net: %s: %s still taken", l->ifname, p->ifname);
+		return false;
+	}
+	if (r < 0) {
+		log_warn_errno(r, "net: renaming %s to %s", l->ifname,
+			       p->ifname);
+		return false;
+	}
+	log_info("net: renamed %s to %s (ifname=)", l->ifname, p->ifname);
+	n->rescan = true;
+	return true;
 }
 
 static void net_iface_free(struct net *n, struct net_iface *gone)
@@ -436,6 +634,11 @@ static void net_link(void *data, const struct rtnl_link *l)
 	}
 	if (net_maybe_rename(n, l))
 		return;
+	/* Parked on a temporary name until its own name is free: not used
+	 * under the temporary one (a later rename triggers a rescan). */
+	if (!strncmp(l->ifname, NET_RENAME_TMP, strlen(NET_RENAME_TMP)) &&
+	    l->has_mac && net_ifname_rule(n, l->mac))
+		return;
 	p = net_match_param(n, l, &any);
 	if (!p && !any)
 		return;
@@ -453,6 +656,7 @@ static void net_link(void *data, const struct rtnl_link *l)
 	i->param = p;
 	i->any = any;
 	i->carrier = carrier;
+	i->metric = NET_METRIC_BASE + (uint32_t)l->ifindex;
 	i->state = IF_WAIT_CARRIER;
 	i->next = n->ifaces;
 	n->ifaces = i;
@@ -468,8 +672,11 @@ static void net_link(void *data, const struct rtnl_link *l)
 			 0)
 			log_warn_errno(r, "net: %s: setting the MAC address",
 				       i->ifname);
-		else
+		else {
+			memcpy(i->orig_mac, l->mac, 6);
+			i->mac_changed = true;
 			memcpy(i->mac, p->mac, 6);
+		}
 	}
 	if (!(l->flags & IFF_UP)) {
 		if ((r = rtnl_link_set_up(n->rtnl, i->ifindex, true)) < 0) {
@@ -525,7 +732,13 @@ static int net_monitor_ready(struct loop *l, int fd, uint32_t events,
 	r = rtnl_monitor_read(n->mon, net_link, n);
 	if (r == -ENOBUFS) {
 		log_warn("net: link events overflowed; rescanning");
+		n->rescan = false;
 		return net_scan(n);
+	}
+	/* A rename freed a name a parked link may be waiting for. */
+	if (r == 0 && n->rescan) {
+		n->rescan = false;
+		r = net_scan(n);
 	}
 	return r;
 }

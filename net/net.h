@@ -15,6 +15,7 @@ struct net;
 
 #define NET_MAX_IFACES 8
 #define NET_MAX_IFNAMES 8
+#define NET_CLIENT_ID_MAX 64
 
 /* ---- configuration (boot parameters, boot.conf) ------------------------- */
 
@@ -23,7 +24,12 @@ enum net_method {
 	NET_METHOD_STATIC,
 };
 
-/* One ip= parameter. An empty ifname means "any Ethernet NIC". */
+/*
+ * One ip= parameter. An empty ifname means "any Ethernet NIC" (or the NIC
+ * with mac, when has_mac). Several ip= are kept side by side: one per
+ * interface (a later one for the same interface replaces it), one per MAC,
+ * and one without either.
+ */
 struct net_ip_param {
 	enum net_method method;
 	char ifname[IFNAMSIZ];
@@ -36,6 +42,12 @@ struct net_ip_param {
 	uint16_t mtu;	/* 0: leave the link's */
 	uint8_t mac[6]; /* dracut's trailing MAC: match the link by it */
 	bool has_mac;
+	/*
+	 * The kernel's ip=dhcp,<type>,<value>: DHCP option 61 is the type
+	 * byte and the value; 0 bytes: the default (type 1 and the MAC).
+	 */
+	uint8_t client_id[NET_CLIENT_ID_MAX];
+	uint8_t client_id_len;
 };
 
 /* ifname=<name>:<mac>: the link with this MAC is renamed to name. */

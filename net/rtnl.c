@@ -137,6 +137,10 @@ int rtnl_parse_link(const struct nlmsghdr *nlh, struct rtnl_link *out)
 				return -EBADMSG;
 			strcpy(l.ifname, mnl_attr_get_str(a));
 			break;
+		case IFLA_MTU:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0)
+				l.mtu = mnl_attr_get_u32(a);
+			break;
 		case IFLA_ADDRESS:
 			if (mnl_attr_get_payload_len(a) == 6) {
 				memcpy(l.mac, mnl_attr_get_payload(a), 6);
@@ -267,8 +271,10 @@ int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6])
 }
 
 int rtnl_addr_add(struct rtnl *r, int ifindex, struct in_addr addr,
-		  uint8_t prefix, struct in_addr brd)
+		  uint8_t prefix, struct in_addr brd, uint32_t valid_s)
 {
+	struct ifa_cacheinfo ci = {.ifa_prefered = valid_s,
+				   .ifa_valid = valid_s};
 	char buf[RTNL_REQ_BUF] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifaddrmsg *ifa;
@@ -285,20 +291,27 @@ int rtnl_addr_add(struct rtnl *r, int ifindex, struct in_addr addr,
 	mnl_attr_put(nlh, IFA_ADDRESS, 4, &addr.s_addr);
 	if (brd.s_addr)
 		mnl_attr_put(nlh, IFA_BROADCAST, 4, &brd.s_addr);
+	if (valid_s != RTNL_FOREVER)
+		mnl_attr_put(nlh, IFA_CACHEINFO, sizeof(ci), &ci);
 	return rtnl_talk(r, nlh, NULL, NULL);
 }
 
 int rtnl_route_add(struct rtnl *r, int ifindex, struct in_addr dst,
 		   uint8_t prefix, struct in_addr gw, struct in_addr src,
-		   uint8_t proto)
+		   uint8_t proto, uint32_t metric)
 {
 	char buf[RTNL_REQ_BUF] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtmsg *rtm;
+	int ret;
 
 	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags =
-	    NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE;
+	/*
+	 * Create, never replace: with NLM_F_REPLACE a second NIC's default
+	 * route took the first one's place (issue 9 item 13). Each
+	 * interface has its own metric, so theirs live side by side.
+	 */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = prefix;
@@ -313,7 +326,9 @@ int rtnl_route_add(struct rtnl *r, int ifindex, struct in_addr dst,
 	if (src.s_addr)
 		mnl_attr_put(nlh, RTA_PREFSRC, 4, &src.s_addr);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
-	return rtnl_talk(r, nlh, NULL, NULL);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
+	ret = rtnl_talk(r, nlh, NULL, NULL);
+	return ret == -EEXIST ? 0 : ret; /* the very same route: done */
 }
 
 /* ---- flush and leftovers: dump, keep ifindex's entries, act on them ----- */
@@ -451,7 +466,31 @@ static bool route_is_local_table(const struct rtnl_item *it)
 	return rtm->rtm_table == RT_TABLE_LOCAL;
 }
 
+/* Routes net made (proto dhcp or static), not the kernel's prefix routes. */
+static bool route_is_ours(const struct rtnl_item *it)
+{
+	const struct rtmsg *rtm =
+	    mnl_nlmsg_get_payload((const struct nlmsghdr *)it->msg);
+
+	return rtm->rtm_protocol == RTPROT_DHCP ||
+	       rtm->rtm_protocol == RTPROT_STATIC;
+}
+
+static int rtnl_flush_what(struct rtnl *r, int ifindex, bool ipv6_too,
+			   bool addrs_too);
+
 int rtnl_flush(struct rtnl *r, int ifindex, bool ipv6_too)
+{
+	return rtnl_flush_what(r, ifindex, ipv6_too, true);
+}
+
+int rtnl_flush_routes(struct rtnl *r, int ifindex)
+{
+	return rtnl_flush_what(r, ifindex, false, false);
+}
+
+static int rtnl_flush_what(struct rtnl *r, int ifindex, bool ipv6_too,
+			   bool addrs_too)
 {
 	struct collect routes = {.ifindex = ifindex};
 	struct collect addrs = {.ifindex = ifindex};
@@ -460,12 +499,14 @@ int rtnl_flush(struct rtnl *r, int ifindex, bool ipv6_too)
 	if ((ret = rtnl_collect(r, RTM_GETROUTE, AF_INET, &routes)) < 0 ||
 	    (ipv6_too &&
 	     (ret = rtnl_collect(r, RTM_GETROUTE, AF_INET6, &routes)) < 0) ||
-	    (ret = rtnl_collect(r, RTM_GETADDR, ipv6_too ? AF_UNSPEC : AF_INET,
-				&addrs)) < 0)
+	    (addrs_too &&
+	     (ret = rtnl_collect(r, RTM_GETADDR, ipv6_too ? AF_UNSPEC : AF_INET,
+				 &addrs)) < 0))
 		goto out;
 	/* Routes first: a gateway route goes before its on-link route. */
 	for (unsigned i = routes.n; i-- > 0;) {
-		if (route_is_local_table(routes.items[i]))
+		if (route_is_local_table(routes.items[i]) ||
+		    (!addrs_too && !route_is_ours(routes.items[i])))
 			continue;
 		ret = rtnl_delete_item(r, routes.items[i]);
 		if (ret < 0 && !first)

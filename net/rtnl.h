@@ -18,6 +18,7 @@ struct rtnl_link {
 	unsigned short type; /* ARPHRD_* */
 	uint8_t mac[6];
 	bool has_mac;
+	unsigned mtu;  /* IFLA_MTU; 0 when not told */
 	char kind[16]; /* IFLA_INFO_KIND ("veth", "bridge"); "" for hardware */
 	bool deleted;  /* from RTM_DELLINK */
 };
@@ -46,22 +47,32 @@ int rtnl_link_set_mtu(struct rtnl *r, int ifindex, unsigned mtu);
 /* Sets the link's MAC address (most drivers want the link down). */
 int rtnl_link_set_mac(struct rtnl *r, int ifindex, const uint8_t mac[6]);
 
-/* addr/prefix with its broadcast (0.0.0.0: none) on ifindex. */
+#define RTNL_FOREVER 0xffffffffu
+/*
+ * addr/prefix with its broadcast (0.0.0.0: none) on ifindex, valid for
+ * valid_s seconds (RTNL_FOREVER: permanent): the kernel removes a DHCP
+ * address when its lease runs out, even after net is gone (rd.neednet).
+ * Replaces the same address (a renewal refreshes the lifetime).
+ */
 int rtnl_addr_add(struct rtnl *r, int ifindex, struct in_addr addr,
-		  uint8_t prefix, struct in_addr brd);
+		  uint8_t prefix, struct in_addr brd, uint32_t valid_s);
 /*
  * A main-table route. gw 0.0.0.0 makes it on-link (scope link); src is the
- * preferred source; proto marks who made it (RTPROT_DHCP, RTPROT_STATIC).
+ * preferred source; proto marks who made it (RTPROT_DHCP, RTPROT_STATIC);
+ * metric is its priority. Created, never replacing another route; the very
+ * same route already there counts as done.
  */
 int rtnl_route_add(struct rtnl *r, int ifindex, struct in_addr dst,
 		   uint8_t prefix, struct in_addr gw, struct in_addr src,
-		   uint8_t proto);
+		   uint8_t proto, uint32_t metric);
 /*
  * Deletes every IPv4 route through ifindex (not the local table), then
  * every IPv4 address; with ipv6_too the IPv6 ones as well (teardown: the
  * kernel keeps them over a link down when keep_addr_on_down is set).
  */
 int rtnl_flush(struct rtnl *r, int ifindex, bool ipv6_too);
+/* Only the routes through ifindex that net made (proto dhcp or static). */
+int rtnl_flush_routes(struct rtnl *r, int ifindex);
 /* A fresh dump of what ifindex still has. */
 int rtnl_leftovers(struct rtnl *r, int ifindex, struct rtnl_leftovers *out);
 

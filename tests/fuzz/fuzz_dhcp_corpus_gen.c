@@ -87,5 +87,51 @@ int main(int argc, char **argv)
 	frame_opt(&s, 121, routes, 5);
 	frame_opt(&s, 121, routes + 5, sizeof(routes) - 5);
 	r |= emit(dir, "ack-split");
+
+	/* 33 classless routes: one over DHCP_MAX_ROUTES (the option goes). */
+	{
+		uint8_t many[33 * 6];
+		frame_spec_init(&s, DHCPACK);
+		frame_std_options(&s);
+		for (int k = 0; k < 33; k++) {
+			many[k * 6] = 8;
+			many[k * 6 + 1] = (uint8_t)(10 + k);
+			memcpy(many + k * 6 + 2, "\xc0\xa8\x32\x01", 4);
+		}
+		frame_opt(&s, 121, many, 100);
+		frame_opt(&s, 121, many + 100, sizeof(many) - 100);
+		r |= emit(dir, "ack-33-routes");
+	}
+
+	/* A root path split over 5 instances: 1275 bytes, past the 1024
+	 * accumulation limit (dropped). */
+	{
+		uint8_t chunk[255];
+		memset(chunk, 'r', sizeof(chunk));
+		frame_spec_init(&s, DHCPACK);
+		frame_std_options(&s);
+		for (int k = 0; k < 5; k++)
+			frame_opt(&s, 17, chunk, sizeof(chunk));
+		r |= emit(dir, "ack-option-over-1024");
+	}
+
+	/* Hostile non-essential options (issue 9 item 11): all dropped. */
+	frame_spec_init(&s, DHCPOFFER);
+	frame_std_options(&s);
+	frame_opt(&s, 15, "exa mple", 8);
+	frame_opt(&s, 26, "\x00\x10", 2);
+	frame_opt(&s, 6, "\x0a\x00\x00\x35\x0a\x00", 6);
+	frame_opt_addr(&s, 3, "224.0.0.1");
+	frame_opt_u32(&s, 51, 1);
+	r |= emit(dir, "offer-hostile-options");
+
+	/* Lease 1 s, T1 0 (clamped to 20 s, T1 10 s). */
+	frame_spec_init(&s, DHCPACK);
+	frame_opt(&s, 53, &s.type, 1);
+	frame_opt_addr(&s, 54, "192.168.50.1");
+	frame_opt_u32(&s, 51, 1);
+	frame_opt_u32(&s, 58, 0);
+	frame_opt_addr(&s, 1, "255.255.255.0");
+	r |= emit(dir, "ack-lease-1s");
 	return r ? 1 : 0;
 }

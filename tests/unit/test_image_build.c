@@ -21,6 +21,7 @@
 #include "keys/testkeys.h"
 #include "image/list.h"
 #include "tool/commands.h"
+#include "tests/unit/require_tool.h"
 
 static const struct list_entry *find(const struct image_list *l,
 				     const char *name)
@@ -439,6 +440,48 @@ static void ssh_keys_embedded(void **state)
 	rm_rf(dir);
 }
 
+/*
+ * A host key that is the system's own (here dropbear's, under a fake root)
+ * is an error; --allow-system-host-key builds anyway, with warnings.
+ */
+static void ssh_system_host_key_refused(void **state)
+{
+	char dir[] = "/tmp/test_image_build.XXXXXX", ak[128], kd[128];
+	char root[128], cmd[512];
+	struct build_opts o = {
+	    .init = "/bin/true", .no_modules = 1, .unlock = "/bin/true"};
+	struct image_list l;
+	unsigned warns;
+
+	(void)state;
+	require_tool("dropbearkey", "dropbear-bin");
+	ssh_fixture(dir, ak, sizeof(ak), KEY_ED25519 " admin@laptop\n");
+	snprintf(kd, sizeof(kd), "%s/keys", dir);
+	snprintf(root, sizeof(root), "%s/root", dir);
+	assert_int_equal(mkdir(root, 0755), 0);
+	o.authorized_keys = ak;
+	o.keydir = kd;
+	o.system_root = root;
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0); /* keys made, distinct */
+	list_free(&l);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/etc/dropbear && cp %s/%s %s/etc/dropbear/", root,
+		 kd, KEYS_ED25519_FILE, root);
+	assert_int_equal(system(cmd), 0);
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), -EEXIST);
+	list_free(&l);
+	o.allow_system_host_key = 1;
+	warns = log_warn_count();
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	assert_true(log_warn_count() > warns);
+	assert_non_null(find(&l, KEYS_PUBLIC_IMAGE_PATH));
+	list_free(&l);
+	rm_rf(dir);
+}
+
 /* Without keys: a warning, no dropbear, no unlock, no host keys. */
 static void ssh_no_keys_warns(void **state)
 {
@@ -504,6 +547,7 @@ int main(void)
 	    cmocka_unit_test(refuses_bad_input),
 	    cmocka_unit_test(cli_list_round_trip),
 	    cmocka_unit_test(ssh_keys_embedded),
+	    cmocka_unit_test(ssh_system_host_key_refused),
 	    cmocka_unit_test(ssh_no_keys_warns),
 	    cmocka_unit_test(ssh_bad_key_fails),
 	};

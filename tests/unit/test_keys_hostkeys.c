@@ -21,6 +21,7 @@
 #include "keys/keys.h"
 #include "tool/commands.h"
 #include "keys/testkeys.h"
+#include "tests/unit/require_tool.h"
 
 struct fixture {
 	char dir[64];  /* the scratch dir */
@@ -53,9 +54,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static bool have_dropbearkey(void)
+static void require_dropbearkey(void)
 {
-	return system("command -v dropbearkey >/dev/null 2>&1") == 0;
+	require_tool("dropbearkey", "dropbear-bin");
 }
 
 /* Runs `sesame keys ARGS...`, stdout into *outp (malloc'd). */
@@ -138,8 +139,7 @@ static void init_makes_private_keys_once(void **state)
 	struct fixture *fx = *state;
 	char path[160], *ed, *ec, *again;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(run_keys(NULL, 3, "init", "--dir", fx->keys), EXIT_OK);
 	assert_int_equal(mode_of(fx->keys), 0700);
 	for (size_t i = 0; i < KEYS_COUNT; i++) {
@@ -181,8 +181,7 @@ static void ensure_fills_in_missing_keys(void **state)
 	char path[160], *ec, *again;
 	bool created = true;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
 	assert_true(created);
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
@@ -256,8 +255,7 @@ static void show_prints_fingerprints_and_known_hosts(void **state)
 	size_t len;
 	bool created;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(run_keys(NULL, 3, "show", "--dir", fx->keys),
 			 EXIT_FAIL); /* nothing there yet */
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
@@ -303,41 +301,94 @@ static void show_prints_fingerprints_and_known_hosts(void **state)
 	unsetenv("SESAME_KEYDIR");
 }
 
+/* Writes text to path, making its parent directories. */
+static void put_file(const char *path, const char *text)
+{
+	char cmd[512];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* OpenSSH's public keys under a fake root's etc/ssh. */
 static void system_keys_are_detected(void **state)
 {
 	struct fixture *fx = *state;
-	char sshdir[128], path[192], *pub = NULL;
+	char root[128], path[192], line[512], *pub = NULL;
 	size_t len, first;
 	bool created;
-	FILE *f;
 
-	if (!have_dropbearkey())
-		skip();
+	require_dropbearkey();
 	assert_int_equal(keys_ensure(fx->keys, &created), 0);
 	assert_int_equal(keys_read_public(fx->keys, &pub, &len), 0);
-	snprintf(sshdir, sizeof(sshdir), "%s/ssh", fx->dir);
-	assert_int_equal(mkdir(sshdir, 0755), 0);
-	assert_int_equal(keys_check_distinct(pub, len, sshdir), 0);
+	snprintf(root, sizeof(root), "%s/root", fx->dir);
+	assert_int_equal(mkdir(root, 0755), 0);
+	/* a root without any key directory */
+	assert_int_equal(keys_check_distinct(pub, len, root), 0);
 	/* an unrelated system key, and junk */
-	snprintf(path, sizeof(path), "%s/ssh_host_rsa_key.pub", sshdir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(KEY_ED25519 " root@host\n", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/ssh_host_dsa_key.pub", sshdir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("garbage\n", f);
-	fclose(f);
-	assert_int_equal(keys_check_distinct(pub, len, sshdir), 0);
+	snprintf(path, sizeof(path), "%s/etc/ssh/ssh_host_rsa_key.pub", root);
+	put_file(path, KEY_ED25519 " root@host\n");
+	snprintf(path, sizeof(path), "%s/etc/ssh/ssh_host_dsa_key.pub", root);
+	put_file(path, "garbage\n");
+	assert_int_equal(keys_check_distinct(pub, len, root), 0);
 	/* the image's ed25519 key copied from the system's */
-	snprintf(path, sizeof(path), "%s/ssh_host_ed25519_key.pub", sshdir);
-	f = fopen(path, "w");
-	assert_non_null(f);
+	snprintf(path, sizeof(path), "%s/etc/ssh/ssh_host_ed25519_key.pub",
+		 root);
 	first = strcspn(pub, "\n");
-	fprintf(f, "%.*s root@host\n", (int)(first - 7), pub);
-	fclose(f);
-	assert_int_equal(keys_check_distinct(pub, len, sshdir), -EEXIST);
+	snprintf(line, sizeof(line), "%.*s root@host\n", (int)(first - 7), pub);
+	put_file(path, line);
+	assert_int_equal(keys_check_distinct(pub, len, root), -EEXIST);
+	free(pub);
+}
+
+/*
+ * dropbear's own keys (its private format) under etc/dropbear,
+ * etc/dropbear/initramfs and etc/dropbear-initramfs: compared by their
+ * public halves.
+ */
+static void system_dropbear_keys_are_detected(void **state)
+{
+	static const char *const dirs[] = {
+	    "etc/dropbear",
+	    "etc/dropbear/initramfs",
+	    "etc/dropbear-initramfs",
+	};
+	struct fixture *fx = *state;
+	char root[128], path[256], cmd[640], *pub = NULL;
+	size_t len;
+	bool created;
+
+	require_dropbearkey();
+	assert_int_equal(keys_ensure(fx->keys, &created), 0);
+	assert_int_equal(keys_read_public(fx->keys, &pub, &len), 0);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(root, sizeof(root), "%s/root%zu", fx->dir, i);
+		/* the system's own dropbear keys, made apart, and junk */
+		snprintf(cmd, sizeof(cmd),
+			 "mkdir -p %s/%s && dropbearkey -t ed25519 -f "
+			 "%s/%s/dropbear_ed25519_host_key >/dev/null 2>&1 && "
+			 "echo junk >%s/%s/dropbear_rsa_host_key",
+			 root, dirs[i], root, dirs[i], root, dirs[i]);
+		assert_int_equal(system(cmd), 0);
+		assert_int_equal(keys_check_distinct(pub, len, root), 0);
+		/* the image's ecdsa key is the system dropbear's */
+		snprintf(cmd, sizeof(cmd),
+			 "cp %s/%s %s/%s/dropbear_ecdsa_host_key", fx->keys,
+			 KEYS_ECDSA_FILE, root, dirs[i]);
+		assert_int_equal(system(cmd), 0);
+		assert_int_equal(keys_check_distinct(pub, len, root), -EEXIST);
+		/* a file of another name is not a host key */
+		snprintf(path, sizeof(path), "%s/%s/dropbear_ecdsa_host_key",
+			 root, dirs[i]);
+		snprintf(cmd, sizeof(cmd), "%s.bak", path);
+		assert_int_equal(rename(path, cmd), 0);
+		assert_int_equal(keys_check_distinct(pub, len, root), 0);
+	}
 	free(pub);
 }
 
@@ -404,6 +455,8 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(
 		show_prints_fingerprints_and_known_hosts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(system_dropbear_keys_are_detected,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(system_keys_are_detected, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(check_lists_roles, setup, teardown),

@@ -112,33 +112,6 @@ static void an_ack_with_classless_routes(void **state)
 	assert_int_equal(l.routes[2].gw.s_addr, 0);
 }
 
-static void classless_route_prefix_over_32_is_refused(void **state)
-{
-	static const uint8_t bad[] = {33, 1, 2, 3, 4, 5, 192, 168, 50, 1};
-	struct dhcp_lease l;
-
-	(void)state;
-	frame_spec_init(&spec, DHCPACK);
-	frame_std_options(&spec);
-	frame_opt(&spec, 121, bad, sizeof(bad));
-	build();
-	assert_int_equal(parse(&l), -EPROTO);
-}
-
-static void classless_route_truncated_is_refused(void **state)
-{
-	/* /24 needs 3 octets and a router: one byte short. */
-	static const uint8_t bad[] = {24, 10, 1, 2, 192, 168, 50};
-	struct dhcp_lease l;
-
-	(void)state;
-	frame_spec_init(&spec, DHCPACK);
-	frame_std_options(&spec);
-	frame_opt(&spec, 121, bad, sizeof(bad));
-	build();
-	assert_int_equal(parse(&l), -EBADMSG);
-}
-
 static void option_past_the_end_is_refused(void **state)
 {
 	static const uint8_t tail[] = {17, 200, 'x', 'y'};
@@ -160,24 +133,128 @@ static void option_past_the_end_is_refused(void **state)
 	assert_int_equal(parse(&l), -EBADMSG);
 }
 
-static void zero_and_wrong_length_fixed_options_are_refused(void **state)
+/* Faults in 53, 54, 51, the mask or 52: no lease from this reply. */
+static void faults_in_essential_options_reject_the_reply(void **state)
 {
 	static const struct {
 		uint8_t code, len;
-	} cases[] = {{1, 0},  {1, 3},  {51, 0}, {51, 5}, {54, 2},
-		     {26, 1}, {28, 8}, {3, 6},	{6, 0},	 {53, 2},
-		     {58, 3}, {12, 0}, {121, 4}};
-	static const uint8_t zeros[16] = {1, 1, 1, 1, 1, 1, 1, 1};
+	} cases[] = {{1, 0},  {1, 3},  {51, 0}, {51, 5},
+		     {54, 2}, {54, 0}, {53, 2}, {53, 0}};
+	static const uint8_t ones[16] = {1, 1, 1, 1, 1, 1, 1, 1};
 	struct dhcp_lease l;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		frame_spec_init(&spec, DHCPOFFER);
-		frame_opt(&spec, cases[i].code, zeros, cases[i].len);
+		frame_opt(&spec, cases[i].code, ones, cases[i].len);
 		frame_std_options(&spec);
 		build();
 		assert_int_equal(parse(&l), -EBADMSG);
 	}
+}
+
+/* One hostile option, added after the standard ones. */
+struct drop_case {
+	const char *what;
+	uint8_t code;
+	const char *data;
+	uint8_t len;
+	uint32_t dropped; /* DHCP_DROP_* expected */
+	uint32_t lost;	  /* DHCP_HAVE_* that must be absent */
+};
+
+/* A std option repeated, so the concatenation is bad. */
+#define R(s) s, (uint8_t)(sizeof(s) - 1)
+static const struct drop_case drop_cases[] = {
+    {"domain with a space", 15, R("exa mple.test"), DHCP_DROP_DOMAIN,
+     DHCP_HAVE_DOMAIN},
+    {"70-character FQDN as hostname", 12,
+     R("a123456789b123456789c123456789d123456789e123456789f123456789"
+       "g12345678"),
+     DHCP_DROP_HOSTNAME, DHCP_HAVE_HOSTNAME},
+    {"hostname with a shell metacharacter", 12, R("a;reboot"),
+     DHCP_DROP_HOSTNAME, DHCP_HAVE_HOSTNAME},
+    {"zero-length hostname", 12, "", 0, DHCP_DROP_HOSTNAME, DHCP_HAVE_HOSTNAME},
+    {"tab in the root path", 17, R("10.0.0.1:/srv/\troot"), DHCP_DROP_ROOT_PATH,
+     DHCP_HAVE_ROOT_PATH},
+    {"6-byte DNS option", 6, R("\x0a\x00\x00\x35\x0a\x00"), DHCP_DROP_DNS, 0},
+    {"MTU 16", 26, R("\x00\x10"), DHCP_DROP_MTU, DHCP_HAVE_MTU},
+    {"1-byte MTU", 26, R("\x05"), DHCP_DROP_MTU, DHCP_HAVE_MTU},
+    {"8-byte broadcast", 28, R("\xc0\xa8\x32\xff\xc0\xa8\x32\xff"),
+     DHCP_DROP_BROADCAST, DHCP_HAVE_BROADCAST},
+    {"router 224.0.0.1 (std router repeated: first is multicast)", 0, NULL, 0,
+     DHCP_DROP_ROUTER, DHCP_HAVE_ROUTER},
+    {"6-byte router", 3, R("\xc0\xa8\x32\x01\x00\x00"), DHCP_DROP_ROUTER,
+     DHCP_HAVE_ROUTER},
+    {"route prefix 33", 121, R("\x21\x01\x02\x03\x04\x05\xc0\xa8\x32\x01"),
+     DHCP_DROP_ROUTES, DHCP_HAVE_ROUTES},
+    {"truncated route", 121, R("\x18\x0a\x01\x02\xc0\xa8\x32"),
+     DHCP_DROP_ROUTES, DHCP_HAVE_ROUTES},
+    {"route via 255.255.255.255", 121, R("\x00\xff\xff\xff\xff"),
+     DHCP_DROP_ROUTES, DHCP_HAVE_ROUTES},
+    {"3-byte T1", 58, R("\x00\x00\x01"), DHCP_DROP_T1, 0},
+    {"2-byte T2", 59, R("\x00\x01"), DHCP_DROP_T2, 0},
+};
+#undef R
+
+static void faulty_other_options_are_dropped_lease_kept(void **state)
+{
+	struct dhcp_lease l;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(drop_cases) / sizeof(drop_cases[0]);
+	     i++) {
+		const struct drop_case *c = &drop_cases[i];
+		print_message("  %s\n", c->what);
+		frame_spec_init(&spec, DHCPOFFER);
+		if (c->code) {
+			frame_opt(&spec, 53, &spec.type, 1);
+			frame_opt_addr(&spec, 54, "192.168.50.1");
+			frame_opt_u32(&spec, 51, 3600);
+			frame_opt_addr(&spec, 1, "255.255.255.0");
+			frame_opt(&spec, c->code, c->data, c->len);
+		} else {
+			frame_opt_addr(&spec, 3, "224.0.0.1");
+			frame_std_options(&spec);
+		}
+		build();
+		assert_int_equal(parse(&l), 0);
+		assert_int_equal(l.yiaddr.s_addr, inet_addr("192.168.50.23"));
+		assert_int_equal(l.dropped, c->dropped);
+		assert_int_equal(l.have & c->lost, 0);
+		assert_int_equal(dhcp_lease_check(&l, &why), 0);
+	}
+	/* 33 classless routes: one more than we hold, the option goes. */
+	frame_spec_init(&spec, DHCPACK);
+	frame_std_options(&spec);
+	{
+		/* Each 10+k.0.0.0/8 via 192.168.50.1: 6 bytes. */
+		uint8_t r6[33 * 6];
+		for (int k = 0; k < 33; k++) {
+			r6[k * 6] = 8;
+			r6[k * 6 + 1] = (uint8_t)(10 + k);
+			memcpy(r6 + k * 6 + 2, "\xc0\xa8\x32\x01", 4);
+		}
+		frame_opt(&spec, 121, r6, sizeof(r6));
+	}
+	build();
+	assert_int_equal(parse(&l), 0);
+	assert_int_equal(l.dropped, DHCP_DROP_ROUTES);
+	assert_false(l.have & DHCP_HAVE_ROUTES);
+	assert_true(l.have & DHCP_HAVE_ROUTER); /* falls back to option 3 */
+	/* Several at once: all dropped, all named. */
+	frame_spec_init(&spec, DHCPOFFER);
+	frame_opt(&spec, 26, "\x00\x10", 2);
+	frame_opt(&spec, 17, "a\tb", 3);
+	frame_std_options(&spec);
+	frame_opt(&spec, 15, " ", 1);
+	build();
+	assert_int_equal(parse(&l), 0);
+	assert_int_equal(l.dropped, DHCP_DROP_MTU | DHCP_DROP_ROOT_PATH |
+					DHCP_DROP_DOMAIN);
+	assert_string_equal(dhcp_drop_name(DHCP_DROP_MTU), "26 (MTU)");
+	assert_string_equal(dhcp_drop_name(1u << 30), "?");
 }
 
 static void repeated_fixed_option_is_refused(void **state)
@@ -294,7 +371,10 @@ static void thousands_of_options_are_walked(void **state)
 		frame_opt_addr(&spec, 6, "10.0.0.53");
 	frame_std_options(&spec);
 	build();
-	assert_int_equal(parse(&l), -EBADMSG); /* over what we accumulate */
+	/* Over what we accumulate (1024 bytes): DNS dropped, lease kept. */
+	assert_int_equal(parse(&l), 0);
+	assert_int_equal(l.dropped, DHCP_DROP_DNS);
+	assert_int_equal(l.n_dns, 0);
 }
 
 static void not_ours_is_ignored(void **state)
@@ -523,13 +603,8 @@ static void bad_values_are_refused(void **state)
 	frame_opt_addr(&spec, 54, "192.168.50.1");
 	frame_opt_u32(&spec, 51, 3600);
 	build();
-	assert_int_equal(parse(&l), -EPROTO);
-	/* MTU under 68. */
-	frame_spec_init(&spec, DHCPOFFER);
-	frame_std_options(&spec);
-	frame_opt(&spec, 26, "\x00\x10", 2);
-	build();
-	assert_int_equal(parse(&l), -EPROTO);
+	assert_int_equal(parse(&l), 0); /* dropped, not refused: see above */
+	assert_int_equal(l.dropped, DHCP_DROP_HOSTNAME);
 }
 
 static void a_nak_parses_with_its_message(void **state)
@@ -580,7 +655,54 @@ static void times_are_sane(void **state)
 	build();
 	assert_int_equal(parse(&l), 0);
 	assert_int_equal(l.prefix, 8);
-	assert_int_equal(l.t2, 0xffffffffu / 8 * 7 + 6);
+	assert_int_equal(l.t2, 0xffffffffu); /* infinite: never renewed */
+}
+
+/* Item 10 of issue 9: leases of 0 and 1 s, T1/T2 of 0, as dhcpcd takes them. */
+static void short_and_zero_lease_times_are_clamped(void **state)
+{
+	static const struct {
+		uint32_t lease, t1, t2; /* 0 for t1/t2: not sent */
+		uint32_t want_lease, want_t1, want_t2;
+	} cases[] = {
+	    {0, 0, 0, 20, 10, 17},
+	    {1, 0, 0, 20, 10, 17},
+	    {1, 1, 1, 20, 10, 10},
+	    {19, 0, 0, 20, 10, 17},
+	    {3600, 0, 0, 3600, 1800, 3150},
+	    {3600, 1, 2, 3600, 10, 10},
+	    {3600, 0, 100, 3600, 1800, 3150},
+	    {3600, 100, 0, 3600, 100, 3150},
+	    {3600, 100, 9999, 3600, 100, 3150},
+	    {0xffffffffu, 5, 6, 0xffffffffu, 0xffffffffu, 0xffffffffu},
+	};
+	struct dhcp_lease l;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		frame_spec_init(&spec, DHCPACK);
+		frame_opt(&spec, 53, &spec.type, 1);
+		frame_opt_addr(&spec, 54, "192.168.50.1");
+		frame_opt_u32(&spec, 51, cases[i].lease);
+		frame_opt_addr(&spec, 1, "255.255.255.0");
+		if (cases[i].t1)
+			frame_opt_u32(&spec, 58, cases[i].t1);
+		if (cases[i].t2)
+			frame_opt_u32(&spec, 59, cases[i].t2);
+		build();
+		assert_int_equal(parse(&l), 0);
+		print_message("  lease %u T1 %u T2 %u -> %u %u %u\n",
+			      cases[i].lease, cases[i].t1, cases[i].t2,
+			      l.lease_time, l.t1, l.t2);
+		assert_int_equal(l.lease_time, cases[i].want_lease);
+		assert_int_equal(l.t1, cases[i].want_t1);
+		assert_int_equal(l.t2, cases[i].want_t2);
+		assert_int_equal(dhcp_lease_check(&l, &why), 0);
+		/* Idempotent: PID 1 may clamp again. */
+		dhcp_lease_clamp_times(&l);
+		assert_int_equal(l.t1, cases[i].want_t1);
+	}
 }
 
 static void the_builder_makes_valid_requests(void **state)
@@ -626,6 +748,11 @@ static void the_builder_makes_valid_requests(void **state)
 		uint32_t sum = 0xffff + 0xffff + IPPROTO_UDP + blen + 8;
 		assert_int_equal(dhcp_csum(buf + 20, blen + 8, sum), 0);
 	}
+	/* ip=dhcp,<type>,<value>: option 61 is the type and the value. */
+	rq.client_id = (const uint8_t *)"\x00my-id";
+	rq.client_id_len = 6;
+	assert_int_equal(dhcp_build_bootp(&rq, bootp, sizeof(bootp), &blen), 0);
+	assert_memory_equal(bootp + 240 + 3, "\x3d\x06\x00my-id", 8);
 }
 
 static void masks_and_prefixes(void **state)
@@ -648,10 +775,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(a_good_offer_parses),
 	    cmocka_unit_test(an_ack_with_classless_routes),
-	    cmocka_unit_test(classless_route_prefix_over_32_is_refused),
-	    cmocka_unit_test(classless_route_truncated_is_refused),
 	    cmocka_unit_test(option_past_the_end_is_refused),
-	    cmocka_unit_test(zero_and_wrong_length_fixed_options_are_refused),
+	    cmocka_unit_test(faults_in_essential_options_reject_the_reply),
+	    cmocka_unit_test(faulty_other_options_are_dropped_lease_kept),
 	    cmocka_unit_test(repeated_fixed_option_is_refused),
 	    cmocka_unit_test(split_string_options_are_concatenated),
 	    cmocka_unit_test(overload_spills_into_file_and_sname),
@@ -667,6 +793,7 @@ int main(void)
 	    cmocka_unit_test(bad_values_are_refused),
 	    cmocka_unit_test(a_nak_parses_with_its_message),
 	    cmocka_unit_test(times_are_sane),
+	    cmocka_unit_test(short_and_zero_lease_times_are_clamped),
 	    cmocka_unit_test(the_builder_makes_valid_requests),
 	    cmocka_unit_test(masks_and_prefixes),
 	};

@@ -435,10 +435,15 @@ struct fake_server {
 	int fd;
 	int ifindex;
 	unsigned discovers, requests, naks;
-	bool polite;	 /* no garbage, no NAK */
-	bool silent;	 /* answers nothing */
-	uint32_t lease;	 /* 0: 600 s */
-	uint32_t t1, t2; /* 0: not sent */
+	bool polite;	/* no garbage, no NAK */
+	bool silent;	/* answers nothing */
+	uint32_t lease; /* 0: 600 s, unless lease_given */
+	bool lease_given;
+	uint32_t t1, t2;    /* 0: not sent */
+	unsigned subnet;    /* 10.77.<subnet>.0/24 */
+	const char *router; /* NULL: 10.77.<subnet>.1 */
+	uint16_t mtu;	    /* 0: not sent */
+	const char *dns;    /* NULL: not sent */
 };
 
 static void fake_send(struct fake_server *f, const uint8_t *frame, size_t n)
@@ -459,21 +464,31 @@ static void fake_reply(struct fake_server *f, uint8_t type, uint32_t xid,
 	static uint8_t out[2048];
 	size_t n;
 
+	char srv[32], me[32];
+	uint8_t mtu[2] = {(uint8_t)(f->mtu >> 8), (uint8_t)f->mtu};
+
+	snprintf(srv, sizeof(srv), "10.77.%u.1", f->subnet);
+	snprintf(me, sizeof(me), "10.77.%u.77", f->subnet);
 	frame_spec_init(&sp, type);
 	sp.xid = xid;
 	memcpy(sp.chaddr, chaddr, 6);
-	sp.src = inet_addr("10.77.0.1");
-	sp.yiaddr = type == 6 ? 0 : inet_addr("10.77.0.77");
+	sp.src = inet_addr(srv);
+	sp.yiaddr = type == 6 ? 0 : inet_addr(me);
 	frame_opt(&sp, 53, &sp.type, 1);
-	frame_opt_addr(&sp, 54, "10.77.0.1");
+	frame_opt_addr(&sp, 54, srv);
 	if (type != 6) {
-		frame_opt_u32(&sp, 51, f->lease ? f->lease : 600);
+		frame_opt_u32(&sp, 51,
+			      f->lease || f->lease_given ? f->lease : 600);
 		if (f->t1)
 			frame_opt_u32(&sp, 58, f->t1);
 		if (f->t2)
 			frame_opt_u32(&sp, 59, f->t2);
 		frame_opt_addr(&sp, 1, "255.255.255.0");
-		frame_opt_addr(&sp, 3, "10.77.0.1");
+		frame_opt_addr(&sp, 3, f->router ? f->router : srv);
+		if (f->mtu)
+			frame_opt(&sp, 26, mtu, 2);
+		if (f->dns)
+			frame_opt_addr(&sp, 6, f->dns);
 	} else {
 		frame_opt(&sp, 56, "go away once", 12);
 	}
@@ -611,57 +626,310 @@ static void run_for(struct loop *l, unsigned ms)
 		loop_run_once(l, 20);
 }
 
-/* T1 renewal keeps the address; a silent server lets the lease expire. */
-static void renewal_then_expiry(void **state)
+/* The fake server's socket on vs<subnet>, in the server namespace. */
+static void fake_open(struct fake_server *f, struct loop *l)
 {
-	struct fake_server f = {
-	    .fd = -1, .polite = true, .lease = 4, .t1 = 1, .t2 = 3};
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
 				  .sll_protocol = htons(ETH_P_IP)};
+	char vs[16];
+
+	snprintf(vs, sizeof(vs), "vs%u", f->subnet);
+	enter(ns_s);
+	f->fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
+	assert_true(f->fd >= 0);
+	f->ifindex = (int)if_nametoindex(vs);
+	sll.sll_ifindex = f->ifindex;
+	assert_int_equal(bind(f->fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	leave();
+	assert_int_equal(loop_add_fd(l, f->fd, EPOLLIN, fake_readable, f), 0);
+}
+
+static void fake_close(struct fake_server *f, struct loop *l)
+{
+	loop_del_fd(l, f->fd);
+	close(f->fd);
+	f->fd = -1;
+}
+
+/* net_start with these parameters, counting events in k; in ns_c after. */
+static struct net *start_counting(struct counts *k, const char *const *params)
+{
 	struct net_config c;
-	struct net_hooks h;
-	struct counts k;
+	struct net_hooks h = {count_event, k};
 	struct net *n = NULL;
-	char out[2048];
+
+	net_config_init(&c);
+	for (; *params; params++) {
+		char name[128], *eq;
+		snprintf(name, sizeof(name), "%s", *params);
+		eq = strchr(name, '=');
+		if (eq)
+			*eq = '\0';
+		assert_int_equal(
+		    net_config_parse_param(&c, name, eq ? eq + 1 : NULL), 0);
+	}
+	enter(ns_c);
+	assert_int_equal(net_start(k->loop, &c, &h, &n), 0);
+	return n;
+}
+
+/*
+ * Issue 9 item 10: leases of 1 s and 0 s made the client flood the segment
+ * (16,884 REQUESTs in 3 s). Clamped to 20 s, the client sends one REQUEST
+ * and waits for T1; the bound is generous so that load cannot matter.
+ */
+static void short_leases_do_not_flood(void **state)
+{
+	static const char *const params[] = {"ip=eth0:dhcp", NULL};
+	static const uint32_t lease_s[] = {1, 0};
 
 	(void)state;
-	enter(ns_s);
-	f.fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
-	assert_true(f.fd >= 0);
-	f.ifindex = (int)if_nametoindex("vs0");
-	sll.sll_ifindex = f.ifindex;
-	assert_int_equal(bind(f.fd, (struct sockaddr *)&sll, sizeof(sll)), 0);
-	leave();
-	net_config_init(&c);
-	assert_int_equal(net_config_parse_param(&c, "ip", "eth0:dhcp"), 0);
+	for (size_t i = 0; i < sizeof(lease_s) / sizeof(lease_s[0]); i++) {
+		struct fake_server f = {.fd = -1,
+					.polite = true,
+					.lease = lease_s[i],
+					.lease_given = true};
+		struct counts k;
+		struct net *n;
+
+		memset(&k, 0, sizeof(k));
+		assert_int_equal(loop_new(&k.loop), 0);
+		fake_open(&f, k.loop);
+		n = start_counting(&k, params);
+		run_for(k.loop, 3000);
+		print_message("lease %u s: %u DISCOVERs, %u REQUESTs, %u "
+			      "configured, %u lost in 3 s; lease taken as %u "
+			      "s\n",
+			      lease_s[i], f.discovers, f.requests, k.configured,
+			      k.lost, k.lease.lease_time);
+		assert_int_equal(k.configured, 1);
+		assert_int_equal(k.lost, 0);
+		assert_true(f.requests <= 3);
+		assert_true(f.discovers <= 3);
+		assert_int_equal(k.lease.lease_time, DHCP_MIN_LEASE);
+		fake_close(&f, k.loop);
+		assert_int_equal(net_teardown(n, false), 0);
+		loop_free(k.loop);
+		leave();
+	}
+}
+
+/*
+ * Issue 9 item 12: a default route the kernel refuses (router = the subnet
+ * broadcast) removed the address while the client stayed bound; a
+ * multicast router was taken. Now the address stays, with a warning.
+ */
+static void a_refused_default_route_keeps_the_address(void **state)
+{
+	static const char *const params[] = {"ip=eth0:dhcp", NULL};
+	static const char *const routers[] = {"10.77.0.255", "224.0.0.1",
+					      "255.255.255.255"};
+	char out[4096];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(routers) / sizeof(routers[0]); i++) {
+		struct fake_server f = {
+		    .fd = -1, .polite = true, .router = routers[i]};
+		struct counts k;
+		struct net *n;
+
+		memset(&k, 0, sizeof(k));
+		assert_int_equal(loop_new(&k.loop), 0);
+		fake_open(&f, k.loop);
+		n = start_counting(&k, params);
+		for (int t = 0; t < 100 && !k.configured; t++)
+			loop_run_once(k.loop, 50);
+		print_message("router %s: %u configured\n", routers[i],
+			      k.configured);
+		assert_int_equal(k.configured, 1);
+		sh_capture(out, sizeof(out), "-4 addr show dev eth0");
+		assert_non_null(strstr(out, "10.77.0.77/24"));
+		sh_capture(out, sizeof(out), "-4 route show");
+		assert_null(strstr(out, "default"));
+		fake_close(&f, k.loop);
+		assert_int_equal(net_teardown(n, false), 0);
+		loop_free(k.loop);
+		leave();
+	}
+}
+
+/*
+ * Issue 9 item 13: with two configured NICs the second default route
+ * replaced the first. Each interface's routes now have their own metric.
+ */
+static void two_nics_keep_both_default_routes(void **state)
+{
+	static const char *const params[] = {"ip=eth0:dhcp", "ip=eth1:dhcp",
+					     NULL};
+	struct fake_server f0 = {.fd = -1, .polite = true, .subnet = 0};
+	struct fake_server f1 = {.fd = -1, .polite = true, .subnet = 1};
+	char out[4096];
+	struct counts k;
+	struct net *n;
+
+	(void)state;
 	memset(&k, 0, sizeof(k));
-	h.on_event = count_event;
-	h.data = &k;
 	assert_int_equal(loop_new(&k.loop), 0);
-	assert_int_equal(loop_add_fd(k.loop, f.fd, EPOLLIN, fake_readable, &f),
-			 0);
-	enter(ns_c);
-	assert_int_equal(net_start(k.loop, &c, &h, &n), 0);
-	run_for(k.loop, 2500); /* bound, then renewed at T1 = 1 s and 2 s */
-	print_message("after 2.5 s: %u configured, %u lost, %u REQUESTs\n",
-		      k.configured, k.lost, f.requests);
+	fake_open(&f0, k.loop);
+	fake_open(&f1, k.loop);
+	n = start_counting(&k, params);
+	for (int t = 0; t < 200 && k.configured < 2; t++)
+		loop_run_once(k.loop, 50);
+	assert_int_equal(k.configured, 2);
+	sh_capture(out, sizeof(out), "-4 route show default");
+	print_message("%s", out);
+	assert_non_null(strstr(out, "default via 10.77.0.1 dev eth0"));
+	assert_non_null(strstr(out, "default via 10.77.1.1 dev eth1"));
+	/* eth1 goes: eth0's default route is still there. */
+	sh("ip -n %s addr flush dev eth1", ns_c);
+	sh_capture(out, sizeof(out), "-4 route show default");
+	assert_non_null(strstr(out, "default via 10.77.0.1 dev eth0"));
+	fake_close(&f0, k.loop);
+	fake_close(&f1, k.loop);
+	assert_int_equal(net_teardown(n, false), 0);
+	loop_free(k.loop);
+	leave();
+}
+
+/*
+ * Issue 9 items 10 and 18: with the clamps the shortest lease is 20 s,
+ * renewed at T1 = 10 s. A renewal of the same address that changes the
+ * router, the MTU and the DNS servers is applied and reported; the address
+ * carries the lease as its lifetime; a silent server lets it expire.
+ */
+static void renewal_applies_changes_then_expiry(void **state)
+{
+	static const char *const params[] = {"ip=eth0:dhcp", NULL};
+	struct fake_server f = {
+	    .fd = -1, .polite = true, .lease = 20, .t1 = 10, .t2 = 15};
+	struct counts k;
+	struct net *n;
+	char out[4096];
+
+	(void)state;
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(loop_new(&k.loop), 0);
+	fake_open(&f, k.loop);
+	n = start_counting(&k, params);
+	for (int t = 0; t < 100 && !k.configured; t++)
+		loop_run_once(k.loop, 50);
 	assert_int_equal(k.configured, 1);
+	sh_capture(out, sizeof(out), "-4 addr show dev eth0");
+	print_message("%s", out);
+	assert_non_null(strstr(out, "valid_lft 20sec"));
+	/* The server changes its mind before T1. */
+	f.router = "10.77.0.2";
+	f.mtu = 1400;
+	f.dns = "10.77.0.53";
+	run_for(k.loop, 11500);
+	print_message("after T1: %u configured, %u lost, %u REQUESTs\n",
+		      k.configured, k.lost, f.requests);
 	assert_int_equal(k.lost, 0);
 	assert_true(f.requests >= 2);
-	assert_int_equal(k.lease.lease_time, 4);
+	assert_int_equal(k.configured, 2); /* reported again: changed */
+	assert_int_equal(k.lease.gw.s_addr, inet_addr("10.77.0.2"));
+	assert_int_equal(k.lease.mtu, 1400);
+	assert_int_equal(k.lease.n_dns, 1);
+	sh_capture(out, sizeof(out), "-4 route show default");
+	assert_non_null(strstr(out, "default via 10.77.0.2 dev eth0"));
+	assert_null(strstr(out, "10.77.0.1 "));
+	sh_capture(out, sizeof(out), "link show dev eth0");
+	assert_non_null(strstr(out, "mtu 1400"));
 	f.silent = true;
-	run_for(k.loop, 4000); /* no answer: T2, then expiry */
-	print_message("after 6.5 s: %u configured, %u lost\n", k.configured,
-		      k.lost);
+	run_for(k.loop, 21000); /* T2 at 25 s, expiry at 30 s */
+	print_message("silent: %u configured, %u lost\n", k.configured, k.lost);
 	assert_int_equal(k.lost, 1);
 	sh_capture(out, sizeof(out), "-4 addr show dev eth0");
 	assert_null(strstr(out, "10.77.0.77"));
 	assert_int_equal(net_get_lease(n, &k.lease), -ENOENT);
-	loop_del_fd(k.loop, f.fd);
-	close(f.fd);
+	fake_close(&f, k.loop);
+	assert_int_equal(net_teardown(n, false), 0);
+	/* Item 18: the MTU net set is put back at teardown. */
+	sh_capture(out, sizeof(out), "link show dev eth0");
+	assert_non_null(strstr(out, "mtu 1500"));
+	loop_free(k.loop);
+	leave();
+}
+
+/* Item 18: ip=<if>:dhcp:<mtu>:<mac> changes are undone at teardown. */
+static void mtu_and_mac_are_restored_at_teardown(void **state)
+{
+	static const char *const params[] = {
+	    "ip=eth0:dhcp:1280:02:00:5e:00:00:42", "sesame.dhcp_timeout=30",
+	    NULL};
+	char before[4096], out[4096];
+	struct counts k;
+	struct net *n;
+
+	(void)state;
+	sh("ip -n %s link set eth0 down", ns_c);
+	enter(ns_c);
+	sh_capture(before, sizeof(before), "-br link show dev eth0");
+	leave();
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(loop_new(&k.loop), 0);
+	n = start_counting(&k, params);
+	run_for(k.loop, 300);
+	sh_capture(out, sizeof(out), "link show dev eth0");
+	print_message("%s", out);
+	assert_non_null(strstr(out, "mtu 1280"));
+	assert_non_null(strstr(out, "02:00:5e:00:00:42"));
+	assert_int_equal(net_teardown(n, false), 0);
+	loop_free(k.loop);
+	sh_capture(out, sizeof(out), "link show dev eth0");
+	print_message("after teardown: %s", out);
+	assert_non_null(strstr(out, "mtu 1500"));
+	assert_null(strstr(out, "02:00:5e:00:00:42"));
+	leave();
+}
+
+/* The MAC of a link in the client namespace, "aa:bb:..". */
+static void link_mac(const char *ifname, char mac[32])
+{
+	char cmd[160];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd),
+		 "ip -n %s -br link show %s | awk '{print $3}'", ns_c, ifname);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(mac, 32, f));
+	pclose(f);
+	mac[strcspn(mac, "\n")] = '\0';
+}
+
+/* Issue 9 item 16: ifname= swapping two names failed with EEXIST twice. */
+static void ifname_swaps_two_names(void **state)
+{
+	char mac0[32], mac1[32], p0[64], p1[64], now0[32], now1[32];
+	const char *params[] = {p0, p1, "sesame.dhcp_timeout=30", NULL};
+	struct counts k;
+	struct net *n;
+
+	(void)state;
+	sh("ip -n %s link set eth0 down; ip -n %s link set eth1 down", ns_c,
+	   ns_c);
+	link_mac("eth0", mac0);
+	link_mac("eth1", mac1);
+	snprintf(p0, sizeof(p0), "ifname=eth1:%s", mac0);
+	snprintf(p1, sizeof(p1), "ifname=eth0:%s", mac1);
+	memset(&k, 0, sizeof(k));
+	assert_int_equal(loop_new(&k.loop), 0);
+	n = start_counting(&k, params);
+	run_for(k.loop, 500);
+	link_mac("eth0", now0);
+	link_mac("eth1", now1);
+	print_message("eth0 was %s, now %s; eth1 was %s, now %s\n", mac0, now0,
+		      mac1, now1);
+	assert_string_equal(now0, mac1);
+	assert_string_equal(now1, mac0);
 	assert_int_equal(net_teardown(n, false), 0);
 	loop_free(k.loop);
 	leave();
+	/* Back as they were for the other tests. */
+	sh("ip -n %s link set eth0 name tmpx && ip -n %s link set eth1 name "
+	   "eth0 && ip -n %s link set tmpx name eth1",
+	   ns_c, ns_c, ns_c);
 }
 
 static bool status_has(pid_t pid, const char *line)
@@ -733,7 +1001,12 @@ int main(void)
 	    cmocka_unit_test(static_ip_and_keep),
 	    cmocka_unit_test(no_server_times_out_and_says_so),
 	    cmocka_unit_test(hostile_replies_and_a_nak_are_survived),
-	    cmocka_unit_test(renewal_then_expiry),
+	    cmocka_unit_test(short_leases_do_not_flood),
+	    cmocka_unit_test(a_refused_default_route_keeps_the_address),
+	    cmocka_unit_test(two_nics_keep_both_default_routes),
+	    cmocka_unit_test(renewal_applies_changes_then_expiry),
+	    cmocka_unit_test(mtu_and_mac_are_restored_at_teardown),
+	    cmocka_unit_test(ifname_swaps_two_names),
 	    cmocka_unit_test(parser_child_is_confined),
 	};
 

@@ -19,7 +19,7 @@ kernel_ready() {
 # The linux-image-X.Y.Z-N-amd64 that linux-image-amd64 points at now.
 current_kver() {
 	apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | head -1
+		sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p' | sed -n 1p
 }
 
 downloadable() {

@@ -228,7 +228,7 @@ net_vm_boot() {
 net_image() {
 	local args=(--no-generic-modules) m
 	need_sesame
-	if "$SESAME_BIN/sesame" build --help 2>&1 | grep -q -- '--no-storage'; then
+	if text_has '--no-storage' "$("$SESAME_BIN/sesame" build --help 2>&1)"; then
 		args+=(--no-storage)
 	fi
 	for m in "${NET_MODULES[@]}"; do args+=(-m "$m"); done
@@ -260,7 +260,7 @@ net_probe_run() {
 	trap - EXIT
 	while [ ! -s "$NET_QEMU_PIDFILE" ]; do sleep 0.1; done # a VM slot
 	deadline=$(($(now_ms) + limit * 1000))
-	until tr -d '\r' <"$LOG" | grep -qE -- "$re"; do
+	until log_has "$re"; do
 		if [ "$(now_ms)" -gt "$deadline" ]; then
 			echo "probe: /$re/ not in the serial log after $limit s" \
 				>"$NET_PROBE_OUT"
@@ -411,7 +411,7 @@ expect_probe_log() {
 # log so far).
 net_log_addr() {
 	tr -d '\r' <"$LOG" | grep -oE "${NET_REACHABLE_RE}$1 at [0-9.]+" |
-		head -n1 | sed 's/.* at //'
+		first_line | sed 's/.* at //'
 }
 
 # expect_stamps_between RE1 RE2 MIN MAX WHAT: like lib.sh's expect_between
@@ -421,10 +421,13 @@ net_log_addr() {
 # at the start of a line.)
 expect_stamps_between() {
 	local d
+	# awk reads to the end (no exit): grep must never write into a closed
+	# pipe (issue 9: exit 141 under pipefail with a long log).
 	d=$(grep -oE '\[ *[0-9]+\.[0-9]+\] .*' "$LOG_TXT" | awk -v a="$1" -v b="$2" '
 		function stamp(l) { sub(/^\[ */, "", l); sub(/\].*/, "", l); return l + 0 }
+		done { next }
 		t1 == "" { if ($0 ~ a) t1 = stamp($0); next }
-		$0 ~ b { printf "%.2f", stamp($0) - t1; exit }
+		$0 ~ b { printf "%.2f", stamp($0) - t1; done = 1 }
 	')
 	if [ -z "$d" ]; then
 		fail "$5: timestamped lines not found"

@@ -103,7 +103,7 @@ for d in /proc/[0-9]*; do
 	\$bb awk '\$2 ~ /^rw/ { split(\$1, a, "-"); print a[1], a[2] }' "\$d/maps" 2>/dev/null |
 	while read -r lo hi; do
 		\$bb dd if="\$d/mem" bs=4096 skip=\$((0x\$lo / 4096)) count=\$(((0x\$hi - 0x\$lo) / 4096)) 2>/dev/null
-	done | \$bb grep -qaF -e $UNLOCK_PASS -e $UNLOCK_OTHER_PASS && hit "mem:\$pid"
+	done | \$bb grep -qaF -e $UNLOCK_PASS -e $UNLOCK_OTHER_PASS && hit "mem:\$pid" # pipe-ok: guest sh, no pipefail
 done
 echo "SESAME-SECRETS found=\$found where=\${where:-none}"
 exec /sbin/marker-init "\$@"
@@ -240,7 +240,7 @@ unlock_drive_run() {
 	trap - EXIT
 	while [ ! -s "$NET_QEMU_PIDFILE" ]; do sleep 0.2; done # a VM slot
 	deadline=$(($(now_ms) + 90000))
-	until tr -d '\r' <"$LOG" | grep -q 'ssh host key'; do
+	until log_has 'ssh host key'; do
 		if [ "$(now_ms)" -gt "$deadline" ]; then
 			drv_fail "no 'ssh host key' line on the console after 90 s"
 			return 0
@@ -248,7 +248,7 @@ unlock_drive_run() {
 		sleep 0.2
 	done
 	# dropbear listens before the lease; the forward works once DHCP is done.
-	until tr -d '\r' <"$LOG" | grep -q "$NET_REACHABLE_RE"; do
+	until log_has "$NET_REACHABLE_RE"; do
 		if [ "$(now_ms)" -gt "$deadline" ]; then
 			drv_fail "the guest did not say it is reachable"
 			return 0
@@ -294,7 +294,7 @@ check() {
 	out=$("$@" 2>&1) || rc=$?
 	printf '%s\n' "$out" | sed "s/^/  [$what] /"
 	if { [ "$want" = nonzero ] && [ "$rc" -ne 0 ]; } || [ "$rc" = "$want" ]; then
-		if [ -z "$re" ] || printf '%s\n' "$out" | grep -qE -- "$re"; then
+		if [ -z "$re" ] || text_has "$re" "$out"; then
 			drv_ok "$what (exit $rc)"
 			return 0
 		fi

@@ -83,6 +83,24 @@ fail() {
 }
 ok() { echo "[$TEST_NAME] ok: $*"; }
 
+# ---- reading logs: no pipe into a reader that stops early ------------------
+# Under pipefail, `producer | grep -q` (or grep -m, head, awk's exit) fails
+# with the producer's 141 (SIGPIPE) whenever the producer still has output
+# when the reader stops: a large log, and more often on a busy machine. In
+# `x=$(...)` that ends the test (set -e), in `until`/`if` a match becomes a
+# miss. These helpers either read all their input or keep the producer out
+# of the status (process substitution, here-strings); use them.
+
+# log_has RE [FILE]: FILE ($LOG by default; CRs dropped) has a line
+# matching the ERE RE.
+log_has() { grep -qE -- "$1" <(tr -d '\r' <"${2:-$LOG}"); }
+
+# text_has RE TEXT: TEXT has a line matching the ERE RE.
+text_has() { grep -qE -- "$1" <<<"$2"; }
+
+# first_line: the first line of stdin; unlike head, it reads all of it.
+first_line() { sed -n 1p; }
+
 # ---- kernel --------------------------------------------------------------
 
 # Sets KDIR, KVER, VMLINUZ from the cached Debian kernel (fetched if needed).
@@ -326,7 +344,7 @@ gpt_into() {
 		-u "2:$partuuid" "$out" >/dev/null
 	dd if="$fs" of="$out" bs=512 seek="$GPT_P2_START" conv=notrunc,sparse \
 		status=none
-	sgdisk -i 2 "$out" | grep -qi "unique GUID: $partuuid" || {
+	grep -qi "unique GUID: $partuuid" <<<"$(sgdisk -i 2 "$out")" || {
 		echo "gpt_into: no partition 2 in $out" >&2
 		return 1
 	}
@@ -577,7 +595,7 @@ vm_boot() {
 		fi
 		# The next --type: its REGEX in what came after the last typing.
 		if [ $typed -lt ${#types[@]} ] &&
-			tail -c +$((at + 1)) "$LOG" | tr -d '\r' | grep -qE -- "${types[typed]}"; then
+			text_has "${types[typed]}" "$(tail -c +$((at + 1)) "$LOG" | tr -d '\r')"; then
 			at=$(stat -c %s "$LOG")
 			say "typing: ${types[typed + 1]}"
 			printf '%s\r' "${types[typed + 1]}" >&"$confd"
@@ -588,7 +606,7 @@ vm_boot() {
 			break
 		fi
 		if [ -z "$until_ms" ] && [ -n "$pattern" ] &&
-			tr -d '\r' <"$LOG" | grep -qE -- "$pattern"; then
+			log_has "$pattern"; then
 			until_ms=$((now + linger * 1000))
 		fi
 		if [ -n "$until_ms" ] && [ "$now" -ge "$until_ms" ]; then

@@ -71,7 +71,7 @@ main() {
 		marker_read || die "run $i: the real root's init did not run (log: $LOG)"
 		line=$(grep -m1 -E '^sesame-init: handoff: ' "$LOG_TXT") ||
 			die "run $i: no handoff line from sesame-init (log: $LOG)"
-		kinit=$(sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' "$LOG_TXT" | head -1)
+		kinit=$(sed -n 's/^\[ *\([0-9.]*\)\] Run \/init as init process.*/\1/p' "$LOG_TXT" | sed -n 1p)
 		t=$(field "$line" 'total ([0-9]+) ms')
 		col[total]+="$t " && v=("$t")
 		t=$(field "$line" 'waiting ([0-9]+) ms') && col[waiting]+="$t " && v+=("$t")
