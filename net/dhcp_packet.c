@@ -124,6 +124,7 @@ enum opt_field { FIELD_OPTIONS, FIELD_FILE, FIELD_SNAME };
 struct bootp_view {
 	uint32_t xid;
 	struct in_addr yiaddr;
+	struct in_addr siaddr; /* next-server (RFC 2131 2) */
 	struct cursor sname, file, options;
 };
 
@@ -286,7 +287,8 @@ static int dhcp_parse_bootp(struct cursor *c, const struct dhcp_expect *exp,
 	cursor_be32(c, &xid);
 	cursor_skip(c, 4 + 4); /* secs, flags, ciaddr */
 	cursor_copy(c, &v->yiaddr.s_addr, 4);
-	cursor_skip(c, 4 + 4); /* siaddr, giaddr */
+	cursor_copy(c, &v->siaddr.s_addr, 4);
+	cursor_skip(c, 4); /* giaddr */
 	cursor_copy(c, chaddr, sizeof(chaddr));
 	cursor_take(c, 64, &v->sname);
 	cursor_take(c, 128, &v->file);
@@ -475,6 +477,9 @@ static int dhcp_take_addressing(const struct opt_acc *a,
 		return -EPROTO;
 	}
 	l->yiaddr = v->yiaddr;
+	/* next-server, for NFS root; anything but a unicast address is none */
+	if (dhcp_addr_is_unicast(v->siaddr))
+		l->next_server = v->siaddr;
 	host = ntohl(v->yiaddr.s_addr);
 	if (opt_data(a, OPT_SUBNET_MASK, &len)) {
 		l->mask = opt_addr(a, OPT_SUBNET_MASK);
@@ -711,6 +716,8 @@ int dhcp_lease_check(const struct dhcp_lease *l, const char **why)
 	else if ((l->have & DHCP_HAVE_ROUTER) &&
 		 !dhcp_addr_is_unicast(l->router))
 		*why = "router not unicast";
+	else if (l->next_server.s_addr && !dhcp_addr_is_unicast(l->next_server))
+		*why = "next-server not unicast";
 	else if (l->n_dns > DHCP_MAX_DNS)
 		*why = "DNS server count";
 	else if (!lease_routes_ok(l))

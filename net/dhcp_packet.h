@@ -107,6 +107,7 @@ struct dhcp_lease {
 	struct in_addr src;	  /* IP source of the reply */
 	struct in_addr yiaddr;	  /* the offered address */
 	struct in_addr server_id; /* option 54 */
+	struct in_addr next_server; /* siaddr; 0.0.0.0: none */
 	struct in_addr mask;	  /* option 1, or classful when absent */
 	uint8_t prefix;		  /* mask as a prefix length */
 	struct in_addr router;	  /* option 3, the first one */

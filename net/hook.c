@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include "common/fileio.h"
 #include "common/log.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
 #include "net/net.h"
+#include "net/runconf.h"
 #include "nfs/nfsroot.h"
 
 static struct {
@@ -56,6 +58,29 @@ static void net_hook_write_resolv(const struct net_lease *l)
 		log_debug("net: /etc/resolv.conf: %s", strerror(-r));
 }
 
+/*
+ * What the real system can read of the network it was handed: /run moves
+ * into the new root. initramfs-tools' /run/net-IFACE.conf and a
+ * /proc/net/pnp-style resolver file (docs/network.md).
+ */
+static void net_hook_write_run(const struct net_lease *l)
+{
+	char buf[1024], path[64];
+	int n, r;
+
+	if ((n = net_runconf_format(l, buf, sizeof(buf))) < 0)
+		return;
+	snprintf(path, sizeof(path), "%s/net-%s.conf", NET_RUNCONF_DIR,
+		 l->ifname);
+	if ((r = file_write_atomic(path, buf, (size_t)n, 0644)) < 0)
+		log_warn("net: %s: %s", path, strerror(-r));
+	if ((n = net_pnp_format(l, buf, sizeof(buf))) < 0)
+		return;
+	(void)mkdir("/run/sesame", 0755);
+	if ((r = file_write_atomic(NET_PNP_PATH, buf, (size_t)n, 0644)) < 0)
+		log_warn("net: %s: %s", NET_PNP_PATH, strerror(-r));
+}
+
 /* What an NFS mount needs to know (init/hooks.h); l NULL: the address is
  * gone. */
 static void net_hook_tell_boot(const struct net_lease *l)
@@ -66,7 +91,7 @@ static void net_hook_tell_boot(const struct net_lease *l)
 		info.up = true;
 		info.client = l->addr;
 		info.server_id = l->server;
-		/* next_server: after the net branch lands */
+		info.next_server = l->next_server;
 		info.hostname = l->hostname[0] ? l->hostname : NULL;
 		info.root_path = l->root_path[0] ? l->root_path : NULL;
 	}
@@ -96,6 +121,7 @@ static void net_hook_event(void *data, enum net_event ev,
 		log_info("reachable on %s at %s (ssh root@%s)", l->ifname,
 			 inet_ntop(AF_INET, &l->addr, a, sizeof(a)), a);
 		net_hook_write_resolv(l);
+		net_hook_write_run(l);
 	} else if (ev == NET_EV_TIMEOUT)
 		log_warn("no network yet; the console prompt works, boot goes "
 			 "on, and DHCP keeps trying");

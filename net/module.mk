@@ -1,6 +1,6 @@
 # net: early-boot networking (DHCPv4 client, ip= parsing, rtnetlink).
 LIBS += net
-net_SRCS := net/config.c net/dhcp_packet.c net/dhcp_child.c net/dhcp_client.c \
+net_SRCS := net/runconf.c net/config.c net/dhcp_packet.c net/dhcp_child.c net/dhcp_client.c \
 	net/rtnl.c net/net.c net/hook.c
 net_PKGS := libmnl
 
@@ -56,3 +56,8 @@ test_net_netns_PKGS := cmocka
 # The hook into /init (init/hooks.h): net/hook.c.
 INIT_HOOKS += net_hook
 INIT_HOOK_LIBS += net
+
+UNIT_TESTS += test_net_runconf
+test_net_runconf_SRCS := tests/unit/test_net_runconf.c
+test_net_runconf_LIBS := net common
+test_net_runconf_PKGS := cmocka

@@ -344,6 +344,7 @@ static void net_lease_from_dhcp(struct net_iface *i,
 		l->gw = dl->router;
 	}
 	l->server = dl->server_id;
+	l->next_server = dl->next_server;
 	l->n_dns = dl->n_dns;
 	memcpy(l->dns, dl->dns, sizeof(l->dns));
 	if (dl->have & DHCP_HAVE_MTU)

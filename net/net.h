@@ -100,6 +100,7 @@ struct net_lease {
 	uint8_t prefix;
 	struct in_addr gw;     /* 0.0.0.0: none (or the routes of option 121) */
 	struct in_addr server; /* DHCP server id, or ip='s server field */
+	struct in_addr next_server; /* DHCP siaddr (NFS root); 0.0.0.0: none */
 	unsigned n_dns;
 	struct in_addr dns[DHCP_MAX_DNS];
 	uint16_t mtu;

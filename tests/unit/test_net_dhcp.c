@@ -86,6 +86,36 @@ static void a_good_offer_parses(void **state)
 	assert_int_equal(l.broadcast.s_addr, inet_addr("192.168.50.255"));
 }
 
+/* siaddr is the next-server (an NFS root's default server); only a
+ * unicast one counts. */
+static void next_server_from_siaddr(void **state)
+{
+	static const struct {
+		const char *siaddr, *want;
+	} cases[] = {
+	    {"192.168.50.9", "192.168.50.9"}, {"0.0.0.0", "0.0.0.0"},
+	    {"255.255.255.255", "0.0.0.0"},   {"224.0.0.1", "0.0.0.0"},
+	    {"127.0.0.1", "0.0.0.0"},
+	};
+	struct dhcp_lease l;
+	const char *why = "";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		frame_spec_init(&spec, DHCPACK);
+		frame_std_options(&spec);
+		spec.siaddr = inet_addr(cases[i].siaddr);
+		build();
+		assert_int_equal(parse(&l), 0);
+		assert_int_equal(l.next_server.s_addr, inet_addr(cases[i].want));
+		assert_int_equal(dhcp_lease_check(&l, &why), 0);
+	}
+	/* a lease that claims a multicast next-server is refused */
+	l.next_server.s_addr = inet_addr("224.0.0.1");
+	assert_int_equal(dhcp_lease_check(&l, &why), -EBADMSG);
+	assert_non_null(strstr(why, "next-server"));
+}
+
 static void an_ack_with_classless_routes(void **state)
 {
 	/* 0/0 via .1, 10.0.0.0/8 via .2, 192.168.60.7/32 on-link. */
@@ -774,6 +804,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(a_good_offer_parses),
+	    cmocka_unit_test(next_server_from_siaddr),
 	    cmocka_unit_test(an_ack_with_classless_routes),
 	    cmocka_unit_test(option_past_the_end_is_refused),
 	    cmocka_unit_test(faults_in_essential_options_reject_the_reply),

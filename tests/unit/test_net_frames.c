@@ -87,6 +87,7 @@ size_t frame_build(const struct frame_spec *s, uint8_t *out, size_t cap)
 	v = htonl(s->xid);
 	memcpy(bootp + 4, &v, 4);
 	memcpy(bootp + 16, &s->yiaddr, 4);
+	memcpy(bootp + 20, &s->siaddr, 4);
 	memcpy(bootp + 28, s->chaddr, 6);
 	memcpy(bootp + 44, s->sname, 64);
 	memcpy(bootp + 108, s->file, 128);

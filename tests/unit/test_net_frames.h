@@ -12,7 +12,7 @@ struct frame_spec {
 	uint8_t op;
 	uint32_t xid; /* host order */
 	uint8_t chaddr[6];
-	in_addr_t yiaddr, src, dst;
+	in_addr_t yiaddr, siaddr, src, dst;
 	uint32_t magic;
 	uint16_t sport, dport;
 	uint8_t type;

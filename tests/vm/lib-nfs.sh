@@ -11,13 +11,25 @@ NFS_DIR=''              # the exported directory (nfs_server)
 NFS_LOG=''              # ganesha's log
 NFS_EXTRA=()            # more exports for nfs_server: "DIR:PSEUDO" each
 
-# nfs_export_tree DIR: DIR becomes a real root for NFS: busybox, the network
-# report (lib-net.sh's net_root_init) as /sbin/init, then the marker.
+# nfs_export_tree DIR: DIR becomes a real root for NFS: busybox; /sbin/init
+# prints the files the initramfs left under /run, then the network report
+# (lib-net.sh's net_root_init), then the marker.
 nfs_export_tree() {
 	local dir=$1
 	root_tree "$dir" --no-init --alt-init /sbin/marker-init
-	net_root_init >"$dir/sbin/init"
-	chmod 0755 "$dir/sbin/init"
+	net_root_init >"$dir/sbin/net-init"
+	# What the initramfs left under /run about the network, as
+	# "RUNCONF FILE: LINE", then the network report and the marker.
+	cat >"$dir/sbin/init" <<'INIT'
+#!/bin/busybox sh
+[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+for f in /run/net-*.conf /run/sesame/net-pnp; do
+	[ -f "$f" ] || continue
+	while IFS= read -r line; do echo "RUNCONF $f: $line"; done <"$f"
+done
+exec /sbin/net-init "$@"
+INIT
+	chmod 0755 "$dir/sbin/init" "$dir/sbin/net-init"
 }
 
 # nfs_server NS ADDR DIR [PROTOCOLS]: serves DIR at $NFS_PSEUDO from ADDR

@@ -2,7 +2,8 @@
 # NFS root, v3, from DHCP alone: root=dhcp and ip=dhcp, the path and the
 # options in dnsmasq's option 17 ("nfs:SERVER:PATH,vers=3"); v3 mounts by
 # mount(2) with nolock (no statd). /usr is on NFS too, from the real
-# root's fstab (v4), and is mounted before the switch.
+# root's fstab (v4), and is mounted before the switch. The real system
+# finds /run/net-eth0.conf and the lease is never released.
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=../lib-net.sh
@@ -32,7 +33,12 @@ expect_marker
 expect_field root '/^192\.0\.2\.1:/root:nfs:ro$/'
 expect_field usr '/^192\.0\.2\.1:/usr:nfs4:real-usr$/'
 expect_net addrs '/eth0:192\.0\.2\.5[0-9]\/24/'
-expect_no_log 'DHCPRELEASE' "the lease is not released under an NFS root"
+expect_log "^RUNCONF /run/net-eth0\.conf: IPV4ADDR='192\.0\.2\.5[0-9]'" \
+	"the real system finds initramfs-tools' /run/net-eth0.conf"
+expect_log "^RUNCONF /run/net-eth0\.conf: ROOTPATH='nfs:192\.0\.2\.1:/root,vers=3'" \
+	"with the root path of the lease"
+expect_log '^RUNCONF /run/sesame/net-pnp: bootserver 192\.0\.2\.1' \
+	"and the pnp-style resolver file"
 expect_dnsmasq 'DHCPACK' "dnsmasq gave the lease"
 if grep -q 'DHCPRELEASE' "$DNSMASQ_LOG"; then
 	fail "dnsmasq saw a DHCPRELEASE"
