@@ -20,10 +20,41 @@
 /* One attempt may take this long: a server that does not answer makes
  * mount(2) wait for minutes (timeo and retrans of a hard mount). */
 #define NFS_ATTEMPT_USEC (30u * 1000000u)
+/* sesame.nfs_overlay: the NFS root read-only here, a tmpfs for the changes
+ * there, an overlay of both on NEWROOT. Under /run, which moves into the
+ * real root, so the real system sees both. */
+#define NFS_LOWER "/run/sesame/nfs-root"
+#define NFS_OVERLAY "/run/sesame/overlay"
+
 /* The wait between attempts doubles up to this. */
 #define NFS_BACKOFF_MAX_SEC 16u
 
 static void boot_nfs_done(pid_t pid, int status, void *data);
+
+/* The NFS root is at NFS_LOWER (ro): a tmpfs upper and the overlay on
+ * NEWROOT, so a lab of identical machines shares one read-only root. */
+static int boot_nfs_overlay(void)
+{
+	static const char *const dirs[] = {NFS_OVERLAY "/upper",
+					   NFS_OVERLAY "/work"};
+	int r;
+
+	sys_mkdir(NFS_OVERLAY, 0755);
+	if ((r = sys_mount("sesame-overlay", NFS_OVERLAY, "tmpfs",
+			   MS_NOSUID | MS_NODEV, "mode=0755")) < 0)
+		return log_err_errno(r, "tmpfs on %s", NFS_OVERLAY);
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if ((r = sys_mkdir(dirs[i], 0755)) < 0 && r != -EEXIST)
+			return log_err_errno(r, "%s", dirs[i]);
+	if ((r = sys_mount("overlay", NEWROOT, "overlay", 0,
+			   "lowerdir=" NFS_LOWER ",upperdir=" NFS_OVERLAY
+			   "/upper,workdir=" NFS_OVERLAY "/work")) < 0)
+		return log_err_errno(r, "overlay on %s", NEWROOT);
+	log_info("nfs: the root is %s (read-only) under a tmpfs overlay "
+		 "(sesame.nfs_overlay=1); changes live in memory only",
+		 NFS_LOWER);
+	return 0;
+}
 
 int boot_nfs_item(struct mount_item *it, const char *root, const char *nfsroot,
 		  char *err, size_t errlen)
@@ -107,6 +138,7 @@ int boot_nfs_start(struct mount_item *it)
 	struct nfs_mount_cmd cmd;
 	char err[NFS_ERR_MAX], what[300];
 	struct nfs_root nr = it->nfs;
+	bool overlay;
 	pid_t pid;
 	int r;
 
@@ -127,9 +159,15 @@ int boot_nfs_start(struct mount_item *it)
 	env.next_server = boot.net.next_server;
 	env.hostname = boot.net.hostname;
 	env.root_path = boot.net.root_path[0] ? boot.net.root_path : NULL;
+	overlay = !strcmp(it->target, "/") && boot.cfg.nfs_overlay;
+	if (overlay) {
+		sys_mkdir("/run/sesame", 0755);
+		sys_mkdir(NFS_LOWER, 0755);
+	}
 	if ((r = nfs_root_resolve(&nr, &env, err, sizeof(err))) < 0 ||
-	    (r = nfs_mount_argv(&nr, strcmp(it->target, "/") ? it->target : NEWROOT,
-				!!(it->base_flags & MS_RDONLY), &cmd)) < 0) {
+	    (r = nfs_mount_argv(&nr, overlay ? NFS_LOWER : NEWROOT,
+				overlay || (it->base_flags & MS_RDONLY),
+				&cmd)) < 0) {
 		if (r == -ENAMETOOLONG)
 			snprintf(err, sizeof(err), "mount arguments too long");
 		snprintf(what, sizeof(what), "NFS %s: %s",
@@ -176,6 +214,16 @@ static void boot_nfs_done(pid_t pid, int status, void *data)
 	boot.nfs.pid = 0;
 	if (it->state != ITEM_NFS)
 		return;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    !strcmp(it->target, "/") && boot.cfg.nfs_overlay &&
+	    boot_nfs_overlay() < 0) {
+		it->state = ITEM_WAIT;
+		boot_emergency("NFS root: the overlay (sesame.nfs_overlay=1) "
+			       "could not be set up",
+			       "is the overlay module in the image? (sesame "
+			       "build -m overlay)");
+		return;
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		/* mounted; the child said which version */
 		it->nfs_mounted = true;

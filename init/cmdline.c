@@ -139,6 +139,11 @@ static int apply_shell(struct boot_config *c, const char *v)
 	return param_bool(v, &c->shell);
 }
 
+static int apply_nfs_overlay(struct boot_config *c, const char *v)
+{
+	return param_bool(v, &c->nfs_overlay);
+}
+
 static int apply_debug(struct boot_config *c, const char *v)
 {
 	return param_bool(v, &c->debug);
@@ -239,6 +244,7 @@ static const struct param_def param_defs[] = {
     {"sesame.emergency", PARAM_VALUE, apply_emergency},
     {"sesame.reboot_delay", PARAM_VALUE, apply_reboot_delay},
     {"sesame.mount", PARAM_VALUE, apply_mount},
+    {"sesame.nfs_overlay", PARAM_BOOL, apply_nfs_overlay},
     /* Read by net/, sshd/ and the storage code; kept, not checked here. */
     {"ip", PARAM_FOREIGN, NULL},
     {"ifname", PARAM_FOREIGN, NULL},

@@ -53,6 +53,7 @@ struct boot_config {
 	unsigned breaks;      /* enum boot_break bits */
 	bool shell;	      /* rd.shell: a console shell is allowed */
 	bool debug;
+	bool nfs_overlay; /* sesame.nfs_overlay: NFS root ro under a tmpfs */
 	enum emergency_action emergency;
 	unsigned reboot_delay_sec;
 	enum fsck_mode fsck;

@@ -3,7 +3,8 @@
 # options in dnsmasq's option 17 ("nfs:SERVER:PATH,vers=3"); v3 mounts by
 # mount(2) with nolock (no statd). /usr is on NFS too, from the real
 # root's fstab (v4), and is mounted before the switch. The real system
-# finds /run/net-eth0.conf and the lease is never released.
+# finds /run/net-eth0.conf and the lease is never released. Then the
+# kernel's root=/dev/nfs nfsroot=auto with the same server.
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=../lib-net.sh
@@ -45,4 +46,12 @@ if grep -q 'DHCPRELEASE' "$DNSMASQ_LOG"; then
 else
 	ok "dnsmasq saw no DHCPRELEASE (the lease stays for the real system)"
 fi
+
+say "the kernel's form of the same: root=/dev/nfs nfsroot=auto"
+net_nic_tap "$ns" tap0
+net_vm_boot nfs --timeout 120 -- "root=/dev/nfs nfsroot=auto ip=dhcp"
+expect_log 'sesame-init: nfs: mounted 192\.0\.2\.1:/root on /newroot with NFS v3' \
+	"nfsroot=auto takes option 17"
+expect_marker
+expect_field root '/^192\.0\.2\.1:/root:nfs:ro$/'
 vm_done
