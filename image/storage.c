@@ -56,6 +56,9 @@ static const char storage_lvm_conf[] =
 static const char *const storage_md_modules[] = {"md_mod", "raid0", "raid1",
 						 "raid10", NULL};
 static const char *const storage_dm_modules[] = {"dm_mod", NULL};
+/* The kernel's NFS client, for / or /usr on NFS (v4 first, v3 fallback). */
+static const char *const storage_nfs_modules[] = {"nfs", "nfsv3", "nfsv4",
+						  NULL};
 
 /* ---- host-only detection ---------------------------------------------- */
 
@@ -115,8 +118,37 @@ static unsigned storage_walk(const char *link, unsigned depth)
 }
 
 /* MAJ:MIN of the last mountinfo line mounted on target, or -ENOENT. */
+/* The file system type of a mountinfo line: the word after " - ". */
+static void storage_line_fstype(const char *p, const char *le, char *type,
+				size_t tn)
+{
+	const char *sep = NULL, *w, *we;
+
+	for (const char *q = p; q + 3 <= le; q++)
+		if (q[0] == ' ' && q[1] == '-' && q[2] == ' ') {
+			sep = q + 3;
+			break;
+		}
+	type[0] = '\0';
+	if (!sep)
+		return;
+	for (w = sep; w < le && *w == ' '; w++)
+		;
+	for (we = w; we < le && *we != ' '; we++)
+		;
+	if ((size_t)(we - w) < tn) {
+		memcpy(type, w, (size_t)(we - w));
+		type[we - w] = '\0';
+	}
+}
+
+/*
+ * MAJ:MIN (into out) and file system type (into type) of the last mount
+ * at target in mountinfo (proc(5)); -ENOENT when nothing is mounted there.
+ */
 static int storage_mount_dev(const char *mountinfo, size_t len,
-			     const char *target, char *out, size_t n)
+			     const char *target, char *out, size_t n,
+			     char *type, size_t tn)
 {
 	const char *p = mountinfo, *end = mountinfo + len;
 	int r = -ENOENT;
@@ -142,6 +174,7 @@ static int storage_mount_dev(const char *mountinfo, size_t len,
 		    !memcmp(f[4], target, fl[4]) && fl[2] < n) {
 			memcpy(out, f[2], fl[2]);
 			out[fl[2]] = '\0';
+			storage_line_fstype(p, le, type, tn);
 			r = 0;
 		}
 		p = le + 1;
@@ -153,7 +186,7 @@ int storage_detect(const char *mountinfo, const char *sys_dev_block,
 		   unsigned *needsp)
 {
 	static const char *const targets[] = {"/", "/usr"};
-	char *buf = NULL, dev[64], link[PATH_MAX];
+	char *buf = NULL, dev[64], link[PATH_MAX], type[32];
 	unsigned needs = 0;
 	size_t len;
 	int r;
@@ -161,9 +194,13 @@ int storage_detect(const char *mountinfo, const char *sys_dev_block,
 	if ((r = file_read_all(mountinfo, 1u << 22, &buf, &len)) < 0)
 		return r;
 	for (size_t i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
-		if (storage_mount_dev(buf, len, targets[i], dev, sizeof(dev)) <
-		    0)
+		if (storage_mount_dev(buf, len, targets[i], dev, sizeof(dev),
+				      type, sizeof(type)) < 0)
 			continue;
+		if (!strcmp(type, "nfs") || !strcmp(type, "nfs4")) {
+			needs |= STORAGE_NEEDS_NFS;
+			continue;
+		}
 		if (snprintf(link, sizeof(link), "%s/%s", sys_dev_block, dev) >=
 		    (int)sizeof(link))
 			continue;
@@ -230,11 +267,12 @@ static unsigned storage_plan(const struct storage_build_opts *o)
 	if ((needs & STORAGE_NEEDS_LVM) && !lvm)
 		log_warn("--hostonly: / needs LVM but %s is missing",
 			 storage_lvm(o));
-	plan = needs &
-	       ((md ? STORAGE_NEEDS_MD : 0) | (lvm ? STORAGE_NEEDS_LVM : 0));
-	log_info("--hostonly: storage for / and /usr:%s%s%s",
+	plan = needs & ((md ? STORAGE_NEEDS_MD : 0) |
+			(lvm ? STORAGE_NEEDS_LVM : 0) | STORAGE_NEEDS_NFS);
+	log_info("--hostonly: storage for / and /usr:%s%s%s%s",
 		 plan & STORAGE_NEEDS_MD ? " md RAID" : "",
 		 plan & STORAGE_NEEDS_LVM ? " LVM" : "",
+		 plan & STORAGE_NEEDS_NFS ? " NFS (the kernel's client)" : "",
 		 plan ? "" : " none (plain disks)");
 	return plan;
 }
@@ -251,6 +289,9 @@ size_t storage_build_modules(const struct storage_build_opts *o,
 	for (size_t i = 0; (plan & STORAGE_NEEDS_LVM) && storage_dm_modules[i];
 	     i++)
 		mods[n++] = storage_dm_modules[i];
+	for (size_t i = 0;
+	     (plan & STORAGE_NEEDS_NFS) && storage_nfs_modules[i]; i++)
+		mods[n++] = storage_nfs_modules[i];
 	return n;
 }
 

@@ -29,19 +29,20 @@ struct storage_build_opts {
 #define STORAGE_NEEDS_MD 0x1
 #define STORAGE_NEEDS_LVM 0x2
 #define STORAGE_NEEDS_CRYPT 0x4
+#define STORAGE_NEEDS_NFS 0x8 /* / or /usr is an NFS mount */
 
 /*
  * The layers under the mounts at / and /usr: each mount's MAJ:MIN from
  * mountinfo, then /sys/dev/block/MAJ:MIN and its slaves/ down to the
  * disks (a partition's through its disk): "md*" is md, a dm device whose
- * dm/uuid starts with LVM- is LVM, CRYPT- is dm-crypt. *needsp gets
- * STORAGE_NEEDS_* bits.
+ * dm/uuid starts with LVM- is LVM, CRYPT- is dm-crypt; a mount of type nfs
+ * or nfs4 is NFS. *needsp gets STORAGE_NEEDS_* bits.
  */
 int storage_detect(const char *mountinfo, const char *sys_dev_block,
 		   unsigned *needsp);
 
 /* Adds to mods (room for STORAGE_MODULES_MAX) the modules to ask for. */
-#define STORAGE_MODULES_MAX 8
+#define STORAGE_MODULES_MAX 12
 size_t storage_build_modules(const struct storage_build_opts *o,
 			     const char **mods);
 

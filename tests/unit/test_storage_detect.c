@@ -114,6 +114,45 @@ static void layers(void **state)
 	assert_int_equal(detect("garbage\n\n22 1 99:99 / / ro\n"), 0);
 }
 
+/* / or /usr on NFS: the kernel's client goes in (an NFS-root host). */
+static void nfs_roots(void **state)
+{
+	const char *mods[STORAGE_MODULES_MAX];
+	char mi[300], sys[300];
+	struct storage_build_opts o = {.mode = STORAGE_BUILD_HOSTONLY,
+				       .mdadm = "/nonexistent/mdadm",
+				       .lvm = "/nonexistent/lvm"};
+	size_t n;
+
+	(void)state;
+	assert_int_equal(detect("22 1 0:21 / / rw,relatime shared:1 - nfs4 "
+				"192.0.2.1:/root rw,vers=4.2,addr=192.0.2.1\n"),
+			 STORAGE_NEEDS_NFS);
+	assert_int_equal(detect("22 1 254:48 / / ro - ext4 /dev/vdd ro\n"
+				"23 22 0:40 / /usr ro master:3 - nfs "
+				"192.0.2.1:/usr ro,vers=3\n"),
+			 STORAGE_NEEDS_NFS);
+	/* a mount elsewhere, or a type that only starts with nfs: not it */
+	assert_int_equal(detect("22 1 254:48 / / ro - ext4 /dev/vdd ro\n"
+				"24 22 0:41 / /home rw - nfs4 s:/home rw\n"
+				"25 22 0:42 / /usr rw - nfsd nfsd rw\n"),
+			 0);
+	/* no " - " separator: no type */
+	assert_int_equal(detect("22 1 0:21 / / rw nfs4 192.0.2.1:/root\n"), 0);
+
+	/* the build then asks for the NFS client's modules */
+	snprintf(mi, sizeof(mi), "%s/mountinfo", base);
+	snprintf(sys, sizeof(sys), "%s/sys/dev/block", base);
+	put("mountinfo", "22 1 0:21 / / rw - nfs4 192.0.2.1:/root rw\n");
+	o.mountinfo = mi;
+	o.sys_dev_block = sys;
+	n = storage_build_modules(&o, mods);
+	assert_int_equal(n, 3);
+	assert_string_equal(mods[0], "nfs");
+	assert_string_equal(mods[1], "nfsv3");
+	assert_string_equal(mods[2], "nfsv4");
+}
+
 static void no_mountinfo(void **state)
 {
 	unsigned needs = 7;
@@ -129,6 +168,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(layers),
+	    cmocka_unit_test(nfs_roots),
 	    cmocka_unit_test(no_mountinfo),
 	};
 
