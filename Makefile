@@ -162,6 +162,7 @@ fuzz: $(foreach f,$(FUZZ_TARGETS),$(B)/libfuzzer/$(f))
 bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
+	@bench/nfs.sh
 
 demo:
 	@scripts/deps.sh vm

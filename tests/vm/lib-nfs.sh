@@ -10,6 +10,7 @@ NFS_PSEUDO=/root        # where the export shows, for v4 and (Mount_Path_Pseudo)
 NFS_DIR=''              # the exported directory (nfs_server)
 NFS_LOG=''              # ganesha's log
 NFS_EXTRA=()            # more exports for nfs_server: "DIR:PSEUDO" each
+NFS_TRANSPORTS=TCP      # ganesha's Transports (bench/nfs.sh adds UDP for klibc)
 
 # nfs_export_tree DIR: DIR becomes a real root for NFS: busybox; /sbin/init
 # prints the files the initramfs left under /run, then the network report
@@ -61,7 +62,7 @@ EXPORT {
 	Access_Type = RW;
 	Squash = No_Root_Squash;
 	Protocols = $protos;
-	Transports = TCP;
+	Transports = $NFS_TRANSPORTS;
 	SecType = sys;
 	FSAL { Name = VFS; }
 }
