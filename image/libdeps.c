@@ -1020,7 +1020,7 @@ static int ld_load_needed(struct libdeps *ld, struct ld_run *run, size_t q,
 static int ld_load_dlopened(struct libdeps *ld, struct ld_run *run,
 			    size_t *next, int *missing)
 {
-	size_t before, node;
+	size_t before, node, seen;
 	int r;
 
 	do {
@@ -1030,6 +1030,9 @@ static int ld_load_dlopened(struct libdeps *ld, struct ld_run *run,
 
 			if (!ld_run_find_name(ld, run, d->loader, &node) ||
 			    node == LD_NONE)
+				continue;
+			/* Loaded, or reported missing, already. */
+			if (ld_run_find_name(ld, run, d->name, &seen))
 				continue;
 			if ((r = ld_load_name(ld, run, node, d->name)) < 0)
 				return r;

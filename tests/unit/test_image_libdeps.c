@@ -664,15 +664,21 @@ static void dlopened_required_missing(void **state)
 
 	tree_base(t);
 	tree_elf(t, "/usr/bin/app", &app);
+	tree_lib(t, "/usr/lib/" T "/libx.so.1", NULL, NULL);
 	ld = new_ld(t);
 	assert_int_equal(libdeps_add_dlopen(ld, "libc.so.6", "libgcc_s.so.1", 1,
 					    "threads need it"),
 			 0);
+	/* Found: the rules are read again; the missing one is told once. */
+	assert_int_equal(
+	    libdeps_add_dlopen(ld, "libc.so.6", "libx.so.1", 0, "another"), 0);
 	assert_int_equal(add_capturing(ld, "/usr/bin/app", msg, sizeof(msg)),
 			 -ENOENT);
 	assert_non_null(strstr(msg, "/usr/bin/app: library libgcc_s.so.1 not "
 				    "found; libc.so.6 loads it with dlopen(): "
 				    "threads need it"));
+	assert_null(strstr(strstr(msg, "libgcc_s.so.1 not found") + 1,
+			   "libgcc_s.so.1 not found"));
 	assert_int_equal(libdeps_count(ld), 0);
 	libdeps_free(ld);
 }
