@@ -360,6 +360,7 @@ UNLOCK_ARGON2_OPTS='--pbkdf argon2id --pbkdf-memory 262144 --pbkdf-parallel 2 --
 UNLOCK_ARGON2_VM_MEM=1536
 # For helper recipes: a2check DEV fails the recipe unless DEV's keyslots
 # are all Argon2id with 2 threads.
+# shellcheck disable=SC2016 # expanded in the helper VM
 UNLOCK_ARGON2_CHECK='a2check() {
 	cryptsetup luksDump "$1" >/tmp/dump
 	if ! grep -qE "PBKDF: +argon2id" /tmp/dump || ! grep -qE "Threads: +2" /tmp/dump ||
