@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{"build", cmd_build, "write the initramfs image"},
 	{"ls", cmd_ls, "list an image's entries, every segment"},
 	{"keys", cmd_keys, "the image's SSH host keys: init, show"},
+	{"try", cmd_try, "boot an image in QEMU: what a remote admin would see"},
 };
 
 static void usage(FILE *f)

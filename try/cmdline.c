@@ -1,0 +1,163 @@
+/* cmdline: which boot parameters a QEMU try drops, and why (a table). */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "common/strutil.h"
+#include "try/cmdline.h"
+
+enum rule_action { RULE_DROP, RULE_IP };
+
+/* Matched against the parameter's name: "name" (the whole name, with or
+ * without "=value") or "name*" (a prefix). */
+struct rule {
+	const char *name;
+	enum rule_action action;
+	const char *why;
+};
+
+static const struct rule rules[] = {
+    {"console", RULE_DROP, "the try's console is QEMU's ttyS0"},
+    {"earlycon", RULE_DROP, "names the real machine's serial hardware"},
+    {"earlyprintk", RULE_DROP, "names the real machine's serial hardware"},
+    {"BOOT_IMAGE", RULE_DROP, "the bootloader's, not the kernel's"},
+    {"initrd", RULE_DROP, "QEMU passes the image itself"},
+    {"rdinit", RULE_DROP, "would run another program than the image's /init"},
+    {"BOOTIF", RULE_DROP, "the real NIC's MAC address (PXE)"},
+    {"ifname", RULE_DROP, "binds a name to the real NIC's MAC address"},
+    {"netconsole", RULE_DROP, "its target is not reachable from QEMU"},
+    {"crashkernel", RULE_DROP, "would reserve the small VM's memory"},
+    {"mem", RULE_DROP, "the VM's memory is QEMU's -m"},
+    {"memmap", RULE_DROP, "names the real machine's memory map"},
+    {"hugepages", RULE_DROP, "would take the small VM's memory"},
+    {"hugepagesz", RULE_DROP, "would take the small VM's memory"},
+    {"default_hugepagesz", RULE_DROP, "would take the small VM's memory"},
+    {"ip", RULE_IP, NULL},
+};
+
+/* ip= forms QEMU's user networking can honour: DHCP on any NIC. */
+static bool ip_is_plain_dhcp(const char *v)
+{
+	static const char *const ok[] = {"dhcp", "on", "any", "auto", "off",
+					 "none", "dhcp6", "auto6"};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(v, ok[i]))
+			return true;
+	return false;
+}
+
+static const struct rule *rule_find(const char *param, size_t namelen)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (strlen(rules[i].name) == namelen &&
+		    !memcmp(rules[i].name, param, namelen))
+			return &rules[i];
+	return NULL;
+}
+
+static int out_append(struct try_cmdline *out, size_t *off, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*off + (*off ? 1 : 0) + n >= sizeof(out->text))
+		return -E2BIG;
+	if (*off)
+		out->text[(*off)++] = ' ';
+	memcpy(out->text + *off, s, n);
+	*off += n;
+	out->text[*off] = '\0';
+	return 0;
+}
+
+static void out_drop(struct try_cmdline *out, const char *param,
+		     const char *why)
+{
+	struct try_dropped *d;
+
+	if (out->ndropped == TRY_DROPPED_MAX)
+		return; /* the count stays at the cap; the text is right */
+	d = &out->dropped[out->ndropped++];
+	(void)str_copy(d->param, sizeof(d->param), param);
+	if (strlen(param) >= sizeof(d->param))
+		memcpy(d->param + sizeof(d->param) - 4, "...", 4);
+	d->why = why;
+}
+
+/* One parameter (NUL-terminated in word). */
+static int filter_param(struct try_cmdline *out, size_t *off, const char *word,
+			bool *have_ip)
+{
+	const char *eq = strchr(word, '=');
+	size_t namelen = eq ? (size_t)(eq - word) : strlen(word);
+	const struct rule *r = rule_find(word, namelen);
+
+	if (!r)
+		return out_append(out, off, word);
+	if (r->action == RULE_DROP) {
+		out_drop(out, word, r->why);
+		return 0;
+	}
+	/* ip=: keep the forms DHCP on any NIC means; the rest (a static
+	 * address, a named interface) becomes one ip=dhcp. */
+	if (eq && ip_is_plain_dhcp(eq + 1)) {
+		*have_ip = true;
+		return out_append(out, off, word);
+	}
+	out_drop(out, word,
+		 "a static address or a named NIC: QEMU's user network "
+		 "gives 10.0.2.15 by DHCP (ip=dhcp instead)");
+	if (*have_ip)
+		return 0;
+	*have_ip = true;
+	return out_append(out, off, "ip=dhcp");
+}
+
+int try_cmdline_filter(const char *in, size_t len, struct try_cmdline *out)
+{
+	char word[TRY_CMDLINE_MAX];
+	size_t i = 0, off = 0;
+	bool have_ip = false, init_args = false;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	while (len && (in[len - 1] == '\n' || in[len - 1] == '\0'))
+		len--; /* /proc/cmdline ends in a newline */
+	while (i < len) {
+		size_t n = 0;
+		bool quoted = false;
+
+		while (i < len && (in[i] == ' ' || in[i] == '\t' ||
+				   in[i] == '\n'))
+			i++;
+		if (i == len)
+			break;
+		while (i < len && (quoted || (in[i] != ' ' && in[i] != '\t' &&
+					      in[i] != '\n'))) {
+			if (in[i] == '\0')
+				return -EINVAL;
+			if (in[i] == '"')
+				quoted = !quoted;
+			if (n + 1 >= sizeof(word))
+				return -E2BIG;
+			word[n++] = in[i++];
+		}
+		if (quoted)
+			return -EINVAL;
+		word[n] = '\0';
+		/* After "--" the words are init's arguments: kept as they are,
+		 * and console= must come before them. */
+		if (!init_args && !strcmp(word, "--")) {
+			if ((r = out_append(out, &off, "console=ttyS0")) < 0)
+				return r;
+			init_args = true;
+		}
+		if (init_args)
+			r = out_append(out, &off, word);
+		else
+			r = filter_param(out, &off, word, &have_ip);
+		if (r < 0)
+			return r;
+	}
+	return init_args ? 0 : out_append(out, &off, "console=ttyS0");
+}

@@ -1,0 +1,27 @@
+# try: `sesame try` (issue 13): boots an image in QEMU and reports each step.
+LIBS += try
+try_SRCS := try/console.c try/cmdline.c try/report.c try/inventory.c \
+	try/hostnic.c try/proc.c
+try_PKGS := libkmod
+# The command itself links into the host tool (tool/module.mk is read first).
+sesame_SRCS += tool/cmd_try.c
+sesame_LIBS := try $(sesame_LIBS)
+
+UNIT_TESTS += test_try_console test_try_cmdline test_try_report \
+	test_try_inventory
+test_try_console_SRCS := tests/unit/test_try_console.c
+test_try_console_LIBS := try common
+test_try_console_PKGS := cmocka
+test_try_cmdline_SRCS := tests/unit/test_try_cmdline.c
+test_try_cmdline_LIBS := try common
+test_try_cmdline_PKGS := cmocka
+test_try_report_SRCS := tests/unit/test_try_report.c
+test_try_report_LIBS := try common
+test_try_report_PKGS := cmocka
+test_try_inventory_SRCS := tests/unit/test_try_inventory.c
+test_try_inventory_LIBS := try image common
+test_try_inventory_PKGS := cmocka libkmod libarchive
+
+FUZZ_TARGETS += fuzz_try_console
+fuzz_try_console_SRCS := tests/fuzz/fuzz_try_console.c
+fuzz_try_console_LIBS := try common
