@@ -78,9 +78,12 @@ static void out_drop(struct try_cmdline *out, const char *param,
 	if (out->ndropped == TRY_DROPPED_MAX)
 		return; /* the count stays at the cap; the text is right */
 	d = &out->dropped[out->ndropped++];
-	(void)str_copy(d->param, sizeof(d->param), param);
-	if (strlen(param) >= sizeof(d->param))
+	if (strlen(param) < sizeof(d->param)) {
+		(void)str_copy(d->param, sizeof(d->param), param);
+	} else {
+		memcpy(d->param, param, sizeof(d->param) - 4);
 		memcpy(d->param + sizeof(d->param) - 4, "...", 4);
+	}
 	d->why = why;
 }
 

@@ -57,7 +57,7 @@ int try_report_table(FILE *f, const struct try_report *r)
 	for (size_t i = 0; i < r->nsteps; i++)
 		if (strlen(r->steps[i].title) > w)
 			w = strlen(r->steps[i].title);
-	fprintf(f, "%-*s  %-4s  %7s  %s\n", (int)w, "step", "", "time",
+	fprintf(f, "%-*s  %-6s  %7s  %s\n", (int)w, "step", "result", "time",
 		"what was seen");
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const struct try_step *s = &r->steps[i];
@@ -68,7 +68,7 @@ int try_report_table(FILE *f, const struct try_report *r)
 				 s->ms % 1000 / 100);
 		if (s->mark == TRY_PENDING || s->mark == TRY_FAIL)
 			failed++;
-		fprintf(f, "%-*s  %-4s  %7s  ", (int)w, s->title,
+		fprintf(f, "%-*s  %-6s  %7s  ", (int)w, s->title,
 			mark_text[s->mark], t);
 		put_safe(f, s->detail[0] ? s->detail : "-");
 		fputc('\n', f);
