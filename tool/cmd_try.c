@@ -118,7 +118,7 @@ struct try {
 	/* notes under the table */
 	char *notes[16];
 	size_t nnotes;
-	bool tty;
+	bool tty, reported[S_COUNT];
 	long last_progress;
 };
 
@@ -1207,13 +1207,17 @@ static bool all_decided(const struct try *t)
 	return true;
 }
 
+/*
+ * The progress on stderr: on a terminal one line rewritten in place (what
+ * is awaited, seconds so far); otherwise a line per decided step and one
+ * every 15 s while waiting, for logs.
+ */
 static void progress(struct try *t, bool end)
 {
+	static const char *const word[] = {"", "ok", "FAIL", "skip"};
 	long ms = elapsed(t);
 	const char *waiting = "";
 
-	if (t->o.json && !t->tty)
-		return;
 	for (int i = 0; i < S_COUNT && !waiting[0]; i++)
 		if (!decided(t, i))
 			waiting = step_names[i].title;
@@ -1226,12 +1230,22 @@ static void progress(struct try *t, bool end)
 				waiting);
 			t->last_progress = ms;
 		}
-	} else if (!end && ms - t->last_progress >= 15000) {
+		fflush(stderr);
+		return;
+	}
+	for (int i = 0; i < S_COUNT; i++) {
+		const struct try_step *s = &t->steps[i];
+		if (t->reported[i] || s->mark == TRY_PENDING)
+			continue;
+		t->reported[i] = true;
+		fprintf(stderr, "sesame try: %ld.%ld s: %s: %s\n", ms / 1000,
+			ms % 1000 / 100, s->title, word[s->mark]);
+	}
+	if (!end && ms - t->last_progress >= 15000) {
 		fprintf(stderr, "sesame try: %ld s: waiting for: %s\n",
 			ms / 1000, waiting);
 		t->last_progress = ms;
 	}
-	fflush(stderr);
 }
 
 /* The main loop: QEMU's console, the ssh children, signals, time. */
