@@ -1313,7 +1313,12 @@ static int run(struct try *t, int sigfd)
 		advance(t);
 		if (decided(t, S_SWITCH) &&
 		    step(t, S_SWITCH)->mark == TRY_PASS) {
-			/* The real system never runs: stop at the switch. */
+			/* The real system must not run: sesame-init prints
+			 * the line after checking the new init and before
+			 * stopping its children, the network and exec'ing
+			 * (a few hundred ms of guest time); QEMU is killed at
+			 * once, no graceful shutdown. */
+			(void)kill(-t->qemu, SIGKILL);
 			fail_pending(t, "not seen before the switch");
 			break;
 		}
@@ -1418,6 +1423,30 @@ static void try_cleanup(struct try *t)
 		free(t->notes[i]);
 }
 
+/* The steps that the options or the image rule out, before the boot. */
+static void decide_skips(struct try *t)
+{
+	size_t n = try_inventory_rescue_keys(&t->inv);
+
+	if (!t->o.identity)
+		try_step_set(step(t, S_UNLOCK), TRY_SKIP, -1,
+			     "no --identity FILE (an unlock key) given");
+	if (!t->o.rescue_identity && n)
+		try_step_set(step(t, S_RESCUE), TRY_SKIP, -1,
+			     "the image has %zu rescue key(s); "
+			     "--rescue-identity FILE tests one", n);
+	else if (!t->o.rescue_identity)
+		try_step_set(step(t, S_RESCUE), TRY_SKIP, -1,
+			     "no rescue key in the image");
+	if (t->o.ndisks == 0) {
+		try_step_set(step(t, S_CONSOLE), TRY_SKIP, -1,
+			     "no LUKS device to ask for without --disk (the "
+			     "real disks)");
+		try_step_set(step(t, S_SWITCH), TRY_SKIP, -1,
+			     "no --disk: the boot stops at the missing root");
+	}
+}
+
 static int prepare(struct try *t, char *kernel, size_t ksize)
 {
 	const char *tmpdir = getenv("TMPDIR");
@@ -1468,6 +1497,7 @@ static int prepare(struct try *t, char *kernel, size_t ksize)
 	if ((r = free_port(&t->port)) < 0)
 		return log_err_errno(r, "no free port on 127.0.0.1");
 	check_host_nics(t);
+	decide_skips(t);
 	note(t, "QEMU cannot test this host's real NIC: the try used an "
 		"emulated %s%s%s%s", t->nic_model,
 	     t->nic_driver ? " (driver " : "",
@@ -1520,6 +1550,13 @@ int cmd_try(int argc, char **argv)
 		ret = r == -EINTR ? 130 : EXIT_FAIL;
 		goto out;
 	}
+	for (size_t i = 0; i < t.o.ndisks; i++)
+		note(&t, "%s: %s", t.o.disks[i],
+		     t.disks_checked ? "attached with snapshot=on; every "
+				       "descriptor QEMU held on it was "
+				       "read-only (checked in /proc)"
+				     : "attached with snapshot=on; QEMU's "
+				       "descriptors on it were not seen");
 	show_audit(&t);
 	if (t.o.keep)
 		note(&t, "console log kept in %s", t.log);
