@@ -84,7 +84,8 @@ struct opts {
 	bool json, keep;
 };
 
-struct try {
+struct
+try {
 	struct opts o;
 	char tmp[PATH_MAX];
 	char image[PATH_MAX];
@@ -142,7 +143,7 @@ static long elapsed(const struct try *t)
 }
 
 static void note(struct try *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 static void note(struct try *t, const char *fmt, ...)
 {
 	va_list ap;
@@ -288,7 +289,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case O_TIMEOUT:
 			if (parse_uint(optarg, 86400, &o->timeout_s) < 0) {
 				log_err("--timeout %s: want seconds, 1 to "
-					"86400", optarg);
+					"86400",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -372,7 +374,8 @@ static int build_default_image(struct try *t)
 		char *argv[] = {self, "build", "-o", t->image, NULL};
 		if (!t->o.json)
 			log_info("no IMAGE given: building one with `sesame "
-				 "build -o %s`", t->image);
+				 "build -o %s`",
+				 t->image);
 		status = run_wait(argv, 2);
 	}
 	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -417,11 +420,15 @@ static int pick_kernel(struct try *t, char *buf, size_t size)
 		return log_err_errno(-errno, "uname");
 	snprintf(buf, size, "/boot/vmlinuz-%s", u.release);
 	if (access(buf, R_OK) < 0)
-		return log_err_errno(-errno, "%s (this host's kernel); give "
-				     "--kernel FILE", buf);
+		return log_err_errno(-errno,
+				     "%s (this host's kernel); give "
+				     "--kernel FILE",
+				     buf);
 	if (t->inv.kver[0] && strcmp(t->inv.kver, u.release))
-		note(t, "note: the image's modules are for %s, the kernel is "
-			"%s", t->inv.kver, u.release);
+		note(t,
+		     "note: the image's modules are for %s, the kernel is "
+		     "%s",
+		     t->inv.kver, u.release);
 	return 0;
 }
 
@@ -450,7 +457,8 @@ static bool kvm_usable(char *why, size_t size)
 	close(vm);
 	if (file_read_all("/proc/cpuinfo", 16u << 20, &cpu, &len) < 0 ||
 	    (!strstr(cpu, " vmx") && !strstr(cpu, " svm"))) {
-		snprintf(why, size, "/dev/kvm works but the CPU has no vmx or "
+		snprintf(why, size,
+			 "/dev/kvm works but the CPU has no vmx or "
 			 "svm (a paravirtualized host)");
 		goto out;
 	}
@@ -664,7 +672,8 @@ static int check_disks_readonly(struct try *t)
 			info = NULL;
 			if ((flags & O_ACCMODE) != O_RDONLY) {
 				log_err("QEMU holds %s open for writing: "
-					"stopped", t->o.disks[i]);
+					"stopped",
+					t->o.disks[i]);
 				return -EROFS;
 			}
 			found[i]++;
@@ -728,8 +737,8 @@ static void on_event(const struct try_event *ev, void *arg)
 		t->seen_luks = true;
 		break;
 	case TRY_EV_PROMPT:
-		try_step_set(step(t, S_CONSOLE), TRY_PASS, ms,
-			     "\"%s\"", TRY_CONSOLE_PROMPT);
+		try_step_set(step(t, S_CONSOLE), TRY_PASS, ms, "\"%s\"",
+			     TRY_CONSOLE_PROMPT);
 		break;
 	case TRY_EV_WRONG:
 		if (t->pass_sent)
@@ -775,8 +784,7 @@ static void read_serial(struct try *t)
 
 /* ---- ssh children --------------------------------------------------- */
 
-static int job_start(struct try *t, enum job job, char *const argv[],
-		     int in)
+static int job_start(struct try *t, enum job job, char *const argv[], int in)
 {
 	int p[2];
 
@@ -805,8 +813,7 @@ static void ssh_argv(struct try *t, char **argv, char *port, size_t psize,
 	size_t a = 0;
 
 	snprintf(port, psize, "%u", t->port);
-	snprintf(khost, sizeof(khost), "UserKnownHostsFile=%s",
-		 t->known_hosts);
+	snprintf(khost, sizeof(khost), "UserKnownHostsFile=%s", t->known_hosts);
 	argv[a++] = "ssh";
 	argv[a++] = "-F";
 	argv[a++] = "/dev/null";
@@ -838,8 +845,9 @@ static void ssh_argv(struct try *t, char **argv, char *port, size_t psize,
 static void start_keyscan(struct try *t)
 {
 	char port[16];
-	char *argv[] = {"ssh-keyscan", "-T", "10", "-p", port, "-t",
-			"ed25519,ecdsa,rsa", "127.0.0.1", NULL};
+	char *argv[] = {
+	    "ssh-keyscan",	 "-T",	      "10", "-p", port, "-t",
+	    "ed25519,ecdsa,rsa", "127.0.0.1", NULL};
 	int r;
 
 	snprintf(port, sizeof(port), "%u", t->port);
@@ -899,13 +907,15 @@ static void compare_host_keys(struct try *t, const char *scan)
 		if (!t->inv.host_keys) {
 			try_step_set(step(t, S_HOSTKEY), TRY_FAIL, ms,
 				     "the key dir %s: %s, and the image "
-				     "holds no host_keys.pub", dir,
-				     strerror(-r));
+				     "holds no host_keys.pub",
+				     dir, strerror(-r));
 			return;
 		}
-		note(t, "note: the key dir %s could not be read (%s): the "
-			"offered keys were compared with the image's own "
-			"/etc/sesame/host_keys.pub", dir, strerror(-r));
+		note(t,
+		     "note: the key dir %s could not be read (%s): the "
+		     "offered keys were compared with the image's own "
+		     "/etc/sesame/host_keys.pub",
+		     dir, strerror(-r));
 		want = strdup(t->inv.host_keys);
 		from = "the image's host_keys.pub";
 		if (!want)
@@ -957,8 +967,7 @@ static void compare_host_keys(struct try *t, const char *scan)
 			     miss, from, bad, n);
 	else
 		try_step_set(step(t, S_HOSTKEY), TRY_PASS, ms,
-			     "%zu key(s) as in %s, e.g. %s", n, from,
-			     offered);
+			     "%zu key(s) as in %s, e.g. %s", n, from, offered);
 	free(want);
 }
 
@@ -980,8 +989,8 @@ static void keyscan_done(struct try *t)
 		return; /* not yet: tried again while time is left */
 	snprintf(line, sizeof(line), "%.*s", (int)strcspn(banner, "\r\n"),
 		 banner);
-	try_step_set(step(t, S_SSH), TRY_PASS, elapsed(t),
-		     "%s on 127.0.0.1:%u", line, t->port);
+	try_step_set(step(t, S_SSH), TRY_PASS, elapsed(t), "%s on 127.0.0.1:%u",
+		     line, t->port);
 	compare_host_keys(t, t->out);
 	/* known_hosts for the ssh steps: what was offered, so that those
 	 * steps test the keys' roles whatever the host key step found */
@@ -1083,7 +1092,8 @@ static void send_passphrase(struct try *t)
 		if (len == 0 || len >= sizeof(buf)) {
 			try_step_set(step(t, S_SWITCH), TRY_FAIL, ms,
 				     "%s: no passphrase line (1 to 511 "
-				     "bytes)", t->o.passfile);
+				     "bytes)",
+				     t->o.passfile);
 		} else {
 			buf[len++] = '\r';
 			(void)fd_write_all(t->con_in, buf, len);
@@ -1130,8 +1140,8 @@ static void advance(struct try *t)
 		else if (ms > step(t, S_NETWORK)->ms + TRY_SSH_WAIT_MS)
 			try_step_set(step(t, S_SSH), TRY_FAIL, ms,
 				     "no SSH banner on 127.0.0.1:%u within "
-				     "%d s of the network%s", t->port,
-				     TRY_SSH_WAIT_MS / 1000,
+				     "%d s of the network%s",
+				     t->port, TRY_SSH_WAIT_MS / 1000,
 				     t->inv.has_dropbear
 					 ? ""
 					 : " (the image has no dropbear)");
@@ -1149,8 +1159,9 @@ static void advance(struct try *t)
 	}
 	if (!decided(t, S_UNLOCK)) {
 		if (!t->o.identity)
-			try_step_set(step(t, S_UNLOCK), TRY_SKIP, -1,
-				     "no --identity FILE (an unlock key) given");
+			try_step_set(
+			    step(t, S_UNLOCK), TRY_SKIP, -1,
+			    "no --identity FILE (an unlock key) given");
 		else
 			start_ssh(t, JOB_UNLOCK, t->o.identity,
 				  "unlock --status", -1);
@@ -1164,7 +1175,8 @@ static void advance(struct try *t)
 		else if (n)
 			try_step_set(step(t, S_RESCUE), TRY_SKIP, -1,
 				     "the image has %zu rescue key(s); "
-				     "--rescue-identity FILE tests one", n);
+				     "--rescue-identity FILE tests one",
+				     n);
 		else
 			try_step_set(step(t, S_RESCUE), TRY_SKIP, -1,
 				     "no rescue key in the image");
@@ -1225,9 +1237,10 @@ static void progress(struct try *t, bool end)
 		if (end)
 			fputs("\r\033[K", stderr);
 		else if (ms - t->last_progress >= 500) {
-			fprintf(stderr, "\r\033[Ksesame try: %ld s (%s): "
-				"waiting for: %s", ms / 1000, t->accel,
-				waiting);
+			fprintf(stderr,
+				"\r\033[Ksesame try: %ld s (%s): "
+				"waiting for: %s",
+				ms / 1000, t->accel, waiting);
 			t->last_progress = ms;
 		}
 		fflush(stderr);
@@ -1324,14 +1337,17 @@ static int run(struct try *t, int sigfd)
 		}
 		if (now_ms() > deadline) {
 			char why[64];
-			snprintf(why, sizeof(why), "not seen within %u s "
-				 "(--timeout)", t->o.timeout_s);
+			snprintf(why, sizeof(why),
+				 "not seen within %u s "
+				 "(--timeout)",
+				 t->o.timeout_s);
 			if (!decided(t, S_NETWORK) && !t->seen_nic &&
 			    decided(t, S_KERNEL))
 				try_step_set(step(t, S_NETWORK), TRY_FAIL, -1,
 					     "no NIC appeared in the guest: "
 					     "the image has no driver for "
-					     "QEMU's %s", t->nic_model);
+					     "QEMU's %s",
+					     t->nic_model);
 			fail_pending(t, why);
 			break;
 		}
@@ -1360,8 +1376,8 @@ static void show_audit(struct try *t)
 		return;
 	self[n] = '\0';
 	snprintf(path, sizeof(path), "%s/audit.out", t->tmp);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		       0600)) < 0)
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) <
+	    0)
 		return;
 	{
 		char *argv[] = {self, "audit", t->image, NULL};
@@ -1434,7 +1450,8 @@ static void decide_skips(struct try *t)
 	if (!t->o.rescue_identity && n)
 		try_step_set(step(t, S_RESCUE), TRY_SKIP, -1,
 			     "the image has %zu rescue key(s); "
-			     "--rescue-identity FILE tests one", n);
+			     "--rescue-identity FILE tests one",
+			     n);
 	else if (!t->o.rescue_identity)
 		try_step_set(step(t, S_RESCUE), TRY_SKIP, -1,
 			     "no rescue key in the image");
@@ -1460,7 +1477,8 @@ static int prepare(struct try *t, char *kernel, size_t ksize)
 		return r;
 	}
 	if ((size_t)snprintf(t->known_hosts, sizeof(t->known_hosts),
-			     "%s/known_hosts", t->tmp) >= sizeof(t->known_hosts))
+			     "%s/known_hosts",
+			     t->tmp) >= sizeof(t->known_hosts))
 		return -ENAMETOOLONG;
 	snprintf(t->log, sizeof(t->log), "%s/sesame-try-console.XXXXXX.log",
 		 tmpdir && *tmpdir ? tmpdir : "/tmp");
@@ -1489,8 +1507,9 @@ static int prepare(struct try *t, char *kernel, size_t ksize)
 	if ((r = pick_kernel(t, kernel, ksize)) < 0)
 		return r;
 	if (!t->o.accel)
-		t->accel = kvm_usable(t->accel_why, sizeof(t->accel_why)) ? "kvm"
-									  : "tcg";
+		t->accel = kvm_usable(t->accel_why, sizeof(t->accel_why))
+			       ? "kvm"
+			       : "tcg";
 	else
 		t->accel = t->o.accel;
 	t->nic_model = try_nic_model(&t->inv, &t->nic_driver);
@@ -1498,11 +1517,11 @@ static int prepare(struct try *t, char *kernel, size_t ksize)
 		return log_err_errno(r, "no free port on 127.0.0.1");
 	check_host_nics(t);
 	decide_skips(t);
-	note(t, "QEMU cannot test this host's real NIC: the try used an "
-		"emulated %s%s%s%s", t->nic_model,
-	     t->nic_driver ? " (driver " : "",
-	     t->nic_driver ? t->nic_driver : "",
-	     t->nic_driver ? ")" : "");
+	note(t,
+	     "QEMU cannot test this host's real NIC: the try used an "
+	     "emulated %s%s%s%s",
+	     t->nic_model, t->nic_driver ? " (driver " : "",
+	     t->nic_driver ? t->nic_driver : "", t->nic_driver ? ")" : "");
 	return 0;
 }
 

@@ -38,8 +38,8 @@ static const struct rule rules[] = {
 /* ip= forms QEMU's user networking can honour: DHCP on any NIC. */
 static bool ip_is_plain_dhcp(const char *v)
 {
-	static const char *const ok[] = {"dhcp", "on", "any", "auto", "off",
-					 "none", "dhcp6", "auto6"};
+	static const char *const ok[] = {"dhcp", "on",	 "any",	  "auto",
+					 "off",	 "none", "dhcp6", "auto6"};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (!strcmp(v, ok[i]))
@@ -130,8 +130,8 @@ int try_cmdline_filter(const char *in, size_t len, struct try_cmdline *out)
 		size_t n = 0;
 		bool quoted = false;
 
-		while (i < len && (in[i] == ' ' || in[i] == '\t' ||
-				   in[i] == '\n'))
+		while (i < len &&
+		       (in[i] == ' ' || in[i] == '\t' || in[i] == '\n'))
 			i++;
 		if (i == len)
 			break;

@@ -194,13 +194,11 @@ void try_console_init(struct try_console *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void console_line_done(struct try_console *c, try_event_fn fn,
-			      void *arg)
+static void console_line_done(struct try_console *c, try_event_fn fn, void *arg)
 {
 	struct try_event ev;
 
-	if (!c->overflow &&
-	    try_console_parse_line(c->line, c->len, &ev) == 0 &&
+	if (!c->overflow && try_console_parse_line(c->line, c->len, &ev) == 0 &&
 	    ev.type != TRY_EV_NONE &&
 	    !(ev.type == TRY_EV_PROMPT && c->prompt_seen))
 		fn(&ev, arg);

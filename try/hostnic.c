@@ -81,8 +81,9 @@ int try_hostnics_list(const char *sysfs_net, struct try_hostnic *out,
 	closedir(d);
 	/* readdir's order is the file system's; sort for a stable report */
 	for (size_t i = 1; i < count; i++)
-		for (size_t j = i; j > 0 && strcmp(out[j - 1].ifname,
-						   out[j].ifname) > 0; j--) {
+		for (size_t j = i;
+		     j > 0 && strcmp(out[j - 1].ifname, out[j].ifname) > 0;
+		     j--) {
 			struct try_hostnic t = out[j];
 			out[j] = out[j - 1];
 			out[j - 1] = t;
@@ -123,7 +124,7 @@ out:
 }
 
 static void buf_add(char *buf, size_t size, size_t *off, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void buf_add(char *buf, size_t size, size_t *off, const char *fmt, ...)
 {
 	va_list ap;
@@ -159,8 +160,10 @@ int try_hostnics_check(const struct try_hostnic *nics, size_t n,
 			continue;
 		}
 		if (!try_inventory_has_module(inv, c->module)) {
-			buf_add(buf, size, &off, "driver %s MISSING from the "
-				"image", c->module);
+			buf_add(buf, size, &off,
+				"driver %s MISSING from the "
+				"image",
+				c->module);
 			bad++;
 			continue;
 		}
@@ -168,8 +171,10 @@ int try_hostnics_check(const struct try_hostnic *nics, size_t n,
 		firmware_count(ctx, c->module, inv, &listed, &present, missing,
 			       sizeof(missing));
 		if (listed && !present) {
-			buf_add(buf, size, &off, ", firmware MISSING (none of "
-				"%u files, e.g. %s)", listed, missing);
+			buf_add(buf, size, &off,
+				", firmware MISSING (none of "
+				"%u files, e.g. %s)",
+				listed, missing);
 			bad++;
 		} else if (listed) {
 			buf_add(buf, size, &off, ", firmware %u of %u files",

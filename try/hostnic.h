@@ -31,7 +31,6 @@ int try_hostnics_list(const char *sysfs_net, struct try_hostnic *out,
  * number of NICs whose driver or firmware is missing, or a negative errno.
  */
 int try_hostnics_check(const struct try_hostnic *nics, size_t n,
-		       const struct try_inventory *inv, char *buf,
-		       size_t size);
+		       const struct try_inventory *inv, char *buf, size_t size);
 
 #endif

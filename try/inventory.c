@@ -18,10 +18,13 @@ static const struct {
 	const char *model;
 	const char *driver;
 } nic_models[] = {
-    {"virtio-net-pci", "virtio_net"}, {"e1000e", "e1000e"},
+    {"virtio-net-pci", "virtio_net"},
+    {"e1000e", "e1000e"},
     {"e1000", "e1000"},
-    {"rtl8139", "8139cp"},	      {"rtl8139", "8139too"},
-    {"vmxnet3", "vmxnet3"},	      {"pcnet", "pcnet32"},
+    {"rtl8139", "8139cp"},
+    {"rtl8139", "8139too"},
+    {"vmxnet3", "vmxnet3"},
+    {"pcnet", "pcnet32"},
     {"ne2k_pci", "ne2k_pci"},
 };
 
@@ -66,25 +69,27 @@ static int copy_text(char **dst, const char *data, size_t size)
 int try_inventory_add(struct try_inventory *inv, const char *name,
 		      size_t namelen, const char *data, size_t size)
 {
-	static const char *const ko[] = {".ko", ".ko.xz", ".ko.zst",
-					 ".ko.gz"};
+	static const char *const ko[] = {".ko", ".ko.xz", ".ko.zst", ".ko.gz"};
 	static const char mods[] = "lib/modules/";
 	static const char fw[] = "lib/firmware/";
 	size_t cut;
 
-	if (namelen > sizeof(mods) - 1 && !memcmp(name, mods, sizeof(mods) - 1)) {
+	if (namelen > sizeof(mods) - 1 &&
+	    !memcmp(name, mods, sizeof(mods) - 1)) {
 		const char *k = name + sizeof(mods) - 1;
-		const char *slash = memchr(k, '/', namelen - (size_t)(k - name));
+		const char *slash =
+		    memchr(k, '/', namelen - (size_t)(k - name));
 		const char *base;
-		if (!inv->kver[0] && slash && (size_t)(slash - k) < sizeof(inv->kver))
+		if (!inv->kver[0] && slash &&
+		    (size_t)(slash - k) < sizeof(inv->kver))
 			memcpy(inv->kver, k, (size_t)(slash - k));
 		base = (const char *)memrchr(name, '/', namelen) + 1;
 		for (size_t i = 0; i < sizeof(ko) / sizeof(ko[0]); i++) {
 			size_t blen = namelen - (size_t)(base - name);
 			if (!has_suffix(base, blen, ko[i], &cut) || cut == 0)
 				continue;
-			int r = push_name(&inv->modules, &inv->nmodules, base,
-					  cut);
+			int r =
+			    push_name(&inv->modules, &inv->nmodules, base, cut);
 			if (r < 0)
 				return r;
 			for (char *p = inv->modules[inv->nmodules - 1]; *p; p++)
@@ -160,8 +165,7 @@ void try_inventory_free(struct try_inventory *inv)
 	memset(inv, 0, sizeof(*inv));
 }
 
-bool try_inventory_has_module(const struct try_inventory *inv,
-			      const char *name)
+bool try_inventory_has_module(const struct try_inventory *inv, const char *name)
 {
 	char want[128];
 	size_t n = strlen(name);
@@ -176,8 +180,7 @@ bool try_inventory_has_module(const struct try_inventory *inv,
 	return false;
 }
 
-bool try_inventory_has_firmware(const struct try_inventory *inv,
-				const char *fw)
+bool try_inventory_has_firmware(const struct try_inventory *inv, const char *fw)
 {
 	static const char *const ext[] = {"", ".xz", ".zst"};
 	size_t n = strlen(fw);
@@ -210,8 +213,7 @@ size_t try_inventory_rescue_keys(const struct try_inventory *inv)
 	return n;
 }
 
-const char *try_nic_model(const struct try_inventory *inv,
-			  const char **driverp)
+const char *try_nic_model(const struct try_inventory *inv, const char **driverp)
 {
 	for (size_t i = 0; i < sizeof(nic_models) / sizeof(nic_models[0]); i++)
 		if (try_inventory_has_module(inv, nic_models[i].driver)) {

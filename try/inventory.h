@@ -7,13 +7,13 @@
 #include <stddef.h>
 
 struct try_inventory {
-	char kver[128];	    /* the first lib/modules/KVER seen, or "" */
-	char **modules;	    /* module names, '-' as '_', no .ko suffix */
+	char kver[128]; /* the first lib/modules/KVER seen, or "" */
+	char **modules; /* module names, '-' as '_', no .ko suffix */
 	size_t nmodules;
-	char **firmware;    /* paths under lib/firmware/, suffix kept */
+	char **firmware; /* paths under lib/firmware/, suffix kept */
 	size_t nfirmware;
-	char *host_keys;    /* /etc/sesame/host_keys.pub, or NULL */
-	char *auth_keys;    /* /root/.ssh/authorized_keys, or NULL */
+	char *host_keys; /* /etc/sesame/host_keys.pub, or NULL */
+	char *auth_keys; /* /root/.ssh/authorized_keys, or NULL */
 	bool has_dropbear;
 };
 

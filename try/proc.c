@@ -33,7 +33,8 @@ pid_t try_spawn(char *const argv[], int in, int out, int err)
 	if (pid < 0)
 		return -errno;
 	if (pid > 0) {
-		/* Both sides set the group: no window where a kill misses it. */
+		/* Both sides set the group: no window where a kill misses it.
+		 */
 		(void)setpgid(pid, pid);
 		return pid;
 	}

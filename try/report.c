@@ -105,7 +105,8 @@ void try_json_string(FILE *f, const char *s)
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
 		else if (c >= 0x80)
-			fputs("\\ufffd", f); /* console bytes need not be UTF-8 */
+			fputs("\\ufffd",
+			      f); /* console bytes need not be UTF-8 */
 		else
 			fputc(c, f);
 	}
@@ -155,6 +156,7 @@ int try_report_json(FILE *f, const struct try_report *r)
 		fputs(i ? "," : "", f);
 		try_json_string(f, r->notes[i]);
 	}
-	fprintf(f, "],\"passed\":%s}\n", try_report_passed(r) ? "true" : "false");
+	fprintf(f, "],\"passed\":%s}\n",
+		try_report_passed(r) ? "true" : "false");
 	return ferror(f) ? -EIO : 0;
 }

@@ -38,7 +38,8 @@ static void a_debian_cmdline(void **state)
 	assert_string_equal(c.dropped[3].param, "crashkernel=256M");
 	assert_non_null(strstr(c.dropped[4].param, "ip=192.0.2.5"));
 	assert_non_null(strstr(c.dropped[4].why, "ip=dhcp instead"));
-	assert_string_equal(c.dropped[5].param, "ifname=lan0:00:11:22:33:44:55");
+	assert_string_equal(c.dropped[5].param,
+			    "ifname=lan0:00:11:22:33:44:55");
 	for (size_t i = 0; i < c.ndropped; i++)
 		assert_true(c.dropped[i].why && c.dropped[i].why[0]);
 }
@@ -58,8 +59,8 @@ static void dhcp_forms_are_kept_and_ip_dhcp_added_once(void **state)
 	assert_string_equal(c.text, "root=/dev/sda1 console=ttyS0");
 	/* a name that only starts like a dropped one is kept */
 	assert_int_equal(filter("consoleblank=0 memtest ipv6.disable=1"), 0);
-	assert_string_equal(c.text,
-			    "consoleblank=0 memtest ipv6.disable=1 console=ttyS0");
+	assert_string_equal(
+	    c.text, "consoleblank=0 memtest ipv6.disable=1 console=ttyS0");
 }
 
 static void init_arguments_and_quotes(void **state)

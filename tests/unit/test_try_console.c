@@ -24,7 +24,8 @@ static void lines_seen_on_a_real_boot(void **state)
 
 	(void)state;
 	/* Taken from a boot of a VM test image (build/vm-logs). */
-	ev = parse("sesame-init: start at 5.471478 s (monotonic), version 0.1.0");
+	ev = parse(
+	    "sesame-init: start at 5.471478 s (monotonic), version 0.1.0");
 	assert_int_equal(ev.type, TRY_EV_INIT);
 	ev = parse("[    5.434083] sesame-init: start at 5.471478 s "
 		   "(monotonic), version 0.1.0\r");
@@ -77,7 +78,8 @@ static void lines_seen_on_a_real_boot(void **state)
 		   "the kernel command line");
 	assert_int_equal(ev.type, TRY_EV_EMERGENCY);
 	assert_string_equal(ev.text, "no root= on the kernel command line");
-	ev = parse("[    1.5] Kernel panic - not syncing: VFS: Unable to mount");
+	ev =
+	    parse("[    1.5] Kernel panic - not syncing: VFS: Unable to mount");
 	assert_int_equal(ev.type, TRY_EV_PANIC);
 	ev = parse("Passphrase (or unlock over SSH): ");
 	assert_int_equal(ev.type, TRY_EV_PROMPT);
@@ -104,8 +106,9 @@ static void hostile_lines_mean_nothing_or_are_cut(void **state)
 	assert_int_equal(parse("sesame-init: LUKS device /dev/x").type,
 			 TRY_EV_NONE);
 	/* a DHCP line without "(N ms" has no time; absurd digits stop */
-	ev = parse("sesame-init: dhcp: eth0: bound 1.2.3.4/8 (x ms) (99999999999"
-		   " ms after");
+	ev =
+	    parse("sesame-init: dhcp: eth0: bound 1.2.3.4/8 (x ms) (99999999999"
+		  " ms after");
 	assert_int_equal(ev.type, TRY_EV_DHCP_BOUND);
 	assert_int_equal(ev.ms, 0);
 	/* long fields are cut, control bytes become '?' */
@@ -120,8 +123,8 @@ static void hostile_lines_mean_nothing_or_are_cut(void **state)
 	assert_int_equal(ev.b[0], '?');
 	assert_int_equal(ev.b[1], '?');
 	/* NUL bytes inside a line do not end it early or crash */
-	assert_int_equal(try_console_parse_line("sesame-init: \0start at", 22,
-						&ev), 0);
+	assert_int_equal(
+	    try_console_parse_line("sesame-init: \0start at", 22, &ev), 0);
 	assert_int_equal(ev.type, TRY_EV_NONE);
 }
 

@@ -30,8 +30,10 @@ static void modules_firmware_keys(void **state)
 
 	(void)state;
 	memset(&inv, 0, sizeof(inv));
-	add(&inv, "lib/modules/6.1.0-56-amd64/kernel/drivers/net/e1000e/"
-		  "e1000e.ko.xz", NULL);
+	add(&inv,
+	    "lib/modules/6.1.0-56-amd64/kernel/drivers/net/e1000e/"
+	    "e1000e.ko.xz",
+	    NULL);
 	add(&inv, "lib/modules/6.1.0-56-amd64/kernel/x/dm-crypt.ko", NULL);
 	add(&inv, "lib/modules/6.1.0-56-amd64/modules.dep", NULL);
 	add(&inv, "lib/modules/6.1.0-56-amd64/kernel/x/.ko", NULL);

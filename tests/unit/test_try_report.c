@@ -32,10 +32,10 @@ static struct try_report make_report(void)
 	memset(steps, 0, sizeof(steps));
 	steps[0] = (struct try_step){"kernel", "kernel reached /init",
 				     TRY_PENDING, -1, ""};
-	steps[1] = (struct try_step){"network", "network up", TRY_PENDING, -1,
-				     ""};
-	steps[2] = (struct try_step){"rescue", "rescue key: shell",
-				     TRY_PENDING, -1, ""};
+	steps[1] =
+	    (struct try_step){"network", "network up", TRY_PENDING, -1, ""};
+	steps[2] = (struct try_step){"rescue", "rescue key: shell", TRY_PENDING,
+				     -1, ""};
 	return r;
 }
 
@@ -112,8 +112,9 @@ static void json_object(void **state)
 
 	(void)state;
 	r = make_report();
-	try_step_set(&steps[0], TRY_PASS, 5349, "quote \" back \\ nl \n bel "
-						"\a hi \xc3\xa9");
+	try_step_set(&steps[0], TRY_PASS, 5349,
+		     "quote \" back \\ nl \n bel "
+		     "\a hi \xc3\xa9");
 	try_step_set(&steps[2], TRY_SKIP, -1, "no key");
 	out = render(&r, true);
 	assert_non_null(strstr(out, "{\"image\":\"img\",\"kernel\":\"vmlinuz\","
@@ -126,8 +127,9 @@ static void json_object(void **state)
 				    "back \\\\ nl \\n bel \\u0007 hi "
 				    "\\ufffd\\ufffd\"}"));
 	/* a pending step is reported as a failure without a time */
-	assert_non_null(strstr(out, "{\"id\":\"network\",\"title\":\"network "
-				    "up\",\"result\":\"fail\",\"seconds\":null"));
+	assert_non_null(strstr(out,
+			       "{\"id\":\"network\",\"title\":\"network "
+			       "up\",\"result\":\"fail\",\"seconds\":null"));
 	assert_non_null(strstr(out, "\"result\":\"skip\",\"seconds\":null"));
 	assert_non_null(strstr(out, "\"notes\":[\"a note\"],\"passed\":false}"
 				    "\n"));
