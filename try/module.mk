@@ -23,5 +23,6 @@ test_try_inventory_LIBS := try image common
 test_try_inventory_PKGS := cmocka libkmod libarchive
 
 FUZZ_TARGETS += fuzz_try_console
-fuzz_try_console_SRCS := tests/fuzz/fuzz_try_console.c
-fuzz_try_console_LIBS := try common
+# Only the parser: libFuzzer builds link every source of the listed libs.
+fuzz_try_console_SRCS := tests/fuzz/fuzz_try_console.c try/console.c
+fuzz_try_console_LIBS := common
