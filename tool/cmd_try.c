@@ -1504,6 +1504,10 @@ static int prepare(struct try *t, char *kernel, size_t ksize)
 	}
 	if ((r = try_inventory_read(t->image, &t->inv)) < 0)
 		return r;
+	if (t->inv.boot_conf &&
+	    (r = try_cmdline_override_config(&t->cmd, t->inv.boot_conf,
+					     strlen(t->inv.boot_conf))) < 0)
+		return log_err_errno(r, "the kernel command line");
 	if ((r = pick_kernel(t, kernel, ksize)) < 0)
 		return r;
 	if (!t->o.accel)
@@ -1569,6 +1573,11 @@ int cmd_try(int argc, char **argv)
 		ret = r == -EINTR ? 130 : EXIT_FAIL;
 		goto out;
 	}
+	if (t.emergency[0])
+		note(&t, "console: sesame-init's emergency: %s%s", t.emergency,
+		     t.o.ndisks ? ""
+				: " (without --disk the real root "
+				  "cannot be found)");
 	for (size_t i = 0; i < t.o.ndisks; i++)
 		note(&t, "%s: %s", t.o.disks[i],
 		     t.disks_checked ? "attached with snapshot=on; every "

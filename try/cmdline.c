@@ -164,3 +164,63 @@ int try_cmdline_filter(const char *in, size_t len, struct try_cmdline *out)
 	}
 	return init_args ? 0 : out_append(out, &off, "console=ttyS0");
 }
+
+/* True when text (before any "--") has a word starting with "ip=". */
+static bool text_has_ip(const char *text)
+{
+	const char *p = text;
+
+	while (*p) {
+		size_t n;
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, " ");
+		if (n == 2 && !strncmp(p, "--", 2))
+			return false;
+		if (n >= 3 && !strncmp(p, "ip=", 3))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+int try_cmdline_override_config(struct try_cmdline *c, const char *conf,
+				size_t len)
+{
+	char word[128];
+	size_t i = 0, tlen = strlen(c->text);
+
+	if (text_has_ip(c->text))
+		return 0;
+	while (i < len) {
+		size_t n = 0;
+
+		while (i < len && (conf[i] == ' ' || conf[i] == '\t' ||
+				   conf[i] == '\n' || conf[i] == '\r'))
+			i++;
+		if (i < len && conf[i] == '#') {
+			while (i < len && conf[i] != '\n')
+				i++;
+			continue;
+		}
+		while (i < len && conf[i] != ' ' && conf[i] != '\t' &&
+		       conf[i] != '\n' && conf[i] != '\r') {
+			if (n + 1 < sizeof(word))
+				word[n++] = conf[i] ? conf[i] : '?';
+			i++;
+		}
+		word[n] = '\0';
+		if (n < 3 || strncmp(word, "ip=", 3) ||
+		    ip_is_plain_dhcp(word + 3))
+			continue;
+		if (tlen + 8 >= sizeof(c->text))
+			return -E2BIG;
+		memmove(c->text + 8, c->text, tlen + 1);
+		memcpy(c->text, "ip=dhcp ", 8);
+		out_drop(c, word,
+			 "in the image's boot.conf: a static address or a "
+			 "named NIC (ip=dhcp on the command line instead)");
+		return 0;
+	}
+	return 0;
+}

@@ -32,4 +32,15 @@ struct try_cmdline {
  */
 int try_cmdline_filter(const char *in, size_t len, struct try_cmdline *out);
 
+/*
+ * The image's boot config (/etc/sesame/boot.conf: words as on the command
+ * line, '#' to the end of the line a comment) is read by /init before the
+ * command line, which overrides it. When it sets a static or
+ * interface-bound ip= and the filtered command line has no ip= of its
+ * own, "ip=dhcp" is put first in c->text and the boot.conf word named in
+ * c->dropped. Returns 0, or -E2BIG when it does not fit.
+ */
+int try_cmdline_override_config(struct try_cmdline *c, const char *conf,
+				size_t len);
+
 #endif

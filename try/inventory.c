@@ -109,6 +109,9 @@ int try_inventory_add(struct try_inventory *inv, const char *name,
 	if (namelen == strlen("root/.ssh/authorized_keys") &&
 	    !memcmp(name, "root/.ssh/authorized_keys", namelen))
 		return copy_text(&inv->auth_keys, data, size);
+	if (namelen == strlen("etc/sesame/boot.conf") &&
+	    !memcmp(name, "etc/sesame/boot.conf", namelen))
+		return copy_text(&inv->boot_conf, data, size);
 	if (namelen == strlen("usr/sbin/dropbear") &&
 	    !memcmp(name, "usr/sbin/dropbear", namelen))
 		inv->has_dropbear = true;
@@ -162,6 +165,7 @@ void try_inventory_free(struct try_inventory *inv)
 	free(inv->firmware);
 	free(inv->host_keys);
 	free(inv->auth_keys);
+	free(inv->boot_conf);
 	memset(inv, 0, sizeof(*inv));
 }
 

@@ -14,6 +14,7 @@ struct try_inventory {
 	size_t nfirmware;
 	char *host_keys; /* /etc/sesame/host_keys.pub, or NULL */
 	char *auth_keys; /* /root/.ssh/authorized_keys, or NULL */
+	char *boot_conf; /* /etc/sesame/boot.conf, or NULL */
 	bool has_dropbear;
 };
 

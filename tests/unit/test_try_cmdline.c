@@ -112,6 +112,41 @@ static void hostile_input_is_refused(void **state)
 	assert_string_equal(c.text, "console=ttyS0");
 }
 
+static void boot_conf_static_ip_is_overridden(void **state)
+{
+	static const char conf[] =
+	    "# sesame build --set\n"
+	    "root=UUID=x #ip=comment\n"
+	    "ip=192.0.2.5::192.0.2.1:255.255.255.0::eth0:none"
+	    " rd.neednet\n";
+
+	(void)state;
+	/* the command line has no ip=: ip=dhcp first, the word named */
+	assert_int_equal(filter("quiet -- a"), 0);
+	assert_int_equal(
+	    try_cmdline_override_config(&c, conf, sizeof(conf) - 1), 0);
+	assert_string_equal(c.text, "ip=dhcp quiet console=ttyS0 -- a");
+	assert_int_equal(c.ndropped, 1);
+	assert_non_null(strstr(c.dropped[0].param, "ip=192.0.2.5"));
+	assert_non_null(strstr(c.dropped[0].why, "boot.conf"));
+	/* the command line's own ip= wins: nothing to do */
+	assert_int_equal(filter("ip=dhcp"), 0);
+	assert_int_equal(
+	    try_cmdline_override_config(&c, conf, sizeof(conf) - 1), 0);
+	assert_string_equal(c.text, "ip=dhcp console=ttyS0");
+	assert_int_equal(c.ndropped, 0);
+	/* an ip= after "--" is init's, not the kernel's */
+	assert_int_equal(filter("-- ip=dhcp"), 0);
+	assert_int_equal(
+	    try_cmdline_override_config(&c, conf, sizeof(conf) - 1), 0);
+	assert_string_equal(c.text, "ip=dhcp console=ttyS0 -- ip=dhcp");
+	/* DHCP in boot.conf, comments, NUL bytes: nothing */
+	assert_int_equal(filter("quiet"), 0);
+	assert_int_equal(
+	    try_cmdline_override_config(&c, "ip=dhcp #ip=1.2\n\0ip", 16), 0);
+	assert_string_equal(c.text, "quiet console=ttyS0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +154,7 @@ int main(void)
 	    cmocka_unit_test(dhcp_forms_are_kept_and_ip_dhcp_added_once),
 	    cmocka_unit_test(init_arguments_and_quotes),
 	    cmocka_unit_test(hostile_input_is_refused),
+	    cmocka_unit_test(boot_conf_static_ip_is_overridden),
 	};
 	return cmocka_run_group_tests_name("try_cmdline", tests, NULL, NULL);
 }

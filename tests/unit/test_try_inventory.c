@@ -56,6 +56,8 @@ static void modules_firmware_keys(void **state)
 	assert_false(try_inventory_has_firmware(&inv, "rtl_nic/rtl8168g-1.fw"));
 	assert_int_equal(try_inventory_rescue_keys(&inv), 2);
 	assert_string_equal(inv.host_keys, "ssh-ed25519 AAAA sesame\n");
+	add(&inv, "etc/sesame/boot.conf", "ip=192.0.2.5:::::eth0:none\n");
+	assert_string_equal(inv.boot_conf, "ip=192.0.2.5:::::eth0:none\n");
 	/* no virtio_net: QEMU gets the e1000e the image can drive */
 	assert_string_equal(try_nic_model(&inv, &drv), "e1000e");
 	assert_string_equal(drv, "e1000e");
