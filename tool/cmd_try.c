@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -515,7 +516,7 @@ static void check_host_nics(struct try *t)
 
 static int start_qemu(struct try *t, const char *kernel)
 {
-	char netdev[128], device[96], mem[16], *drives[TRY_DISKS_MAX];
+	char netdev[256], device[96], mem[16], *drives[TRY_DISKS_MAX];
 	char *argv[64];
 	int sp[2] = {-1, -1}, in[2] = {-1, -1}, err = -1;
 	size_t a = 0;
@@ -523,9 +524,25 @@ static int start_qemu(struct try *t, const char *kernel)
 	int r = 0;
 
 	memset(drives, 0, sizeof(drives));
-	snprintf(netdev, sizeof(netdev),
-		 "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%u-:22",
-		 t->port);
+	if (t->cmd.ip.set) {
+		/* QEMU's network made to match the static ip=: its subnet,
+		 * the gateway as QEMU's own address, SSH forwarded to the
+		 * client address */
+		char c[INET_ADDRSTRLEN], n[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN],
+		    d[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &t->cmd.ip.client, c, sizeof(c));
+		inet_ntop(AF_INET, &t->cmd.ip.net, n, sizeof(n));
+		inet_ntop(AF_INET, &t->cmd.ip.gw, g, sizeof(g));
+		inet_ntop(AF_INET, &t->cmd.ip.dns, d, sizeof(d));
+		snprintf(netdev, sizeof(netdev),
+			 "user,id=n0,restrict=on,net=%s/%u,host=%s,dns=%s,"
+			 "hostfwd=tcp:127.0.0.1:%u-%s:22",
+			 n, t->cmd.ip.prefix, g, d, t->port, c);
+	} else {
+		snprintf(netdev, sizeof(netdev),
+			 "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:%u-:22",
+			 t->port);
+	}
 	snprintf(device, sizeof(device), "%s,netdev=n0", t->nic_model);
 	snprintf(mem, sizeof(mem), "%u", t->o.mem_mb);
 	argv[a++] = unconst(t->o.qemu);
@@ -705,10 +722,19 @@ static void on_event(const struct try_event *ev, void *arg)
 		t->dhcp_ms = ev->ms;
 		break;
 	case TRY_EV_REACHABLE:
-		try_step_set(step(t, S_NETWORK), TRY_PASS, ms,
-			     "%s at %s, DHCP %u ms (QEMU's %s, driver %s)",
-			     ev->a, ev->b, t->dhcp_ms, t->nic_model,
-			     t->nic_driver ? t->nic_driver : "built in");
+		if (t->dhcp_ms || !t->cmd.ip.set)
+			try_step_set(step(t, S_NETWORK), TRY_PASS, ms,
+				     "%s at %s, DHCP %u ms (QEMU's %s, driver "
+				     "%s)",
+				     ev->a, ev->b, t->dhcp_ms, t->nic_model,
+				     t->nic_driver ? t->nic_driver
+						   : "built in");
+		else
+			try_step_set(step(t, S_NETWORK), TRY_PASS, ms,
+				     "%s at %s, static (QEMU's %s, driver %s)",
+				     ev->a, ev->b, t->nic_model,
+				     t->nic_driver ? t->nic_driver
+						   : "built in");
 		break;
 	case TRY_EV_NET_WAITING:
 		/* sesame-init's own verdict: no address after its wait */
@@ -1521,6 +1547,18 @@ static int prepare(struct try *t, char *kernel, size_t ksize)
 		return log_err_errno(r, "no free port on 127.0.0.1");
 	check_host_nics(t);
 	decide_skips(t);
+	if (t->cmd.ip.set) {
+		char n[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &t->cmd.ip.net, n, sizeof(n));
+		inet_ntop(AF_INET, &t->cmd.ip.gw, g, sizeof(g));
+		note(t,
+		     "the static %s (%s) is tried as it is: QEMU's network "
+		     "is %s/%u with QEMU at %s",
+		     t->cmd.ip.param,
+		     t->cmd.ip.from_conf ? "the image's boot.conf"
+					 : "the command line",
+		     n, t->cmd.ip.prefix, g);
+	}
 	note(t,
 	     "QEMU cannot test this host's real NIC: the try used an "
 	     "emulated %s%s%s%s",

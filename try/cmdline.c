@@ -1,6 +1,8 @@
 /* cmdline: which boot parameters a QEMU try drops, and why (a table). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/strutil.h"
@@ -45,6 +47,92 @@ static bool ip_is_plain_dhcp(const char *v)
 		if (!strcmp(v, ok[i]))
 			return true;
 	return false;
+}
+
+/* Field i (0-based) of a ':'-separated value into out; "" when absent. */
+static int ip_field(const char *v, unsigned i, char *out, size_t size)
+{
+	size_t n;
+
+	while (i--) {
+		v = strchr(v, ':');
+		if (!v) {
+			out[0] = '\0';
+			return 0;
+		}
+		v++;
+	}
+	n = strcspn(v, ":");
+	if (n >= size)
+		return -EINVAL;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* An address of net/prefix that is none of the avoided ones. */
+static struct in_addr ip_pick(struct in_addr net, unsigned prefix,
+			      const struct in_addr *avoid, size_t n)
+{
+	uint32_t base = ntohl(net.s_addr), size = 1u << (32 - prefix);
+	struct in_addr a = {0};
+
+	for (uint32_t i = 1; i + 1 < size; i++) {
+		bool taken = false;
+		a.s_addr = htonl(base + i);
+		for (size_t j = 0; j < n; j++)
+			taken = taken || avoid[j].s_addr == a.s_addr;
+		if (!taken)
+			return a;
+	}
+	return a;
+}
+
+int try_ip_parse_static(const char *value, struct try_static_ip *s)
+{
+	char f[64];
+	struct try_static_ip r;
+	uint32_t mask;
+
+	memset(&r, 0, sizeof(r));
+	if (ip_field(value, 0, f, sizeof(f)) < 0 ||
+	    inet_pton(AF_INET, f, &r.client) != 1)
+		return -EINVAL;
+	if (ip_field(value, 5, f, sizeof(f)) < 0 || (f[0] && strcmp(f, "eth0")))
+		return -EINVAL; /* another NIC name than QEMU's */
+	if (ip_field(value, 3, f, sizeof(f)) < 0)
+		return -EINVAL;
+	if (!f[0]) {
+		r.prefix = 24;
+	} else {
+		struct in_addr m;
+		if (inet_pton(AF_INET, f, &m) != 1)
+			return -EINVAL;
+		mask = ntohl(m.s_addr);
+		if (~mask & (~mask + 1))
+			return -EINVAL; /* not contiguous ones */
+		r.prefix = (unsigned)__builtin_popcount(mask);
+	}
+	if (r.prefix < 8 || r.prefix > 29)
+		return -EINVAL; /* QEMU wants room for itself and DHCP */
+	mask = r.prefix ? ~0u << (32 - r.prefix) : 0;
+	r.net.s_addr = htonl(ntohl(r.client.s_addr) & mask);
+	if (r.client.s_addr == r.net.s_addr ||
+	    (ntohl(r.client.s_addr) | ~mask) == ntohl(r.client.s_addr))
+		return -EINVAL; /* the network or broadcast address */
+	if (ip_field(value, 2, f, sizeof(f)) < 0)
+		return -EINVAL;
+	if (!f[0] || inet_pton(AF_INET, f, &r.gw) != 1 ||
+	    (ntohl(r.gw.s_addr) & mask) != ntohl(r.net.s_addr) ||
+	    r.gw.s_addr == r.client.s_addr || r.gw.s_addr == r.net.s_addr)
+		r.gw = ip_pick(r.net, r.prefix, &r.client, 1);
+	{
+		struct in_addr avoid[2] = {r.client, r.gw};
+		r.dns = ip_pick(r.net, r.prefix, avoid, 2);
+	}
+	r.set = true;
+	*s = r;
+	return 0;
 }
 
 static const struct rule *rule_find(const char *param, size_t namelen)
@@ -104,6 +192,12 @@ static int filter_param(struct try_cmdline *out, size_t *off, const char *word,
 	/* ip=: keep the forms DHCP on any NIC means; the rest (a static
 	 * address, a named interface) becomes one ip=dhcp. */
 	if (eq && ip_is_plain_dhcp(eq + 1)) {
+		*have_ip = true;
+		return out_append(out, off, word);
+	}
+	if (eq && !out->ip.set && try_ip_parse_static(eq + 1, &out->ip) == 0) {
+		/* kept: QEMU's network is made to match it */
+		(void)str_copy(out->ip.param, sizeof(out->ip.param), word);
 		*have_ip = true;
 		return out_append(out, off, word);
 	}
@@ -190,8 +284,8 @@ int try_cmdline_override_config(struct try_cmdline *c, const char *conf,
 	char word[128];
 	size_t i = 0, tlen = strlen(c->text);
 
-	if (text_has_ip(c->text))
-		return 0;
+	if (c->ip.set)
+		return 0; /* the command line's own static address */
 	while (i < len) {
 		size_t n = 0;
 
@@ -213,6 +307,13 @@ int try_cmdline_override_config(struct try_cmdline *c, const char *conf,
 		if (n < 3 || strncmp(word, "ip=", 3) ||
 		    ip_is_plain_dhcp(word + 3))
 			continue;
+		if (try_ip_parse_static(word + 3, &c->ip) == 0) {
+			(void)str_copy(c->ip.param, sizeof(c->ip.param), word);
+			c->ip.from_conf = true;
+			return 0;
+		}
+		if (text_has_ip(c->text))
+			return 0;
 		if (tlen + 8 >= sizeof(c->text))
 			return -E2BIG;
 		memmove(c->text + 8, c->text, tlen + 1);

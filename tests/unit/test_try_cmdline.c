@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -112,39 +113,110 @@ static void hostile_input_is_refused(void **state)
 	assert_string_equal(c.text, "console=ttyS0");
 }
 
-static void boot_conf_static_ip_is_overridden(void **state)
+static void boot_conf_static_ip(void **state)
 {
 	static const char conf[] =
 	    "# sesame build --set\n"
 	    "root=UUID=x #ip=comment\n"
 	    "ip=192.0.2.5::192.0.2.1:255.255.255.0::eth0:none"
 	    " rd.neednet\n";
+	static const char named[] = "ip=192.0.2.5:::::enp3s0:none\n";
 
 	(void)state;
-	/* the command line has no ip=: ip=dhcp first, the word named */
+	/* a static address QEMU can mirror: recorded, the text untouched */
 	assert_int_equal(filter("quiet -- a"), 0);
 	assert_int_equal(
 	    try_cmdline_override_config(&c, conf, sizeof(conf) - 1), 0);
+	assert_string_equal(c.text, "quiet console=ttyS0 -- a");
+	assert_true(c.ip.set);
+	assert_true(c.ip.from_conf);
+	assert_string_equal(c.ip.param,
+			    "ip=192.0.2.5::192.0.2.1:255.255.255.0::eth0:none");
+	/* one naming another NIC: ip=dhcp first, the word named */
+	assert_int_equal(filter("quiet -- a"), 0);
+	assert_int_equal(
+	    try_cmdline_override_config(&c, named, sizeof(named) - 1), 0);
 	assert_string_equal(c.text, "ip=dhcp quiet console=ttyS0 -- a");
+	assert_false(c.ip.set);
 	assert_int_equal(c.ndropped, 1);
-	assert_non_null(strstr(c.dropped[0].param, "ip=192.0.2.5"));
+	assert_non_null(strstr(c.dropped[0].param, "enp3s0"));
 	assert_non_null(strstr(c.dropped[0].why, "boot.conf"));
 	/* the command line's own ip= wins: nothing to do */
 	assert_int_equal(filter("ip=dhcp"), 0);
 	assert_int_equal(
-	    try_cmdline_override_config(&c, conf, sizeof(conf) - 1), 0);
+	    try_cmdline_override_config(&c, named, sizeof(named) - 1), 0);
 	assert_string_equal(c.text, "ip=dhcp console=ttyS0");
 	assert_int_equal(c.ndropped, 0);
 	/* an ip= after "--" is init's, not the kernel's */
 	assert_int_equal(filter("-- ip=dhcp"), 0);
 	assert_int_equal(
-	    try_cmdline_override_config(&c, conf, sizeof(conf) - 1), 0);
+	    try_cmdline_override_config(&c, named, sizeof(named) - 1), 0);
 	assert_string_equal(c.text, "ip=dhcp console=ttyS0 -- ip=dhcp");
+	/* the command line's static address comes first */
+	assert_int_equal(filter("ip=10.1.2.3"), 0);
+	assert_true(c.ip.set);
+	assert_int_equal(
+	    try_cmdline_override_config(&c, conf, sizeof(conf) - 1), 0);
+	assert_string_equal(c.ip.param, "ip=10.1.2.3");
 	/* DHCP in boot.conf, comments, NUL bytes: nothing */
 	assert_int_equal(filter("quiet"), 0);
 	assert_int_equal(
 	    try_cmdline_override_config(&c, "ip=dhcp #ip=1.2\n\0ip", 16), 0);
 	assert_string_equal(c.text, "quiet console=ttyS0");
+	assert_false(c.ip.set);
+}
+
+static void static_ip_mirrored(void **state)
+{
+	struct try_static_ip s;
+	char a[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+
+	(void)state;
+	assert_int_equal(
+	    try_ip_parse_static("192.0.2.7::192.0.2.1:255.255.255.0::eth0:none",
+				&s),
+	    0);
+	inet_ntop(AF_INET, &s.net, a, sizeof(a));
+	inet_ntop(AF_INET, &s.gw, g, sizeof(g));
+	inet_ntop(AF_INET, &s.dns, d, sizeof(d));
+	assert_string_equal(a, "192.0.2.0");
+	assert_int_equal(s.prefix, 24);
+	assert_string_equal(g, "192.0.2.1");
+	assert_string_equal(d, "192.0.2.2");
+	/* no gateway, client .1: QEMU takes .2, DNS .3 */
+	assert_int_equal(try_ip_parse_static("10.9.0.1::::::", &s), 0);
+	inet_ntop(AF_INET, &s.gw, g, sizeof(g));
+	inet_ntop(AF_INET, &s.dns, d, sizeof(d));
+	assert_string_equal(g, "10.9.0.2");
+	assert_string_equal(d, "10.9.0.3");
+	/* a gateway off the subnet is replaced */
+	assert_int_equal(
+	    try_ip_parse_static("10.9.0.5::172.16.0.1:255.255.0.0", &s), 0);
+	inet_ntop(AF_INET, &s.gw, g, sizeof(g));
+	assert_string_equal(g, "10.9.0.1");
+	assert_int_equal(s.prefix, 16);
+	/* refused: other NIC names, bad masks, too small, network/broadcast,
+	 * IPv6, junk */
+	assert_int_equal(try_ip_parse_static("10.0.0.5:::::enp3s0:none", &s),
+			 -EINVAL);
+	assert_int_equal(try_ip_parse_static("10.0.0.5:::255.0.255.0", &s),
+			 -EINVAL);
+	assert_int_equal(try_ip_parse_static("10.0.0.5:::255.255.255.252", &s),
+			 -EINVAL);
+	assert_int_equal(try_ip_parse_static("10.0.0.5:::255.255.255.255", &s),
+			 -EINVAL);
+	assert_int_equal(try_ip_parse_static("10.0.0.0", &s), -EINVAL);
+	assert_int_equal(try_ip_parse_static("10.0.0.255", &s), -EINVAL);
+	assert_int_equal(try_ip_parse_static("[2001:db8::1]::::::", &s),
+			 -EINVAL);
+	assert_int_equal(try_ip_parse_static("eth0:dhcp", &s), -EINVAL);
+	assert_int_equal(try_ip_parse_static("", &s), -EINVAL);
+	assert_int_equal(
+	    try_ip_parse_static("1.2.3.4:::::x"
+				"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+				"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+				&s),
+	    -EINVAL);
 }
 
 int main(void)
@@ -154,7 +226,8 @@ int main(void)
 	    cmocka_unit_test(dhcp_forms_are_kept_and_ip_dhcp_added_once),
 	    cmocka_unit_test(init_arguments_and_quotes),
 	    cmocka_unit_test(hostile_input_is_refused),
-	    cmocka_unit_test(boot_conf_static_ip_is_overridden),
+	    cmocka_unit_test(boot_conf_static_ip),
+	    cmocka_unit_test(static_ip_mirrored),
 	};
 	return cmocka_run_group_tests_name("try_cmdline", tests, NULL, NULL);
 }
