@@ -118,7 +118,7 @@ try {
 	char *out;
 	size_t outlen;
 	/* notes under the table */
-	char *notes[16];
+	char *notes[64];
 	size_t nnotes;
 	bool tty, reported[S_COUNT];
 	long last_progress;
