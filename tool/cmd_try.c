@@ -774,8 +774,12 @@ static void on_event(const struct try_event *ev, void *arg)
 		break;
 	case TRY_EV_SWITCH:
 		try_step_set(step(t, S_SWITCH), TRY_PASS, ms,
-			     "switching to %s on %s (stopped there)", ev->a,
-			     ev->b);
+			     "passphrase %s; switching to %s on %s (stopped "
+			     "there)",
+			     !t->pass_sent   ? "not needed"
+			     : t->o.identity ? "over SSH (unlock < FILE)"
+					     : "typed on the console",
+			     ev->a, ev->b);
 		break;
 	case TRY_EV_EMERGENCY:
 		t->seen_emergency = true;

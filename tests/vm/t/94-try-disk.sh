@@ -27,7 +27,7 @@ expect_step "network up" ok
 expect_step "host key is the image's" ok
 expect_step "unlock key: unlock --status" ok "luks-$LUKS_ROOT_UUID"
 expect_step "console prompt offered" ok 'Passphrase'
-expect_step "unlocked, switch to real init" ok '^ok .*switching to /sbin/init on /dev/dm-[0-9]+ \(stopped there\)'
+expect_step "unlocked, switch to real init" ok '^ok .*passphrase over SSH \(unlock < FILE\); switching to /sbin/init on /dev/dm-[0-9]+ \(stopped there\)'
 grep -q "$disk: attached with snapshot=on; every descriptor QEMU held on it was read-only" "$TRY_OUT" &&
 	ok "sesame try checked QEMU's descriptors on the disk: read-only" ||
 	fail "no read-only check of the disk's descriptors reported"
