@@ -3,9 +3,12 @@ LIBS += try
 try_SRCS := try/console.c try/cmdline.c try/report.c try/inventory.c \
 	try/hostnic.c try/proc.c
 try_PKGS := libkmod
-# The command itself links into the host tool (tool/module.mk is read first).
+# The command itself links into the host tool (tool/module.mk is read
+# first). libtry goes in front of tool/module.mk's list, kept unexpanded
+# (it filters $(LIBS), which areas included after this one still extend).
 sesame_SRCS += tool/cmd_try.c
-sesame_LIBS := try $(sesame_LIBS)
+$(eval try_prev_sesame_LIBS = $(value sesame_LIBS))
+sesame_LIBS = try $(try_prev_sesame_LIBS)
 
 UNIT_TESTS += test_try_console test_try_cmdline test_try_report \
 	test_try_inventory
