@@ -18,7 +18,8 @@ qemu_of() { pgrep -P "$1" -f qemu-system || true; }
 # its QEMU runs; sets TRY_PID (sesame) and QEMU_PID.
 start_try() {
 	local slot _
-	"$TOP/scripts/vm-slot.sh" "$SESAME_BIN/sesame" try --kernel "$VMLINUZ" \
+	mkdir -p "$T/tmp"
+	TMPDIR=$T/tmp "$TOP/scripts/vm-slot.sh" "$SESAME_BIN/sesame" try --kernel "$VMLINUZ" \
 		--cmdline ip=dhcp "$@" "${IMAGES[intr]}" >"$T/out" 2>"$T/err" </dev/null &
 	slot=$!
 	TRY_PID='' QEMU_PID=''
@@ -55,11 +56,15 @@ wait "$SLOT_PID" || rc=$?
 gone "$QEMU_PID" "Ctrl-C: QEMU ended"
 grep -q 'Interrupt: stopping QEMU' "$T/err" && ok "Ctrl-C: it says so" ||
 	fail "Ctrl-C: no message ($(cat "$T/err"))"
+left=$(ls -A "$T/tmp")
+[ -z "$left" ] && ok "Ctrl-C: its temporary files are removed" ||
+	fail "Ctrl-C: left in TMPDIR: $left"
 
 start_try
 kill -KILL "$TRY_PID"
 wait "$SLOT_PID" || true
 gone "$QEMU_PID" "SIGKILL of sesame: QEMU ended (PR_SET_PDEATHSIG)"
+rm -rf "$T/tmp" # a killed sesame cannot remove its own
 
 start_try --timeout 5
 rc=0
