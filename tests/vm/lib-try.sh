@@ -51,7 +51,7 @@ expect_step() {
 		return
 	}
 	row=${row#"$title"}
-	row=$(echo "$row" | sed 's/^ *//')
+	row=${row#"${row%%[! ]*}"}
 	if [[ $row != "$mark "* ]]; then
 		fail "step '$title': want $mark, have: $row"
 	elif [ -n "$re" ] && ! grep -qE -- "$re" <<<"$row"; then
@@ -70,6 +70,7 @@ expect_no_qemu_left() {
 		ok "no QEMU left behind"
 	else
 		fail "QEMU left behind: $(ps -o pid,args -p "$left" | tail -n +2)"
+		# shellcheck disable=SC2086 # a list of PIDs
 		kill -KILL $left 2>/dev/null || true
 	fi
 }

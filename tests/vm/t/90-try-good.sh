@@ -51,8 +51,10 @@ else
 fi
 # Not a terminal: a line per decided step (and one every 15 s while
 # waiting, which a fast run may never need).
-grep -qE '^sesame try: [0-9.]+ s: network up: ok$' "$TRY_ERR" &&
-	ok "progress lines on stderr as the steps are decided" ||
+if grep -qE '^sesame try: [0-9.]+ s: network up: ok$' "$TRY_ERR"; then
+	ok "progress lines on stderr as the steps are decided"
+else
 	fail "no progress line on stderr"
+fi
 expect_no_qemu_left "${IMAGES[good]}"
 vm_done

@@ -23,7 +23,10 @@ expect_step "kernel reached /init" ok
 expect_step "network up" FAIL 'no NIC appeared in the guest: the image holds no driver for any NIC QEMU emulates \(virtio_net'
 expect_step "SSH answered" FAIL 'not reached: no network'
 expect_step "unlock key: unlock --status" FAIL 'not reached'
-grep -q '^FAILED: ' "$TRY_OUT" && ok "the report ends FAILED" ||
+if grep -q '^FAILED: ' "$TRY_OUT"; then
+	ok "the report ends FAILED"
+else
 	fail "no FAILED line"
+fi
 expect_no_qemu_left "${IMAGES[nonic]}"
 vm_done

@@ -28,9 +28,11 @@ expect_step "host key is the image's" ok
 expect_step "unlock key: unlock --status" ok "luks-$LUKS_ROOT_UUID"
 expect_step "console prompt offered" ok 'Passphrase'
 expect_step "unlocked, switch to real init" ok '^ok .*passphrase over SSH \(unlock < FILE\); switching to /sbin/init on /dev/dm-[0-9]+ \(stopped there\)'
-grep -q "$disk: attached with snapshot=on; every descriptor QEMU held on it was read-only" "$TRY_OUT" &&
-	ok "sesame try checked QEMU's descriptors on the disk: read-only" ||
+if grep -q "$disk: attached with snapshot=on; every descriptor QEMU held on it was read-only" "$TRY_OUT"; then
+	ok "sesame try checked QEMU's descriptors on the disk: read-only"
+else
 	fail "no read-only check of the disk's descriptors reported"
+fi
 after=$(sha256sum <"$disk")
 if [ "$before" = "$after" ] && [ "$mtime_before" = "$(stat -c %Y "$disk")" ]; then
 	ok "the disk's bytes are unchanged (sha256 ${before%% *})"
@@ -39,8 +41,11 @@ else
 fi
 log=$(grep -o 'console log kept in .*' "$TRY_OUT" | sed 's/console log kept in //')
 if [ -f "$log" ]; then
-	grep -q 'opened luks-' "$log" && ok "the console shows the LUKS device opened" ||
+	if grep -q 'opened luks-' "$log"; then
+		ok "the console shows the LUKS device opened"
+	else
 		fail "the console log lacks 'opened luks-'"
+	fi
 	# Timing, not asserted (machine load): QEMU is killed when the switch
 	# line shows; the real init normally never prints its marker.
 	if grep -q '^SESAME-ROOT-OK' "$log"; then

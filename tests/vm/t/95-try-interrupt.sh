@@ -52,13 +52,23 @@ start_try
 kill -INT "$TRY_PID"
 rc=0
 wait "$SLOT_PID" || rc=$?
-[ "$rc" = 130 ] && ok "Ctrl-C: sesame try exited 130" || fail "Ctrl-C: exit $rc, wanted 130"
+if [ "$rc" = 130 ]; then
+	ok "Ctrl-C: sesame try exited 130"
+else
+	fail "Ctrl-C: exit $rc, wanted 130"
+fi
 gone "$QEMU_PID" "Ctrl-C: QEMU ended"
-grep -q 'Interrupt: stopping QEMU' "$T/err" && ok "Ctrl-C: it says so" ||
+if grep -q 'Interrupt: stopping QEMU' "$T/err"; then
+	ok "Ctrl-C: it says so"
+else
 	fail "Ctrl-C: no message ($(cat "$T/err"))"
+fi
 left=$(ls -A "$T/tmp")
-[ -z "$left" ] && ok "Ctrl-C: its temporary files are removed" ||
+if [ -z "$left" ]; then
+	ok "Ctrl-C: its temporary files are removed"
+else
 	fail "Ctrl-C: left in TMPDIR: $left"
+fi
 
 start_try
 kill -KILL "$TRY_PID"
@@ -69,9 +79,16 @@ rm -rf "$T/tmp" # a killed sesame cannot remove its own
 start_try --timeout 5
 rc=0
 wait "$SLOT_PID" || rc=$?
-[ "$rc" = 1 ] && ok "--timeout: sesame try exited 1" || fail "--timeout: exit $rc"
+if [ "$rc" = 1 ]; then
+	ok "--timeout: sesame try exited 1"
+else
+	fail "--timeout: exit $rc"
+fi
 gone "$QEMU_PID" "--timeout: QEMU ended"
-grep -q 'not seen within 5 s (--timeout)' "$T/out" && ok "--timeout: the report says so" ||
+if grep -q 'not seen within 5 s (--timeout)' "$T/out"; then
+	ok "--timeout: the report says so"
+else
 	fail "--timeout: no reason in the report"
+fi
 expect_no_qemu_left "${IMAGES[intr]}"
 vm_done
