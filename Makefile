@@ -52,6 +52,7 @@ include common/module.mk
 -include keys/module.mk
 -include audit/module.mk
 -include tool/module.mk
+-include try/module.mk
 -include tests/unit/module.mk
 -include tests/fuzz/module.mk
 -include tests/vm/module.mk

@@ -60,6 +60,48 @@ static const struct {
     {"/dev/kmsg", 0600, 1, 11},
 };
 
+/*
+ * Libraries that something in the image loads with dlopen(), which no
+ * DT_NEEDED list shows. libdeps adds each, with its own dependencies, to
+ * every binary whose process has the loader. Checked on Debian 12 (glibc
+ * 2.36, cryptsetup 2.6, kmod 30, lvm2 2.03, mdadm 4.2, dropbear 2022.83).
+ *
+ * Left out on purpose:
+ *   - libcryptsetup's token plugins (cryptsetup/libcryptsetup-token-*.so,
+ *     dlopen()ed for LUKS2 tokens of external types such as systemd-tpm2):
+ *     sesame unlocks with a passphrase only and sshd/luks.c calls
+ *     crypt_token_external_disable(), so none is ever loaded; they would
+ *     bring libsystemd-shared, tpm2-tss and libfido2.
+ *   - OpenSSL's providers and engines (libcrypto, for libcryptsetup and
+ *     libkmod): the default provider is built into libcrypto; the legacy
+ *     one, which libcryptsetup tries to load, is only for ripemd160 and
+ *     whirlpool, i.e. old LUKS1 headers that name those hashes.
+ *   - mdadm's libdlm and corosync (cluster md only), libselinux's
+ *     (SELinux is off in an initramfs), gconv modules (nothing in the
+ *     image converts character sets).
+ */
+static const struct {
+	const char *loader, *name;
+	int required;
+	const char *why;
+} build_dlopened[] = {
+    {"libc.so.6", "libgcc_s.so.1", 1,
+     "glibc unwinds a thread that exits or is cancelled (pthread_exit, "
+     "pthread_cancel) with libgcc_s; libcryptsetup computes an Argon2 "
+     "keyslot (the LUKS2 default) in threads, and without libgcc_s the "
+     "process aborts when the first one ends"},
+    {"libc.so.6", "libnss_files.so.2", 0,
+     "getpwnam() and getgrnam() (dropbear logging root in, mdadm.conf's "
+     "CREATE owner=) read /etc/passwd through the files NSS module, which "
+     "glibc before 2.34 loads with dlopen (2.34 and later have it in libc "
+     "and ship an empty stub)"},
+    /* kmod 30 (Debian 12) links these; kmod 33 and later dlopen() them
+     * when a module file is compressed that way. */
+    {"libkmod.so.2", "libzstd.so.1", 0, "zstd-compressed modules"},
+    {"libkmod.so.2", "liblzma.so.5", 0, "xz-compressed modules"},
+    {"libkmod.so.2", "libz.so.1", 0, "gzip-compressed modules"},
+};
+
 /* Finds a boot-side program (sesame-init, unlock): beside this program
  * first (a build tree or an install), then the configured libexec
  * directory. */
@@ -603,6 +645,13 @@ int build_assemble(const struct build_opts *o, struct image_list *l)
 		log_err_errno(r, "library resolver");
 		goto out;
 	}
+	for (size_t i = 0;
+	     i < sizeof(build_dlopened) / sizeof(build_dlopened[0]); i++)
+		if ((r = libdeps_add_dlopen(ld, build_dlopened[i].loader,
+					    build_dlopened[i].name,
+					    build_dlopened[i].required,
+					    build_dlopened[i].why)) < 0)
+			goto out;
 	if (!o->no_init && (r = build_add_base(o, l, ld)) < 0)
 		goto out;
 	if ((r = build_boot_config(o, &conf, &conflen)) < 0)

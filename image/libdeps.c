@@ -37,6 +37,13 @@ struct ld_obj {
 	struct elf_info info;
 };
 
+/* A library loaded with dlopen() (libdeps_add_dlopen). */
+struct ld_dlopen {
+	char *loader, *name;
+	const char *why; /* borrowed */
+	bool required;
+};
+
 struct ld_out {
 	bool is_symlink;
 	char *path;
@@ -52,6 +59,8 @@ struct libdeps {
 	size_t n_objs, cap_objs;
 	struct ld_out *out;
 	size_t n_out, cap_out;
+	struct ld_dlopen *dl; /* libdeps_add_dlopen rules, in order */
+	size_t n_dl, cap_dl;
 };
 
 /* An object as loaded into one binary's (simulated) process. */
@@ -920,72 +929,134 @@ static int ld_report_missing(struct ld_run *run, const char *name,
 	return ld_run_add_name(run, name, LD_NONE);
 }
 
+/*
+ * Loads name as a library node q needs (or dlopen()s): 1 when it is
+ * loaded (now or already), 0 when not found (nothing reported), r < 0
+ * only for hard errors.
+ */
+static int ld_load_name(struct libdeps *ld, struct ld_run *run, size_t q,
+			const char *name)
+{
+	char alias[PATH_MAX], origin[PATH_MAX];
+	size_t obj = run->nodes[q].obj, node;
+	struct ld_hit hit;
+	size_t found = LD_NONE;
+	int r;
+
+	if (ld_run_find_name(ld, run, name, &node))
+		return node != LD_NONE;
+	if (strchr(name, '/')) {
+		char exp[PATH_MAX];
+		r = ld_expand(run, &run->nodes[q], name, strlen(name), exp);
+		/* Resolved as the kernel would (".." after symlinks); a
+		 * relative path is relative to the cwd, "/". */
+		if (r == 0 &&
+		    (r = ld_try(ld, run, "/", exp + (exp[0] == '/' ? 1 : 0),
+				LD_VIA_PATH, &hit)) < 0)
+			return r;
+		found = r == 1 ? hit.obj : LD_NONE;
+	} else {
+		if ((r = ld_search(ld, run, q, name, &hit)) < 0)
+			return r;
+		found = r == 1 ? hit.obj : LD_NONE;
+	}
+	if (found == LD_NONE)
+		return 0;
+	if ((r = ld_alias_for(ld, run, &ld->objs[obj].info, name, &hit,
+			      alias)) < 0)
+		return r;
+	/* The same file under another name is the same object (ld.so
+	 * compares device and inode), but the image still needs the name
+	 * that found it. */
+	for (node = 0; node < run->n_nodes; node++)
+		if (run->nodes[node].obj == found)
+			break;
+	if (node < run->n_nodes) {
+		if ((r = ld_emit_link(ld, alias, ld->objs[found].real)) < 0)
+			return r;
+	} else {
+		ld_dirname(hit.literal, origin);
+		if ((r = ld_run_add_node(run, found, q, ld->objs[found].real,
+					 origin)) < 0 ||
+		    (r = ld_emit_object(ld, ld->objs[found].real, alias)) < 0)
+			return r;
+		log_debug("%s: %s => %s", run->binary, name,
+			  ld->objs[found].real);
+	}
+	if ((r = ld_run_add_name(run, name, node)) < 0)
+		return r;
+	return 1;
+}
+
 /* Loads the libraries node q needs; r < 0 only for hard errors. */
 static int ld_load_needed(struct libdeps *ld, struct ld_run *run, size_t q,
 			  int *missing)
 {
-	char alias[PATH_MAX], origin[PATH_MAX];
-	size_t obj = run->nodes[q].obj, node;
+	size_t obj = run->nodes[q].obj;
 	int r;
 
 	for (size_t k = 0; k < ld->objs[obj].info.n_needed; k++) {
 		/* ld->objs may move as objects load: re-read each time. */
 		const char *name = ld->objs[obj].info.needed[k];
-		struct ld_hit hit;
-		size_t found = LD_NONE;
 
-		if (ld_run_find_name(ld, run, name, &node))
-			continue;
-		if (strchr(name, '/')) {
-			char exp[PATH_MAX];
-			r = ld_expand(run, &run->nodes[q], name, strlen(name),
-				      exp);
-			/* Resolved as the kernel would (".." after symlinks);
-			 * a relative path is relative to the cwd, "/". */
-			if (r == 0 && (r = ld_try(ld, run, "/",
-						  exp + (exp[0] == '/' ? 1 : 0),
-						  LD_VIA_PATH, &hit)) < 0)
-				return r;
-			found = r == 1 ? hit.obj : LD_NONE;
-		} else {
-			if ((r = ld_search(ld, run, q, name, &hit)) < 0)
-				return r;
-			found = r == 1 ? hit.obj : LD_NONE;
-		}
-		if (found == LD_NONE) {
+		if ((r = ld_load_name(ld, run, q, name)) < 0)
+			return r;
+		if (r == 0) {
 			*missing = -ENOENT;
 			if ((r = ld_report_missing(run, name,
 						   run->nodes[q].shown)) < 0)
 				return r;
-			continue;
 		}
-		if ((r = ld_alias_for(ld, run, &ld->objs[obj].info, name, &hit,
-				      alias)) < 0)
-			return r;
-		/* The same file under another name is the same object (ld.so
-		 * compares device and inode), but the image still needs the
-		 * name that found it. */
-		for (node = 0; node < run->n_nodes; node++)
-			if (run->nodes[node].obj == found)
-				break;
-		if (node < run->n_nodes) {
-			if ((r = ld_emit_link(ld, alias,
-					      ld->objs[found].real)) < 0)
-				return r;
-		} else {
-			ld_dirname(hit.literal, origin);
-			if ((r = ld_run_add_node(run, found, q,
-						 ld->objs[found].real,
-						 origin)) < 0 ||
-			    (r = ld_emit_object(ld, ld->objs[found].real,
-						alias)) < 0)
-				return r;
-			log_debug("%s: %s => %s", run->binary, name,
-				  ld->objs[found].real);
-		}
-		if ((r = ld_run_add_name(run, name, node)) < 0)
-			return r;
 	}
+	return 0;
+}
+
+/*
+ * The dlopen() rules whose loader this process has, until nothing new
+ * loads (a dlopen()ed library may load another's loader). Dependencies
+ * of what they add are loaded breadth-first as usual; *next is the first
+ * node whose DT_NEEDED list is still to be read.
+ */
+static int ld_load_dlopened(struct libdeps *ld, struct ld_run *run,
+			    size_t *next, int *missing)
+{
+	size_t before, node, seen;
+	int r;
+
+	do {
+		before = run->n_nodes;
+		for (size_t i = 0; i < ld->n_dl; i++) {
+			const struct ld_dlopen *d = &ld->dl[i];
+
+			if (!ld_run_find_name(ld, run, d->loader, &node) ||
+			    node == LD_NONE)
+				continue;
+			/* Loaded, or reported missing, already. */
+			if (ld_run_find_name(ld, run, d->name, &seen))
+				continue;
+			if ((r = ld_load_name(ld, run, node, d->name)) < 0)
+				return r;
+			if (r == 1)
+				continue;
+			if (d->required) {
+				log_err("%s: library %s not found; %s loads "
+					"it with dlopen(): %s",
+					run->binary, d->name, d->loader,
+					d->why);
+				*missing = -ENOENT;
+			} else {
+				log_debug("%s: optional %s (dlopen()ed by "
+					  "%s) not found",
+					  run->binary, d->name, d->loader);
+			}
+			/* Asked once per process either way. */
+			if ((r = ld_run_add_name(run, d->name, LD_NONE)) < 0)
+				return r;
+		}
+		for (; *next < run->n_nodes; (*next)++)
+			if ((r = ld_load_needed(ld, run, *next, missing)) < 0)
+				return r;
+	} while (run->n_nodes != before);
 	return 0;
 }
 
@@ -1084,7 +1155,7 @@ int libdeps_add_binary(struct libdeps *ld, const char *host_path)
 {
 	struct ld_run run = {.binary = host_path};
 	char real[PATH_MAX], origin[PATH_MAX], interp_real[PATH_MAX];
-	size_t n_out0 = ld->n_out, obj;
+	size_t n_out0 = ld->n_out, obj, q;
 	const char *interp;
 	int r, missing = 0;
 
@@ -1116,9 +1187,11 @@ int libdeps_add_binary(struct libdeps *ld, const char *host_path)
 		goto out;
 	if ((r = ld_run_image_dirs(ld, &run, interp ? interp_real : NULL)) < 0)
 		goto out;
-	for (size_t q = 0; q < run.n_nodes; q++)
+	for (q = 0; q < run.n_nodes; q++)
 		if ((r = ld_load_needed(ld, &run, q, &missing)) < 0)
 			goto out;
+	if ((r = ld_load_dlopened(ld, &run, &q, &missing)) < 0)
+		goto out;
 	r = missing;
 out:
 	if (r < 0) {
@@ -1128,6 +1201,31 @@ out:
 	}
 	ld_run_clear(&run);
 	return r;
+}
+
+int libdeps_add_dlopen(struct libdeps *ld, const char *loader, const char *name,
+		       int required, const char *why)
+{
+	struct ld_dlopen *d;
+	int r;
+
+	if (!loader[0] || !name[0])
+		return -EINVAL;
+	if ((r = ld_grow((void **)&ld->dl, &ld->cap_dl, ld->n_dl,
+			 sizeof(*ld->dl))) < 0)
+		return r;
+	d = &ld->dl[ld->n_dl];
+	d->loader = strdup(loader);
+	d->name = strdup(name);
+	if (!d->loader || !d->name) {
+		free(d->loader);
+		free(d->name);
+		return -ENOMEM;
+	}
+	d->why = why ? why : "";
+	d->required = required;
+	ld->n_dl++;
+	return 0;
 }
 
 int libdeps_new(const char *sysroot, struct libdeps **out)
@@ -1196,5 +1294,10 @@ void libdeps_free(struct libdeps *ld)
 	for (size_t i = 0; i < ld->n_out; i++)
 		ld_out_clear(&ld->out[i]);
 	free(ld->out);
+	for (size_t i = 0; i < ld->n_dl; i++) {
+		free(ld->dl[i].loader);
+		free(ld->dl[i].name);
+	}
+	free(ld->dl);
 	free(ld);
 }

@@ -32,11 +32,11 @@
  *     binary's is skipped (the 32-bit libc of the same name); a candidate
  *     that is not valid ELF is skipped with a warning.
  * Not modelled: LD_LIBRARY_PATH and LD_PRELOAD (the boot environment has
- * neither); dlopen()ed modules (NSS, PAM, gconv: the caller adds those as
- * binaries); glibc-hwcaps and legacy hwcap subdirectories, on purpose:
- * the image boots on CPUs other than the build host's, so it gets the
- * baseline library, which ld.so falls back to when the subdirectories
- * are absent.
+ * neither); dlopen() cannot be seen in ELF, so the caller names what is
+ * dlopen()ed (libdeps_add_dlopen); glibc-hwcaps and legacy hwcap
+ * subdirectories, on purpose: the image boots on CPUs other than the build
+ * host's, so it gets the baseline library, which ld.so falls back to when the
+ * subdirectories are absent.
  *
  * What goes into the image. All lookups happen under a sysroot (symlinks
  * are resolved inside it, absolute targets included). The image gets each
@@ -84,6 +84,21 @@ int libdeps_new(const char *sysroot, struct libdeps **out);
  * executable or shared object, -EBADMSG for a malformed one.
  */
 int libdeps_add_binary(struct libdeps *ld, const char *host_path);
+/*
+ * A library that an object loads with dlopen(), which no DT_NEEDED list
+ * shows (glibc's libc.so.6 loads libgcc_s.so.1 to unwind a thread that
+ * exits). For every binary added after this call whose process loads an
+ * object known as loader (a DT_NEEDED name or DT_SONAME, e.g.
+ * "libc.so.6"), name is looked up as ld.so's dlopen(name) called from
+ * loader does (loader's DT_RUNPATH, or the DT_RPATH chain up to the
+ * executable; ld.so.conf; the default directories) and added with its
+ * own dependencies, like a DT_NEEDED library of loader. Not found:
+ * with required, an error of libdeps_add_binary (-ENOENT, logged naming
+ * the binary, loader, name and why); without, skipped. why is borrowed
+ * and must outlive ld. 0, -EINVAL (an empty name) or -ENOMEM.
+ */
+int libdeps_add_dlopen(struct libdeps *ld, const char *loader, const char *name,
+		       int required, const char *why);
 size_t libdeps_count(const struct libdeps *ld);
 /* Copies entry i into *e; -ERANGE past the end. */
 int libdeps_get(const struct libdeps *ld, size_t i, struct libdeps_entry *e);

@@ -17,7 +17,8 @@ build_pkgs="build-essential pkg-config libcryptsetup-dev libdevmapper-dev
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev openssh-client binutils
 	dropbear-bin"
 vm_pkgs="qemu-system-x86 busybox-static dropbear-bin mdadm lvm2 e2fsprogs
-	cryptsetup-bin dnsmasq-base iproute2 openssh-client kmod gdisk python3"
+	cryptsetup-bin dnsmasq-base iproute2 openssh-client kmod gdisk python3
+	mmdebstrap"
 bench_pkgs="initramfs-tools dropbear-initramfs cryptsetup-initramfs hyperfine"
 
 # apt's and dpkg's locks, in the order apt takes them.

@@ -13,5 +13,6 @@ int cmd_build(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_try(int argc, char **argv);
 
 #endif

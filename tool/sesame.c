@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{"ls", cmd_ls, "list an image's entries, every segment"},
 	{"keys", cmd_keys, "the image's SSH host keys: init, show"},
 	{"audit", cmd_audit, "the hardening checks, as findings with IDs"},
+	{"try", cmd_try, "boot an image in QEMU: what a remote admin would see"},
 };
 
 static void usage(FILE *f)

@@ -16,6 +16,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "image/build.h"
+#include "image/cpio.h"
 #include "keys/authkeys.h"
 #include "keys/keys.h"
 #include "keys/testkeys.h"
@@ -538,7 +539,66 @@ static void ssh_bad_key_fails(void **state)
 	rm_rf(dir);
 }
 
+/*
+ * What is dlopen()ed comes along: glibc loads libgcc_s.so.1 when a thread
+ * exits, and libcryptsetup computes an Argon2id keyslot in threads. A
+ * tree made from the image list of cryptsetup alone opens a LUKS2 header
+ * whose keyslot is Argon2id with 2 threads; without libgcc_s it aborts
+ * ("libgcc_s.so.1 must be installed for pthread_exit to work").
+ * tests/unit/data/luks2-argon2id-2threads.img: a 160 KiB header-only LUKS2
+ * file, passphrase "sesame-test", made with `cryptsetup luksFormat --type
+ * luks2 --key-size 256 --pbkdf argon2id --pbkdf-memory 16384
+ * --pbkdf-parallel 2 --pbkdf-force-iterations 4 --luks2-metadata-size 16k
+ * --luks2-keyslots-size 128k` (checked in: on a one-CPU machine cryptsetup
+ * would lower the threads to 1, and one thread never exits).
+ */
+#define ARGON2_FIXTURE "tests/unit/data/luks2-argon2id-2threads.img"
+static void dlopened_libgcc_s_runs_argon2(void **state)
+{
+	struct build_opts o = {.no_init = 1, .no_modules = 1, .no_ssh = 1};
+	struct image_list l;
+	char dir[] = "/tmp/test_image_build.XXXXXX", cmd[512];
+	int found = 0, st;
+
+	(void)state;
+	if (geteuid() != 0 || access("/usr/sbin/cryptsetup", X_OK) != 0) {
+		skip(); /* chroot needs root; cryptsetup comes with deps.sh */
+		return;
+	}
+	push(&o.binaries, "/usr/sbin/cryptsetup");
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	for (size_t i = 0; i < l.n; i++)
+		if (l.v[i].type == LIST_FILE &&
+		    strstr(l.v[i].name, "/libgcc_s.so.1"))
+			found = 1;
+	assert_true(found);
+	assert_int_equal(list_add_nod(&l, "/dev/null", 0666, 'c', 1, 3), 0);
+	assert_int_equal(list_add_nod(&l, "/dev/random", 0666, 'c', 1, 8), 0);
+	assert_int_equal(list_add_nod(&l, "/dev/urandom", 0666, 'c', 1, 9), 0);
+	assert_int_equal(list_add_file(&l, "/hdr.img", ARGON2_FIXTURE, 0644),
+			 0);
+	assert_int_equal(list_add_data(&l, "/pass", "sesame-test", 11, 0600),
+			 0);
+	assert_int_equal(list_finish(&l), 0);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(cpio_write_tree(&l, dir), 0);
+	list_free(&l);
+	snprintf(cmd, sizeof(cmd),
+		 "chroot %s /usr/sbin/cryptsetup open --test-passphrase "
+		 "--key-file=/pass /hdr.img",
+		 dir);
+	st = system(cmd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	if (st != 0)
+		print_error("cryptsetup in the image tree: status %d\n", st);
+	assert_int_equal(st, 0);
+	free_opts(&o);
+}
+
 int main(void)
+
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(default_layout),
@@ -550,6 +610,7 @@ int main(void)
 	    cmocka_unit_test(ssh_system_host_key_refused),
 	    cmocka_unit_test(ssh_no_keys_warns),
 	    cmocka_unit_test(ssh_bad_key_fails),
+	    cmocka_unit_test(dlopened_libgcc_s_runs_argon2),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -603,6 +603,122 @@ static void nodeflib(void **state)
 	libdeps_free(ld);
 }
 
+/*
+ * dlopen() rules: libc.so.6 loads libgcc_s.so.1 (found by its soname link,
+ * which needs libdep.so.1 in turn) for every binary whose process has
+ * libc, once; an optional library that is missing is skipped quietly.
+ */
+static void dlopened_with_dependencies(void **state)
+{
+	struct tree *t = *state;
+	struct tb_spec app = app_spec("libfoo.so.1", NULL);
+	struct tb_spec app2 = app_spec(NULL, NULL);
+	struct tb_spec sbin = {
+	    .is64 = 1, .machine = EM_X86_64, .type = ET_EXEC, .no_dynamic = 1};
+	struct libdeps *ld;
+
+	tree_base(t);
+	tree_elf(t, "/usr/bin/app", &app);
+	tree_elf(t, "/usr/bin/app2", &app2);
+	tree_elf(t, "/usr/bin/static", &sbin);
+	tree_lib(t, "/usr/lib/" T "/libfoo.so.1", "libc.so.6", NULL);
+	tree_lib(t, "/usr/lib/" T "/libgcc_s.so.1.0", "libdep.so.1",
+		 "libc.so.6");
+	tree_symlink(t, "/usr/lib/" T "/libgcc_s.so.1", "libgcc_s.so.1.0");
+	tree_lib(t, "/usr/lib/" T "/libdep.so.1", NULL, NULL);
+	ld = new_ld(t);
+	assert_int_equal(
+	    libdeps_add_dlopen(ld, "libc.so.6", "libgcc_s.so.1", 1, "threads"),
+	    0);
+	assert_int_equal(
+	    libdeps_add_dlopen(ld, "libc.so.6", "libnss_files.so.2", 0, "nss"),
+	    0);
+	assert_int_equal(libdeps_add_dlopen(ld, "libnone.so.1", "libzz.so.1", 1,
+					    "never loaded"),
+			 0);
+	assert_int_equal(libdeps_add_dlopen(ld, "", "libzz.so.1", 1, NULL),
+			 -EINVAL);
+	/* A static binary loads no libc: nothing. */
+	assert_int_equal(libdeps_add_binary(ld, "/usr/bin/static"), 0);
+	assert_int_equal(libdeps_count(ld), 0);
+	assert_int_equal(libdeps_add_binary(ld, "/usr/bin/app"), 0);
+	assert_int_equal(libdeps_add_binary(ld, "/usr/bin/app2"), 0);
+	check_entries(t, ld,
+		      BASE_ENTRIES "f /usr/lib/" T "/libfoo.so.1\n"
+				   "f /usr/lib/" T "/libc.so.6\n"
+				   "f /usr/lib/" T "/libgcc_s.so.1.0\n"
+				   "l /usr/lib/" T
+				   "/libgcc_s.so.1 -> libgcc_s.so.1.0\n"
+				   "f /usr/lib/" T "/libdep.so.1\n");
+	libdeps_free(ld);
+}
+
+/* A required dlopen()ed library that is missing fails the binary, naming
+ * the library, its loader and why; nothing of that binary is added. */
+static void dlopened_required_missing(void **state)
+{
+	struct tree *t = *state;
+	struct tb_spec app = app_spec(NULL, NULL);
+	struct libdeps *ld;
+	char msg[1024];
+
+	tree_base(t);
+	tree_elf(t, "/usr/bin/app", &app);
+	tree_lib(t, "/usr/lib/" T "/libx.so.1", NULL, NULL);
+	ld = new_ld(t);
+	assert_int_equal(libdeps_add_dlopen(ld, "libc.so.6", "libgcc_s.so.1", 1,
+					    "threads need it"),
+			 0);
+	/* Found: the rules are read again; the missing one is told once. */
+	assert_int_equal(
+	    libdeps_add_dlopen(ld, "libc.so.6", "libx.so.1", 0, "another"), 0);
+	assert_int_equal(add_capturing(ld, "/usr/bin/app", msg, sizeof(msg)),
+			 -ENOENT);
+	assert_non_null(strstr(msg, "/usr/bin/app: library libgcc_s.so.1 not "
+				    "found; libc.so.6 loads it with dlopen(): "
+				    "threads need it"));
+	assert_null(strstr(strstr(msg, "libgcc_s.so.1 not found") + 1,
+			   "libgcc_s.so.1 not found"));
+	assert_int_equal(libdeps_count(ld), 0);
+	libdeps_free(ld);
+}
+
+/* A dlopen()ed library is looked up from its loader: the loader's
+ * DT_RUNPATH applies; and a library it brings may be another rule's
+ * loader. */
+static void dlopened_from_the_loader(void **state)
+{
+	struct tree *t = *state;
+	struct tb_spec app = app_spec("libkmod.so.2", NULL);
+	struct tb_spec kmod = {.is64 = 1,
+			       .machine = EM_X86_64,
+			       .soname = "libkmod.so.2",
+			       .runpath = "/opt/kmod",
+			       .needed = {"libc.so.6"}};
+	struct libdeps *ld;
+
+	tree_base(t);
+	tree_elf(t, "/usr/bin/app", &app);
+	tree_elf(t, "/usr/lib/" T "/libkmod.so.2", &kmod);
+	tree_lib(t, "/opt/kmod/libzstd.so.1", NULL, NULL);
+	tree_lib(t, "/usr/lib/" T "/libzstd.so.1", NULL, NULL);
+	tree_lib(t, "/usr/lib/" T "/libx.so.1", NULL, NULL);
+	ld = new_ld(t);
+	assert_int_equal(libdeps_add_dlopen(ld, "libkmod.so.2", "libzstd.so.1",
+					    0, "zstd modules"),
+			 0);
+	assert_int_equal(
+	    libdeps_add_dlopen(ld, "libzstd.so.1", "libx.so.1", 1, "chained"),
+	    0);
+	assert_int_equal(libdeps_add_binary(ld, "/usr/bin/app"), 0);
+	check_entries(t, ld,
+		      BASE_ENTRIES "f /usr/lib/" T "/libkmod.so.2\n"
+				   "f /usr/lib/" T "/libc.so.6\n"
+				   "f /opt/kmod/libzstd.so.1\n"
+				   "f /usr/lib/" T "/libx.so.1\n");
+	libdeps_free(ld);
+}
+
 static void bad_binaries(void **state)
 {
 	struct tree *t = *state;
@@ -913,6 +1029,9 @@ int main(void)
 	    TREE_TEST(needed_by_path),
 	    TREE_TEST(lib_and_platform_tokens),
 	    TREE_TEST(nodeflib),
+	    TREE_TEST(dlopened_with_dependencies),
+	    TREE_TEST(dlopened_required_missing),
+	    TREE_TEST(dlopened_from_the_loader),
 	    TREE_TEST(bad_binaries),
 	    TREE_TEST(elf32_tree),
 	    TREE_TEST(conf_lib_with_origin_warns),
