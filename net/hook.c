@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <arpa/inet.h>
 #include <sys/stat.h>
@@ -20,6 +21,9 @@ static struct {
 	struct net *net;
 	bool keep;
 	bool holding; /* the switch waits for the network (rd.neednet) */
+	/* the /run/net-IFACE.conf files written, removed unless kept */
+	char run_files[NET_MAX_IFACES][64];
+	unsigned n_run_files;
 } N;
 
 /* Parameters net reads from boot.conf and the kernel command line. */
@@ -58,6 +62,32 @@ static void net_hook_write_resolv(const struct net_lease *l)
 		log_debug("net: /etc/resolv.conf: %s", strerror(-r));
 }
 
+static void net_hook_note_run_file(const char *path)
+{
+	for (unsigned i = 0; i < N.n_run_files; i++)
+		if (!strcmp(N.run_files[i], path))
+			return;
+	if (N.n_run_files < NET_MAX_IFACES)
+		snprintf(N.run_files[N.n_run_files++], sizeof(N.run_files[0]),
+			 "%s", path);
+}
+
+/*
+ * The files say "this interface is configured": when the network is torn
+ * down at the switch they would lie, and the real system's ifupdown
+ * would leave the interface alone (seen: a Debian root without network).
+ */
+static void net_hook_remove_run_files(void)
+{
+	for (unsigned i = 0; i < N.n_run_files; i++)
+		if (unlink(N.run_files[i]) < 0 && errno != ENOENT)
+			log_warn("net: removing %s: %s", N.run_files[i],
+				 strerror(errno));
+	N.n_run_files = 0;
+	if (unlink(NET_PNP_PATH) < 0 && errno != ENOENT)
+		log_warn("net: removing %s: %s", NET_PNP_PATH, strerror(errno));
+}
+
 /*
  * What the real system can read of the network it was handed: /run moves
  * into the new root. initramfs-tools' /run/net-IFACE.conf and a
@@ -74,6 +104,8 @@ static void net_hook_write_run(const struct net_lease *l)
 		 l->ifname);
 	if ((r = file_write_atomic(path, buf, (size_t)n, 0644)) < 0)
 		log_warn("net: %s: %s", path, strerror(-r));
+	else
+		net_hook_note_run_file(path);
 	if ((n = net_pnp_format(l, buf, sizeof(buf))) < 0)
 		return;
 	(void)mkdir("/run/sesame", 0755);
@@ -183,10 +215,14 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg)
 
 static void net_hook_stop(void)
 {
-	net_hook_release();
 	/* an NFS mount from fstab (/usr, say) needs the network too */
-	net_teardown(N.net, N.keep || boot_needs_network());
+	bool keep = N.keep || boot_needs_network();
+
+	net_hook_release();
+	net_teardown(N.net, keep);
 	N.net = NULL;
+	if (!keep)
+		net_hook_remove_run_files();
 }
 
 static const struct init_hook net_hook = {

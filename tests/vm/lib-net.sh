@@ -318,6 +318,8 @@ net_ping() {
 #                                            left out; spaces as '_'
 #              up=IF,...|none                links with IFF_UP, lo left out
 #              lo=up|down
+#              runconf=FILE,...|none         /run/net-*.conf and
+#                                            /run/sesame/net-pnp left by init
 net_root_init() {
 	cat <<'EOF'
 #!/bin/busybox sh
@@ -355,7 +357,11 @@ for d in /sys/class/net/*; do
 		if [ "$ifc" = lo ]; then lo=up; else up="${up:+$up,}$ifc"; fi
 	fi
 done
-echo "SESAME-NET addrs=${addrs:-none} routes=${routes:-none} up=${up:-none} lo=$lo"
+runconf=''
+for f in /run/net-*.conf /run/sesame/net-pnp; do
+	[ -e "$f" ] && runconf="${runconf:+$runconf,}$f"
+done
+echo "SESAME-NET addrs=${addrs:-none} routes=${routes:-none} up=${up:-none} lo=$lo runconf=${runconf:-none}"
 exec /sbin/marker-init "$@"
 EOF
 }

@@ -1,7 +1,9 @@
 #!/bin/bash
 # After switch_root nothing of the initramfs's network is left: the real
 # root's init finds no address, route or link up but lo's, and dnsmasq saw
-# the release. With rd.neednet=1 the lease, its routes and the link stay.
+# the release, and no /run/net-IFACE.conf claims the interface is configured
+# (the real system's ifupdown would leave it alone). With rd.neednet=1 the
+# lease, its routes, the link and those files stay.
 # shellcheck source=../lib.sh
 . "$(dirname "$0")/../lib.sh"
 # shellcheck source=../lib-net.sh
@@ -28,6 +30,7 @@ expect_clean_switch
 expect_net addrs none
 expect_net routes none
 expect_net up none
+expect_net runconf none
 releases=$(grep -c 'DHCPRELEASE' "$DNSMASQ_LOG" || true)
 
 say "== boot 2: ip=dhcp rd.neednet=1, kept"
@@ -47,4 +50,5 @@ expect_clean_switch
 expect_net addrs "/(^|,)eth0:${addr//./\\.}\/24(,|$)/"
 expect_net routes "/(^|,)default_via_192\.0\.2\.1_dev_eth0/"
 expect_net up eth0
+expect_net runconf /run/net-eth0.conf,/run/sesame/net-pnp
 vm_done
