@@ -14,6 +14,7 @@
 #include "sshd/secret.h"
 
 #define CONSOLE_LINE_MAX (SECRET_MAX + 2) /* the passphrase, '\n', one more */
+#define CONSOLE_EOF_MAX 64 /* end-of-file reads in a row before giving up */
 
 struct console_prompt {
 	struct loop *loop;
@@ -28,6 +29,7 @@ struct console_prompt {
 	int discarding; /* inside an over-long line */
 	int in_callback;
 	int stop_pending;
+	unsigned eofs; /* end-of-file reads since the last line */
 	struct loop_timer *timer;
 	char *line; /* locked, CONSOLE_LINE_MAX bytes */
 };
@@ -64,6 +66,8 @@ static void console_finish(struct console_prompt *cp)
 	if (cp->timer)
 		loop_timer_arm(cp->timer, 0);
 	if (cp->tio_changed) {
+		/* A half-typed passphrase must not reach the next reader. */
+		tcflush(cp->fd, TCIFLUSH);
 		tcsetattr(cp->fd, TCSANOW, &cp->saved);
 		cp->tio_changed = 0;
 	}
@@ -119,6 +123,21 @@ static void console_answer(struct console_prompt *cp, size_t len)
 	console_show_prompt(cp);
 }
 
+/*
+ * A read of 0 bytes is the EOF key (Ctrl-D) on an empty line while the
+ * terminal is alive; a hung-up one fails its ioctls (EIO). A terminal that
+ * gives nothing but end of file would wake the loop forever: after
+ * CONSOLE_EOF_MAX in a row without a line it counts as gone.
+ */
+static int console_eof_is_key(struct console_prompt *cp)
+{
+	struct termios t;
+
+	if (tcgetattr(cp->fd, &t) < 0)
+		return 0;
+	return ++cp->eofs <= CONSOLE_EOF_MAX;
+}
+
 static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 {
 	struct console_prompt *cp = data;
@@ -131,6 +150,12 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 	n = read(fd, cp->line, CONSOLE_LINE_MAX);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
+	if (n == 0 && console_eof_is_key(cp)) {
+		/* Ctrl-D on an empty line: ask again. */
+		console_write(cp, "\n");
+		console_show_prompt(cp);
+		return 0;
+	}
 	if (n <= 0) {
 		/* A hung-up or closed console would wake us forever. */
 		log_warn(
@@ -139,6 +164,7 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 		console_finish(cp);
 		return 0;
 	}
+	cp->eofs = 0;
 	len = (size_t)n;
 	if (cp->line[len - 1] != '\n') {
 		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
@@ -156,6 +182,14 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 	len--;
 	if (len && cp->line[len - 1] == '\r')
 		len--;
+	if (len > SECRET_MAX) {
+		/* The buffer holds one byte more than a passphrase may have:
+		 * that byte tells an over-long line from a full one. */
+		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+		console_write(cp, "longer than 512 bytes: not tried\n");
+		console_show_prompt(cp);
+		return 0;
+	}
 	if (len == 0) {
 		console_show_prompt(cp);
 		return 0;

@@ -57,13 +57,19 @@ static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
 			      struct unlock_answer *ans)
 {
 	struct luks_report *rep;
+	int r;
 
-	rep = malloc(sizeof(*rep));
+	rep = calloc(1, sizeof(*rep));
 	if (!rep)
 		return -ENOMEM;
 	log_info("passphrase received %s",
 		 from == UNLOCK_VIA_SOCKET ? "over SSH" : "on the console");
-	luks_try_passphrase(u->set, pass, len, rep);
+	/* The report is written on every return but -EINVAL: never read an
+	 * unwritten one. */
+	if ((r = luks_try_passphrase(u->set, pass, len, rep)) == -EINVAL) {
+		free(rep);
+		return r;
+	}
 	unlock_answer_from_report(rep, ans);
 	if (rep->opened && u->cfg.on_opened)
 		u->cfg.on_opened(u->cfg.data, rep);

@@ -24,6 +24,7 @@
 #include "tests/unit/sshd_fixtures.h"
 #include "sshd/console_prompt.h"
 #include "sshd/luks.h"
+#include "sshd/secret.h"
 #include "sshd/unlock_service.h"
 
 #define UUID_A "11111111-2222-3333-4444-555555555555"
@@ -495,6 +496,86 @@ static void cap_reached_on_console(void **state)
 	fx_stop(&fx);
 }
 
+/* Issue 9 item 1: a 513-byte line is refused on the console, not tried. */
+static void console_long_line_not_tried(void **state)
+{
+	struct fx fx;
+	char line[SECRET_MAX + 2], tty[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	memset(line, 'x', SECRET_MAX + 1);
+	line[SECRET_MAX + 1] = '\n';
+	assert_int_equal(write(fx.console.master, line, sizeof(line)),
+			 (ssize_t)sizeof(line));
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_non_null(strstr(tty, "longer than 512 bytes: not tried"));
+	assert_null(strstr(tty, "opened"));
+	assert_int_equal(fx.opened_calls, 0);
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	/* Exactly 512 bytes is tried (and is wrong). */
+	line[SECRET_MAX] = '\n';
+	assert_int_equal(write(fx.console.master, line, SECRET_MAX + 1),
+			 SECRET_MAX + 1);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_non_null(strstr(tty, "wrong passphrase, 9 attempts left"));
+	fx_stop(&fx);
+}
+
+/* Issue 9 item 6: Ctrl-D on an empty line asks again. */
+static void console_ctrl_d_reprompts(void **state)
+{
+	struct fx fx;
+	char tty[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_int_equal(write(fx.console.master, "\x04", 1), 1);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_non_null(strstr(tty, "Passphrase"));
+	assert_int_equal(write(fx.console.master, "\x04", 1), 1);
+	pump(&fx);
+	assert_int_equal(write(fx.console.master, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	pump(&fx);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	fx_stop(&fx);
+}
+
+/* Issue 9 item 4: a half-typed passphrase does not stay in the console's
+ * input queue for the next reader when the prompt stops. */
+static void console_input_flushed_at_stop(void **state)
+{
+	struct fx fx;
+	struct child c;
+	struct termios t;
+	char out[4096], rest[64];
+
+	(void)state;
+	fx_start(&fx, 10);
+	pump(&fx);
+	assert_int_equal(write(fx.console.master, "half-typed", 10), 10);
+	pump(&fx);
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	/* The next reader, in raw mode, would get any partial line. */
+	assert_int_equal(tcgetattr(fx.console.slave, &t), 0);
+	t.c_lflag &= ~(tcflag_t)ICANON;
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	assert_int_equal(tcsetattr(fx.console.slave, TCSANOW, &t), 0);
+	assert_int_equal(read(fx.console.slave, rest, sizeof(rest)), 0);
+	fx_stop(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +587,9 @@ int main(void)
 	    cmocka_unit_test(console_wins_client_told),
 	    cmocka_unit_test(other_session_told),
 	    cmocka_unit_test(cap_reached_on_console),
+	    cmocka_unit_test(console_long_line_not_tried),
+	    cmocka_unit_test(console_ctrl_d_reprompts),
+	    cmocka_unit_test(console_input_flushed_at_stop),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
