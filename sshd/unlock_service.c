@@ -44,7 +44,12 @@ void unlock_answer_from_report(const struct luks_report *rep,
 		ans->code = UNLOCK_REFUSED;
 		break;
 	default:
-		ans->code = UNLOCK_ERROR;
+		/* Counted (a key derivation ran): it cost an attempt. */
+		if (rep->counted)
+			ans->code = rep->attempts_left ? UNLOCK_WRONG
+						       : UNLOCK_REFUSED;
+		else
+			ans->code = UNLOCK_ERROR;
 		break;
 	}
 	ans->wait_sec = (unsigned)((rep->wait_usec + 999999u) / 1000000u);
