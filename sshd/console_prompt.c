@@ -29,6 +29,8 @@ struct console_prompt {
 	int discarding; /* inside an over-long line */
 	int in_callback;
 	int stop_pending;
+	int waiting;	   /* for console_prompt_answer() */
+	size_t parked_len; /* a line kept for console_prompt_retry(), or 0 */
 	unsigned eofs; /* end-of-file reads since the last line */
 	struct loop_timer *timer;
 	char *line; /* locked, CONSOLE_LINE_MAX bytes */
@@ -73,6 +75,8 @@ static void console_finish(struct console_prompt *cp)
 	}
 	if (cp->line)
 		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+	cp->parked_len = 0;
+	cp->waiting = 0;
 }
 
 static void console_free(struct console_prompt *cp)
@@ -83,6 +87,35 @@ static void console_free(struct console_prompt *cp)
 	free(cp);
 }
 
+static void console_show_answer(struct console_prompt *cp,
+				const struct unlock_answer *ans)
+{
+	console_write(cp, ans->text);
+	switch (ans->code) {
+	case UNLOCK_OK:
+	case UNLOCK_REFUSED:
+		console_finish(cp);
+		return;
+	case UNLOCK_WRONG:
+	case UNLOCK_WAIT:
+		if (ans->wait_sec) {
+			/* Not reading meanwhile: what is typed is dropped. */
+			console_watch(cp, 0);
+			loop_timer_arm(cp->timer,
+				       (uint64_t)ans->wait_sec * 1000000u);
+			return;
+		}
+		break;
+	case UNLOCK_PARTIAL:
+	case UNLOCK_ERROR:
+		break;
+	}
+	console_show_prompt(cp);
+	console_watch(cp, 1);
+}
+
+/* Hands the line (len bytes) to fn; the line is wiped unless fn says
+ * -EBUSY, when it stays (locked) until console_prompt_retry(). */
 static void console_answer(struct console_prompt *cp, size_t len)
 {
 	struct unlock_answer ans;
@@ -92,35 +125,25 @@ static void console_answer(struct console_prompt *cp, size_t len)
 	cp->in_callback = 1;
 	r = cp->fn(cp->data, cp->line, len, &ans);
 	cp->in_callback = 0;
+	if (r == -EBUSY && !cp->stop_pending) {
+		cp->parked_len = len;
+		console_watch(cp, 0);
+		return;
+	}
 	explicit_bzero(cp->line, CONSOLE_LINE_MAX);
 	if (cp->stop_pending)
 		return;
+	if (r == UNLOCK_ANSWER_LATER) {
+		cp->waiting = 1;
+		console_watch(cp, 0);
+		return;
+	}
 	if (r < 0) {
 		ans.code = UNLOCK_ERROR;
 		snprintf(ans.text, sizeof(ans.text), "not unlocked: %s\n",
 			 strerror(-r));
 	}
-	console_write(cp, ans.text);
-	switch (ans.code) {
-	case UNLOCK_OK:
-	case UNLOCK_REFUSED:
-		console_finish(cp);
-		return;
-	case UNLOCK_WRONG:
-	case UNLOCK_WAIT:
-		if (ans.wait_sec) {
-			/* Not reading meanwhile: what is typed is dropped. */
-			console_watch(cp, 0);
-			loop_timer_arm(cp->timer,
-				       (uint64_t)ans.wait_sec * 1000000u);
-			return;
-		}
-		break;
-	case UNLOCK_PARTIAL:
-	case UNLOCK_ERROR:
-		break;
-	}
-	console_show_prompt(cp);
+	console_show_answer(cp, &ans);
 }
 
 /*
@@ -299,4 +322,24 @@ void console_prompt_stop(struct console_prompt *cp, const char *why)
 int console_prompt_active(const struct console_prompt *cp)
 {
 	return cp && cp->active;
+}
+
+void console_prompt_answer(struct console_prompt *cp,
+			   const struct unlock_answer *ans)
+{
+	if (!cp || !cp->active || !cp->waiting)
+		return;
+	cp->waiting = 0;
+	console_show_answer(cp, ans);
+}
+
+void console_prompt_retry(struct console_prompt *cp)
+{
+	if (!cp || !cp->active || !cp->parked_len)
+		return;
+	size_t len = cp->parked_len;
+	cp->parked_len = 0;
+	console_answer(cp, len);
+	if (cp->stop_pending)
+		console_free(cp);
 }

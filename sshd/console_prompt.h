@@ -27,6 +27,14 @@ int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
  * may be called from inside fn (the prompt then goes once fn returns).
  */
 void console_prompt_stop(struct console_prompt *cp, const char *why);
+/*
+ * The answer to the line fn took with UNLOCK_ANSWER_LATER: shown, then the
+ * prompt goes on as after a direct answer. NULL-safe.
+ */
+void console_prompt_answer(struct console_prompt *cp,
+			   const struct unlock_answer *ans);
+/* Offers the line fn refused with -EBUSY again. NULL-safe. */
+void console_prompt_retry(struct console_prompt *cp);
 /* True while the prompt still asks (not after OK, REFUSED or a dead tty). */
 int console_prompt_active(const struct console_prompt *cp);
 

@@ -437,17 +437,22 @@ void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct luks_dev *d = &s->dev[i];
 		struct luks_attempt_entry *e = &a->e[a->n];
-		int r;
+		int r, act;
 
 		if (d->state != LUKS_LOCKED)
 			continue;
 		a->n++;
 		e->dev = (uint8_t)i;
-		if (s->sys->is_active(d->name) == 1) {
+		act = s->sys->is_active(d->name);
+		if (act == 1) {
 			e->outcome = LUKS_OUT_ALREADY_OPEN;
 			continue;
 		}
 		r = luks_open_one(s, d, pass, len, &e->kdf);
+		/* Without a usable device-mapper libcryptsetup refuses before
+		 * it derives any key: nothing was guessed. */
+		if (act < 0 && r < 0 && r != -EPERM)
+			e->kdf = 0;
 		if (r >= 0) {
 			e->outcome = LUKS_OUT_OPENED;
 			e->keyslot = r;

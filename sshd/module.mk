@@ -2,6 +2,7 @@
 LIBS += sshd
 sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
 	sshd/unlock_server.c sshd/console_prompt.c sshd/unlock_service.c \
+	sshd/luks_worker.c \
 	sshd/dropbear.c sshd/hook.c
 sshd_PKGS := libcryptsetup
 

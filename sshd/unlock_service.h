@@ -49,6 +49,9 @@ int unlock_service_devices_changed(struct unlock_service *u);
  */
 void unlock_service_stop(struct unlock_service *u, const char *why);
 
+/* True while a passphrase attempt's worker runs. */
+int unlock_service_busy(const struct unlock_service *u);
+
 /* The socket's server (tests set its peer uid). */
 struct unlock_server *unlock_service_server(struct unlock_service *u);
 
