@@ -481,6 +481,37 @@ static void kdf_errors_count(void **state)
 	luks_set_free(s);
 }
 
+/* What a worker says is checked against the set before it is believed. */
+static void attempt_answer_checked(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_attempt a;
+	struct luks_report rep;
+
+	(void)state;
+	add_dev(s, img_a, UUID_A);
+	memset(&a, 0, sizeof(a));
+	a.n_devs = 2; /* more devices than the set has */
+	a.n = 1;
+	a.e[0] = (struct luks_attempt_entry){
+	    .dev = 0, .outcome = LUKS_OUT_OPENED, .kdf = 1, .keyslot = 0};
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), -EIO);
+	assert_true(rep.counted);
+	assert_non_null(strstr(rep.note, "malformed"));
+	assert_int_equal(luks_set_count_locked(s), 1);
+	assert_int_equal(luks_set_attempts_left(s), 9);
+	a.n_devs = 1; /* the same device twice */
+	a.n = 2;
+	a.e[1] = a.e[0];
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), -EIO);
+	a.n = 1;
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), 0);
+	assert_int_equal(luks_set_count_locked(s), 0);
+	/* Opened again: it is not locked any more. */
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), -EIO);
+	luks_set_free(s);
+}
+
 static void opens_luks1(void **state)
 {
 	struct luks_set *s = new_set(NULL, NULL);
@@ -644,6 +675,7 @@ int main(void)
 	    cmocka_unit_test(wrong_passphrase_counts_and_delays),
 	    cmocka_unit_test(other_errors_do_not_count),
 	    cmocka_unit_test(kdf_errors_count),
+	    cmocka_unit_test(attempt_answer_checked),
 	    cmocka_unit_test(opens_luks1),
 	    cmocka_unit_test(one_passphrase_opens_two),
 	    cmocka_unit_test(already_open_is_not_tried),
