@@ -3,6 +3,7 @@
 #include "sshd/console_prompt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@ struct console_prompt {
 	void *data;
 	struct termios saved;
 	int tio_changed;
+	int fl_saved; /* the fd's status flags before O_NONBLOCK, or -1 */
+	struct log_tty out;
 	int watching;	/* fd is in the loop */
 	int active;	/* still asking */
 	int discarding; /* inside an over-long line */
@@ -36,19 +39,10 @@ struct console_prompt {
 	char *line; /* locked, CONSOLE_LINE_MAX bytes */
 };
 
+/* Never blocks /init: a stopped console drops text, counted (log_tty). */
 static void console_write(struct console_prompt *cp, const char *s)
 {
-	size_t len = strlen(s);
-
-	while (len) {
-		ssize_t n = write(cp->fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s += n;
-		len -= (size_t)n;
-	}
+	(void)log_tty_write(&cp->out, s, strlen(s));
 }
 
 static int console_watch(struct console_prompt *cp, int on);
@@ -72,6 +66,10 @@ static void console_finish(struct console_prompt *cp)
 		tcflush(cp->fd, TCIFLUSH);
 		tcsetattr(cp->fd, TCSANOW, &cp->saved);
 		cp->tio_changed = 0;
+	}
+	if (cp->fl_saved >= 0) {
+		(void)fcntl(cp->fd, F_SETFL, cp->fl_saved);
+		cp->fl_saved = -1;
 	}
 	if (cp->line)
 		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
@@ -268,6 +266,8 @@ int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 		return -ENOMEM;
 	cp->loop = l;
 	cp->fd = tty_fd;
+	cp->fl_saved = -1;
+	log_tty_init(&cp->out, tty_fd);
 	cp->fn = fn;
 	cp->data = data;
 	cp->prompt = prompt ? prompt : "Passphrase (or unlock over SSH): ";
@@ -280,6 +280,14 @@ int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 		r = -errno;
 		goto out;
 	}
+	/* Writes must never block /init: Ctrl-S, or a serial line with
+	 * flow control and nothing attached. */
+	if ((r = fcntl(tty_fd, F_GETFL)) < 0 ||
+	    fcntl(tty_fd, F_SETFL, r | O_NONBLOCK) < 0) {
+		r = -errno;
+		goto out;
+	}
+	cp->fl_saved = r;
 	t = cp->saved;
 	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 	t.c_lflag |= ICANON | ECHONL;

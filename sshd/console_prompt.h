@@ -16,7 +16,9 @@ struct console_prompt;
  * wait_sec has passed (typed-ahead input is discarded); after OK or REFUSED
  * it stops asking and restores the terminal. The line is read into locked
  * memory and wiped as soon as fn returns. prompt is the text shown (NULL:
- * "Passphrase (or unlock over SSH): ").
+ * "Passphrase (or unlock over SSH): "). tty_fd is made non-blocking while
+ * the prompt runs (give it an open of its own): its writes never block
+ * /init, and text a stopped console does not take is dropped (log_tty).
  */
 int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 			 unlock_passphrase_fn fn, void *data,
