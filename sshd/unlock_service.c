@@ -131,6 +131,8 @@ static void unlock_service_done(void *data, const struct luks_attempt *a,
 	console_prompt_retry(u->cp);
 	if (!u->worker)
 		unlock_server_retry(u->srv);
+	if (!u->worker && u->cfg.on_attempt)
+		u->cfg.on_attempt(u->cfg.data, 0);
 }
 
 /*
@@ -164,6 +166,8 @@ static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
 		if (r == 0) {
 			u->worker_from = from;
 			r = UNLOCK_ANSWER_LATER;
+			if (u->cfg.on_attempt)
+				u->cfg.on_attempt(u->cfg.data, 1);
 		}
 		goto out;
 	}
