@@ -203,8 +203,9 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 			     log_ident, log_level_word(level), msg);
 		if (n > 0)
 			log_write_all(log_kmsg_fd, line,
-				      (size_t)n < sizeof(line) ? (size_t)n
-							       : sizeof(line) - 1);
+				      (size_t)n < sizeof(line)
+					  ? (size_t)n
+					  : sizeof(line) - 1);
 	}
 	n = snprintf(line, sizeof(line), "%s: %s%s\n", log_ident,
 		     log_level_word(level), msg);

@@ -1,4 +1,5 @@
-/* log: one logging API for the host tool (stderr) and /init (kmsg + console). */
+/* log: one logging API for the host tool (stderr) and /init (kmsg + console).
+ */
 #ifndef SESAME_LOG_H
 #define SESAME_LOG_H
 
@@ -61,12 +62,12 @@ unsigned long log_console_dropped(void);
 unsigned log_warn_count(void);
 
 void log_msg(enum log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 /* Appends ": strerror(-r)" and returns r (a negative errno). */
 int log_msg_errno(enum log_level level, int r, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)

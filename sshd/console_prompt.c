@@ -34,7 +34,7 @@ struct console_prompt {
 	int stop_pending;
 	int waiting;	   /* for console_prompt_answer() */
 	size_t parked_len; /* a line kept for console_prompt_retry(), or 0 */
-	unsigned eofs; /* end-of-file reads since the last line */
+	unsigned eofs;	   /* end-of-file reads since the last line */
 	struct loop_timer *timer;
 	char *line; /* locked, CONSOLE_LINE_MAX bytes */
 };

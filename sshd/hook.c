@@ -49,7 +49,7 @@ static struct {
 	char listen[DROPBEAR_LISTEN_MAX][SSHD_LISTEN_LEN];
 	char keys[DROPBEAR_HOSTKEYS_MAX][256];
 	int console_fd;
-	unsigned holds; /* boot_hold() calls not yet released */
+	unsigned holds;	  /* boot_hold() calls not yet released */
 	int attempt_held; /* boot_hold_handoff() for a running attempt */
 } S = {.console_fd = -1};
 

@@ -546,8 +546,8 @@ int luks_attempt_finish(struct luks_set *s, const struct luks_attempt *a,
 			d->last_error = ae->error;
 			if (!first_err)
 				first_err = ae->error;
-			log_warn_errno(ae->error, "cannot open %s (%s)", d->name,
-				       d->path);
+			log_warn_errno(ae->error, "cannot open %s (%s)",
+				       d->name, d->path);
 			break;
 		}
 	}

@@ -159,7 +159,7 @@ struct luks_report {
 	int counted;	    /* this attempt cost one of the attempts */
 	uint64_t wait_usec; /* until the next try is allowed; 0: now */
 	enum luks_fail_action action; /* meaningful when result is -EACCES */
-	char note[128]; /* why the attempt itself failed, or "" */
+	char note[128];		      /* why the attempt itself failed, or "" */
 };
 
 /*

@@ -165,8 +165,8 @@ static void luks_worker_write(int fd, const uint8_t *buf, size_t len)
 }
 
 /* The worker: the libcryptsetup work, its answer, and nothing else. */
-static void luks_worker_work(const struct luks_set *s, void *pass,
-			     size_t len, int wfd)
+static void luks_worker_work(const struct luks_set *s, void *pass, size_t len,
+			     int wfd)
 {
 	uint8_t buf[LUKS_WORKER_MSG_MAX];
 	struct luks_attempt a;
@@ -174,7 +174,8 @@ static void luks_worker_work(const struct luks_set *s, void *pass,
 	int fd;
 
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-	(void)mlock(pass, LUKS_WORKER_PASS_CAP); /* not inherited by fork */
+	(void)prctl(PR_SET_NAME, "unlock-worker"); /* what ps shows */
+	(void)mlock(pass, LUKS_WORKER_PASS_CAP);   /* not inherited by fork */
 	/* If memory runs out, the process asking for it is the one to go. */
 	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -200,6 +201,7 @@ static void luks_worker_monitor(const struct luks_set *s, void *pass,
 
 	(void)setpgid(0, 0);
 	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+	(void)prctl(PR_SET_NAME, "unlock-monitor");
 	/*
 	 * /init blocks the signals its signalfd reads, and a handler it (or
 	 * a test harness, or a sanitizer) set would hide how the worker died:
@@ -255,8 +257,9 @@ static void luks_worker_finish(struct luks_worker *w)
 	if (!a)
 		snprintf(why, sizeof(why), "out of memory reading its answer");
 	else if (w->overflow || luks_worker_parse(w->buf, w->len, a, &end) < 0)
-		snprintf(why, sizeof(why), "the unlock worker's answer was "
-					   "malformed");
+		snprintf(why, sizeof(why),
+			 "the unlock worker's answer was "
+			 "malformed");
 	else if (end.have_result) {
 		if (end.killed || end.code)
 			log_warn("the unlock worker answered, then ended with "

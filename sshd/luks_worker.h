@@ -28,10 +28,10 @@ typedef void (*luks_worker_done_fn)(void *data, const struct luks_attempt *a,
  * worker): the monitor waits for the worker and reports how it ended over
  * the same pipe, so the outcome never depends on who reaps what in /init.
  * Devices the worker activates stay active after it exits. Faults are
- * injected in tests through the set's activate seam (luks_set_set_sys()). pass is copied
- * into memory the worker inherits by fork (never argv, env or a file),
- * wiped here before this returns and by the worker after its work. Returns
- * 0 with *wp set, or a negative errno (nothing started).
+ * injected in tests through the set's activate seam (luks_set_set_sys()). pass
+ * is copied into memory the worker inherits by fork (never argv, env or a
+ * file), wiped here before this returns and by the worker after its work.
+ * Returns 0 with *wp set, or a negative errno (nothing started).
  */
 int luks_worker_start(struct loop *l, const struct luks_set *s,
 		      const char *pass, size_t len, luks_worker_done_fn done,

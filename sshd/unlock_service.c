@@ -50,8 +50,8 @@ void unlock_answer_from_report(const struct luks_report *rep,
 	default:
 		/* Counted (a key derivation ran): it cost an attempt. */
 		if (rep->counted)
-			ans->code = rep->attempts_left ? UNLOCK_WRONG
-						       : UNLOCK_REFUSED;
+			ans->code =
+			    rep->attempts_left ? UNLOCK_WRONG : UNLOCK_REFUSED;
 		else
 			ans->code = UNLOCK_ERROR;
 		break;
