@@ -27,6 +27,7 @@ struct unlock_service {
 	struct luks_worker *worker; /* the attempt running, or NULL */
 	enum unlock_from worker_from;
 	int exhausted_told;
+	int stopping;
 };
 
 void unlock_answer_from_report(const struct luks_report *rep,
@@ -147,6 +148,8 @@ static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
 	struct luks_report *rep;
 	int r;
 
+	if (u->stopping)
+		return -ECANCELED; /* the handoff: nothing new starts */
 	if (u->worker)
 		return -EBUSY;
 	rep = calloc(1, sizeof(*rep));
@@ -272,6 +275,7 @@ void unlock_service_stop(struct unlock_service *u, const char *why)
 {
 	if (!u)
 		return;
+	u->stopping = 1;
 	if (u->worker) {
 		struct unlock_answer ans = {.code = UNLOCK_ERROR};
 		/* Its outcome is not waited for; a device it opens stays. */

@@ -739,6 +739,36 @@ static void loop_runs_during_attempt(void **state)
 	fx_stop(&fx);
 }
 
+/* The handoff while a worker derives: it is killed, the waiting client
+ * is told why, nothing new starts. */
+static void stop_during_attempt(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096];
+	int hold[2];
+
+	(void)state;
+	fx_start(&fx, 10);
+	assert_int_equal(pipe(hold), 0);
+	hold_fd = hold[0];
+	luks_set_set_sys(fx.set, &holding_sys);
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	while (!unlock_service_busy(fx.svc))
+		loop_run_once(fx.loop, 100);
+	unlock_service_stop(fx.svc, "boot moved on\n");
+	fx.svc = NULL;
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "boot moved on"));
+	assert_int_equal(luks_set_count_locked(fx.set), 2);
+	close(hold[0]);
+	close(hold[1]);
+	hold_fd = -1;
+	fx_stop(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -756,6 +786,7 @@ int main(void)
 	    cmocka_unit_test(worker_abort_is_survived),
 	    cmocka_unit_test(worker_segv_is_survived),
 	    cmocka_unit_test(loop_runs_during_attempt),
+	    cmocka_unit_test(stop_during_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
