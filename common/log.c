@@ -2,6 +2,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@ static enum log_level log_max = LOG_LVL_INFO;
 static unsigned log_sinks = LOG_SINK_STDERR;
 static int log_kmsg_fd = -1;
 static int log_console_fd = -1;
+static struct log_tty log_console;
 static unsigned log_warnings;
 
 void log_set_ident(const char *ident)
@@ -28,11 +30,122 @@ enum log_level log_get_max_level(void)
 	return log_max;
 }
 
+/*
+ * A non-blocking open of the file behind fd, for us alone: O_NONBLOCK set
+ * on fd itself would reach every process sharing it (a shell on the
+ * console would read EAGAIN). -1 when that is impossible (no /proc).
+ */
+static int log_reopen_nonblock(int fd)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+}
+
 void log_set_sinks(unsigned sinks, int kmsg_fd, int console_fd)
 {
+	int fd = -1;
+
 	log_sinks = sinks;
 	log_kmsg_fd = kmsg_fd;
-	log_console_fd = console_fd;
+	if (sinks & LOG_SINK_CONSOLE && console_fd >= 0) {
+		fd = log_reopen_nonblock(console_fd);
+		if (fd < 0)
+			fd = console_fd; /* blocking, but output still shows */
+	}
+	if (log_console_fd >= 0 && log_console_fd != fd &&
+	    log_console_fd != console_fd)
+		close(log_console_fd);
+	log_console_fd = fd;
+	log_tty_init(&log_console, fd);
+}
+
+void log_tty_init(struct log_tty *t, int fd)
+{
+	memset(t, 0, sizeof(*t));
+	t->fd = fd;
+}
+
+unsigned long log_console_dropped(void)
+{
+	return log_console.dropped_all;
+}
+
+/* Writes what the terminal takes now; the bytes written, or -errno. */
+static ssize_t log_tty_try(int fd, const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		ssize_t n = write(fd, buf + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && off == 0 && errno != EAGAIN)
+			return -errno;
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	return (ssize_t)off;
+}
+
+/* Sends what is pending; 0 when nothing is left. */
+static int log_tty_flush(struct log_tty *t)
+{
+	ssize_t n;
+
+	if (!t->plen)
+		return 0;
+	n = log_tty_try(t->fd, t->pend, t->plen);
+	if (n < 0) {
+		t->plen = 0; /* a dead terminal: nothing will go out */
+		return 0;
+	}
+	memmove(t->pend, t->pend + n, t->plen - (size_t)n);
+	t->plen -= (size_t)n;
+	return t->plen ? -EAGAIN : 0;
+}
+
+/* Queues len bytes whole, or drops them. */
+static int log_tty_queue(struct log_tty *t, const char *buf, size_t len)
+{
+	if (len > sizeof(t->pend) - t->plen) {
+		t->dropped++;
+		t->dropped_all++;
+		return -EAGAIN;
+	}
+	memcpy(t->pend + t->plen, buf, len);
+	t->plen += len;
+	return 0;
+}
+
+int log_tty_write(struct log_tty *t, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	if (t->fd < 0)
+		return 0;
+	if (log_tty_flush(t) < 0)
+		return log_tty_queue(t, buf, len);
+	if (t->dropped) {
+		char note[96];
+		int m = snprintf(note, sizeof(note),
+				 "[%u console messages dropped: the console "
+				 "was not taking output; see dmesg]\n",
+				 t->dropped);
+		t->dropped = 0;
+		if (m > 0)
+			(void)log_tty_write(t, note, (size_t)m);
+		if (t->plen)
+			return log_tty_queue(t, buf, len);
+	}
+	n = log_tty_try(t->fd, buf, len);
+	if (n < 0)
+		return 0; /* a dead terminal: as if written */
+	if ((size_t)n < len)
+		return log_tty_queue(t, buf + n, len - (size_t)n);
+	return 0;
 }
 
 unsigned log_warn_count(void)
@@ -90,8 +203,9 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 			     log_ident, log_level_word(level), msg);
 		if (n > 0)
 			log_write_all(log_kmsg_fd, line,
-				      (size_t)n < sizeof(line) ? (size_t)n
-							       : sizeof(line) - 1);
+				      (size_t)n < sizeof(line)
+					  ? (size_t)n
+					  : sizeof(line) - 1);
 	}
 	n = snprintf(line, sizeof(line), "%s: %s%s\n", log_ident,
 		     log_level_word(level), msg);
@@ -100,7 +214,7 @@ void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
 	if (log_sinks & LOG_SINK_CONSOLE && log_console_fd >= 0)
-		log_write_all(log_console_fd, line, (size_t)n);
+		(void)log_tty_write(&log_console, line, (size_t)n);
 	if (log_sinks & LOG_SINK_STDERR)
 		log_write_all(STDERR_FILENO, line, (size_t)n);
 out:

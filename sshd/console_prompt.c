@@ -3,6 +3,7 @@
 #include "sshd/console_prompt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "sshd/secret.h"
 
 #define CONSOLE_LINE_MAX (SECRET_MAX + 2) /* the passphrase, '\n', one more */
+#define CONSOLE_EOF_MAX 64 /* end-of-file reads in a row before giving up */
 
 struct console_prompt {
 	struct loop *loop;
@@ -23,28 +25,24 @@ struct console_prompt {
 	void *data;
 	struct termios saved;
 	int tio_changed;
+	int fl_saved; /* the fd's status flags before O_NONBLOCK, or -1 */
+	struct log_tty out;
 	int watching;	/* fd is in the loop */
 	int active;	/* still asking */
 	int discarding; /* inside an over-long line */
 	int in_callback;
 	int stop_pending;
+	int waiting;	   /* for console_prompt_answer() */
+	size_t parked_len; /* a line kept for console_prompt_retry(), or 0 */
+	unsigned eofs;	   /* end-of-file reads since the last line */
 	struct loop_timer *timer;
 	char *line; /* locked, CONSOLE_LINE_MAX bytes */
 };
 
+/* Never blocks /init: a stopped console drops text, counted (log_tty). */
 static void console_write(struct console_prompt *cp, const char *s)
 {
-	size_t len = strlen(s);
-
-	while (len) {
-		ssize_t n = write(cp->fd, s, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		s += n;
-		len -= (size_t)n;
-	}
+	(void)log_tty_write(&cp->out, s, strlen(s));
 }
 
 static int console_watch(struct console_prompt *cp, int on);
@@ -64,11 +62,19 @@ static void console_finish(struct console_prompt *cp)
 	if (cp->timer)
 		loop_timer_arm(cp->timer, 0);
 	if (cp->tio_changed) {
+		/* A half-typed passphrase must not reach the next reader. */
+		tcflush(cp->fd, TCIFLUSH);
 		tcsetattr(cp->fd, TCSANOW, &cp->saved);
 		cp->tio_changed = 0;
 	}
+	if (cp->fl_saved >= 0) {
+		(void)fcntl(cp->fd, F_SETFL, cp->fl_saved);
+		cp->fl_saved = -1;
+	}
 	if (cp->line)
 		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+	cp->parked_len = 0;
+	cp->waiting = 0;
 }
 
 static void console_free(struct console_prompt *cp)
@@ -79,6 +85,35 @@ static void console_free(struct console_prompt *cp)
 	free(cp);
 }
 
+static void console_show_answer(struct console_prompt *cp,
+				const struct unlock_answer *ans)
+{
+	console_write(cp, ans->text);
+	switch (ans->code) {
+	case UNLOCK_OK:
+	case UNLOCK_REFUSED:
+		console_finish(cp);
+		return;
+	case UNLOCK_WRONG:
+	case UNLOCK_WAIT:
+		if (ans->wait_sec) {
+			/* Not reading meanwhile: what is typed is dropped. */
+			console_watch(cp, 0);
+			loop_timer_arm(cp->timer,
+				       (uint64_t)ans->wait_sec * 1000000u);
+			return;
+		}
+		break;
+	case UNLOCK_PARTIAL:
+	case UNLOCK_ERROR:
+		break;
+	}
+	console_show_prompt(cp);
+	console_watch(cp, 1);
+}
+
+/* Hands the line (len bytes) to fn; the line is wiped unless fn says
+ * -EBUSY, when it stays (locked) until console_prompt_retry(). */
 static void console_answer(struct console_prompt *cp, size_t len)
 {
 	struct unlock_answer ans;
@@ -88,35 +123,40 @@ static void console_answer(struct console_prompt *cp, size_t len)
 	cp->in_callback = 1;
 	r = cp->fn(cp->data, cp->line, len, &ans);
 	cp->in_callback = 0;
+	if (r == -EBUSY && !cp->stop_pending) {
+		cp->parked_len = len;
+		console_watch(cp, 0);
+		return;
+	}
 	explicit_bzero(cp->line, CONSOLE_LINE_MAX);
 	if (cp->stop_pending)
 		return;
+	if (r == UNLOCK_ANSWER_LATER) {
+		cp->waiting = 1;
+		console_watch(cp, 0);
+		return;
+	}
 	if (r < 0) {
 		ans.code = UNLOCK_ERROR;
 		snprintf(ans.text, sizeof(ans.text), "not unlocked: %s\n",
 			 strerror(-r));
 	}
-	console_write(cp, ans.text);
-	switch (ans.code) {
-	case UNLOCK_OK:
-	case UNLOCK_REFUSED:
-		console_finish(cp);
-		return;
-	case UNLOCK_WRONG:
-	case UNLOCK_WAIT:
-		if (ans.wait_sec) {
-			/* Not reading meanwhile: what is typed is dropped. */
-			console_watch(cp, 0);
-			loop_timer_arm(cp->timer,
-				       (uint64_t)ans.wait_sec * 1000000u);
-			return;
-		}
-		break;
-	case UNLOCK_PARTIAL:
-	case UNLOCK_ERROR:
-		break;
-	}
-	console_show_prompt(cp);
+	console_show_answer(cp, &ans);
+}
+
+/*
+ * A read of 0 bytes is the EOF key (Ctrl-D) on an empty line while the
+ * terminal is alive; a hung-up one fails its ioctls (EIO). A terminal that
+ * gives nothing but end of file would wake the loop forever: after
+ * CONSOLE_EOF_MAX in a row without a line it counts as gone.
+ */
+static int console_eof_is_key(struct console_prompt *cp)
+{
+	struct termios t;
+
+	if (tcgetattr(cp->fd, &t) < 0)
+		return 0;
+	return ++cp->eofs <= CONSOLE_EOF_MAX;
 }
 
 static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
@@ -131,6 +171,12 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 	n = read(fd, cp->line, CONSOLE_LINE_MAX);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return 0;
+	if (n == 0 && console_eof_is_key(cp)) {
+		/* Ctrl-D on an empty line: ask again. */
+		console_write(cp, "\n");
+		console_show_prompt(cp);
+		return 0;
+	}
 	if (n <= 0) {
 		/* A hung-up or closed console would wake us forever. */
 		log_warn(
@@ -139,6 +185,7 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 		console_finish(cp);
 		return 0;
 	}
+	cp->eofs = 0;
 	len = (size_t)n;
 	if (cp->line[len - 1] != '\n') {
 		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
@@ -156,6 +203,14 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 	len--;
 	if (len && cp->line[len - 1] == '\r')
 		len--;
+	if (len > SECRET_MAX) {
+		/* The buffer holds one byte more than a passphrase may have:
+		 * that byte tells an over-long line from a full one. */
+		explicit_bzero(cp->line, CONSOLE_LINE_MAX);
+		console_write(cp, "longer than 512 bytes: not tried\n");
+		console_show_prompt(cp);
+		return 0;
+	}
 	if (len == 0) {
 		console_show_prompt(cp);
 		return 0;
@@ -211,6 +266,8 @@ int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 		return -ENOMEM;
 	cp->loop = l;
 	cp->fd = tty_fd;
+	cp->fl_saved = -1;
+	log_tty_init(&cp->out, tty_fd);
 	cp->fn = fn;
 	cp->data = data;
 	cp->prompt = prompt ? prompt : "Passphrase (or unlock over SSH): ";
@@ -223,6 +280,14 @@ int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 		r = -errno;
 		goto out;
 	}
+	/* Writes must never block /init: Ctrl-S, or a serial line with
+	 * flow control and nothing attached. */
+	if ((r = fcntl(tty_fd, F_GETFL)) < 0 ||
+	    fcntl(tty_fd, F_SETFL, r | O_NONBLOCK) < 0) {
+		r = -errno;
+		goto out;
+	}
+	cp->fl_saved = r;
 	t = cp->saved;
 	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 	t.c_lflag |= ICANON | ECHONL;
@@ -265,4 +330,24 @@ void console_prompt_stop(struct console_prompt *cp, const char *why)
 int console_prompt_active(const struct console_prompt *cp)
 {
 	return cp && cp->active;
+}
+
+void console_prompt_answer(struct console_prompt *cp,
+			   const struct unlock_answer *ans)
+{
+	if (!cp || !cp->active || !cp->waiting)
+		return;
+	cp->waiting = 0;
+	console_show_answer(cp, ans);
+}
+
+void console_prompt_retry(struct console_prompt *cp)
+{
+	if (!cp || !cp->active || !cp->parked_len)
+		return;
+	size_t len = cp->parked_len;
+	cp->parked_len = 0;
+	console_answer(cp, len);
+	if (cp->stop_pending)
+		console_free(cp);
 }

@@ -16,7 +16,9 @@ struct console_prompt;
  * wait_sec has passed (typed-ahead input is discarded); after OK or REFUSED
  * it stops asking and restores the terminal. The line is read into locked
  * memory and wiped as soon as fn returns. prompt is the text shown (NULL:
- * "Passphrase (or unlock over SSH): ").
+ * "Passphrase (or unlock over SSH): "). tty_fd is made non-blocking while
+ * the prompt runs (give it an open of its own): its writes never block
+ * /init, and text a stopped console does not take is dropped (log_tty).
  */
 int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 			 unlock_passphrase_fn fn, void *data,
@@ -27,6 +29,14 @@ int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
  * may be called from inside fn (the prompt then goes once fn returns).
  */
 void console_prompt_stop(struct console_prompt *cp, const char *why);
+/*
+ * The answer to the line fn took with UNLOCK_ANSWER_LATER: shown, then the
+ * prompt goes on as after a direct answer. NULL-safe.
+ */
+void console_prompt_answer(struct console_prompt *cp,
+			   const struct unlock_answer *ans);
+/* Offers the line fn refused with -EBUSY again. NULL-safe. */
+void console_prompt_retry(struct console_prompt *cp);
 /* True while the prompt still asks (not after OK, REFUSED or a dead tty). */
 int console_prompt_active(const struct console_prompt *cp);
 

@@ -49,7 +49,8 @@ static struct {
 	char listen[DROPBEAR_LISTEN_MAX][SSHD_LISTEN_LEN];
 	char keys[DROPBEAR_HOSTKEYS_MAX][256];
 	int console_fd;
-	unsigned holds; /* boot_hold() calls not yet released */
+	unsigned holds;	  /* boot_hold() calls not yet released */
+	int attempt_held; /* boot_hold_handoff() for a running attempt */
 } S = {.console_fd = -1};
 
 void sshd_hook_set_paths(const struct sshd_hook_paths *p)
@@ -86,6 +87,19 @@ static void sshd_on_opened(void *data, const struct luks_report *rep)
 	(void)rep;
 	/* The new /dev/mapper nodes arrive as uevents; boot probes them. */
 	sshd_sync_holds();
+}
+
+/* While a worker derives a key, the switch to root waits for its answer. */
+static void sshd_on_attempt(void *data, int running)
+{
+	(void)data;
+	if (running && !S.attempt_held) {
+		S.attempt_held = 1;
+		boot_hold_handoff();
+	} else if (!running && S.attempt_held) {
+		S.attempt_held = 0;
+		boot_release_handoff();
+	}
 }
 
 static void sshd_on_exhausted(void *data, enum luks_fail_action action)
@@ -347,6 +361,7 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
 	uc.console_fd = S.console_fd;
 	uc.on_opened = sshd_on_opened;
 	uc.on_exhausted = sshd_on_exhausted;
+	uc.on_attempt = sshd_on_attempt;
 	uc.status = sshd_status;
 	uc.resume = sshd_resume;
 	if ((r = loop_timer_new(l, sshd_resume_now, NULL, &S.resume)) < 0)
@@ -369,6 +384,7 @@ static void sshd_hook_stop(void)
 	}
 	unlock_service_stop(S.svc, "boot moved on");
 	S.svc = NULL;
+	S.attempt_held = 0; /* the handoff is under way: nothing to release */
 	while (S.holds) {
 		boot_release();
 		S.holds--;

@@ -373,9 +373,12 @@ static uint32_t luks_activate_flags(const struct luks_options *o)
 	return f;
 }
 
-/* Loads one header and tries the passphrase; the key slot or -errno. */
-static int luks_open_one(struct luks_set *s, struct luks_dev *d,
-			 const char *pass, size_t len)
+/*
+ * Loads one header and tries the passphrase; the key slot or -errno. *kdf
+ * is set once libcryptsetup was asked to derive a key.
+ */
+static int luks_open_one(const struct luks_set *s, const struct luks_dev *d,
+			 const char *pass, size_t len, uint8_t *kdf)
 {
 	struct crypt_device *cd = NULL;
 	int r;
@@ -388,6 +391,7 @@ static int luks_open_one(struct luks_set *s, struct luks_dev *d,
 		goto out;
 	if ((r = crypt_load(cd, CRYPT_LUKS, NULL)) < 0)
 		goto out;
+	*kdf = 1;
 	r = s->sys->activate(cd, d->name, pass, len,
 			     luks_activate_flags(&d->opt));
 out:
@@ -409,72 +413,213 @@ static void luks_report_fill_state(const struct luks_set *s,
 		rep->wait_usec = 0;
 }
 
-int luks_try_passphrase(struct luks_set *s, const char *pass, size_t len,
-			struct luks_report *rep)
+int luks_attempt_begin(struct luks_set *s, struct luks_report *rep)
 {
-	uint64_t now, wait = 0;
-	unsigned wrong = 0, tried = 0;
-	int r, first_err = 0;
+	uint64_t now = s->sys->now_usec(), wait = 0;
+	int r;
 
-	if (!s || !pass || !rep || len > SECRET_MAX)
-		return -EINVAL;
 	memset(rep, 0, sizeof(*rep));
-	now = s->sys->now_usec();
 	r = luks_attempts_check(&s->att, &s->pol, now, &wait);
-	if (r < 0)
-		goto out;
+	if (r == 0 && luks_set_count_locked(s) == 0)
+		r = -ENOENT; /* nothing was locked (or all were open) */
+	if (r < 0) {
+		luks_report_fill_state(s, rep, now);
+		rep->result = r;
+	}
+	return r;
+}
+
+void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
+		      struct luks_attempt *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->n_devs = s->n;
 	for (unsigned i = 0; i < s->n; i++) {
-		struct luks_dev *d = &s->dev[i];
-		struct luks_report_entry *e = &rep->e[rep->n];
+		const struct luks_dev *d = &s->dev[i];
+		struct luks_attempt_entry *e = &a->e[a->n];
+		int r, act;
 
 		if (d->state != LUKS_LOCKED)
 			continue;
-		memcpy(e->name, d->name, sizeof(e->name));
-		memcpy(e->path, d->path, sizeof(e->path));
-		rep->n++;
-		if (s->sys->is_active(d->name) == 1) {
-			d->state = LUKS_WAS_OPEN;
+		a->n++;
+		e->dev = (uint8_t)i;
+		act = s->sys->is_active(d->name);
+		if (act == 1) {
 			e->outcome = LUKS_OUT_ALREADY_OPEN;
-			log_info("%s is already open", d->name);
 			continue;
 		}
-		tried++;
-		r = luks_open_one(s, d, pass, len);
+		r = luks_open_one(s, d, pass, len, &e->kdf);
+		/* Without a usable device-mapper libcryptsetup refuses before
+		 * it derives any key: nothing was guessed. */
+		if (act < 0 && r < 0 && r != -EPERM)
+			e->kdf = 0;
 		if (r >= 0) {
-			d->state = LUKS_OPEN;
 			e->outcome = LUKS_OUT_OPENED;
 			e->keyslot = r;
-			rep->opened++;
-			log_info("opened %s (%s) with key slot %d", d->name,
-				 d->path, r);
 		} else if (r == -EPERM) {
 			e->outcome = LUKS_OUT_WRONG;
-			wrong++;
 		} else {
 			e->outcome = LUKS_OUT_FAILED;
 			e->error = r;
-			d->last_error = r;
-			if (!first_err)
-				first_err = r;
-			log_warn_errno(r, "cannot open %s (%s)", d->name,
-				       d->path);
 		}
 	}
+}
+
+/* Checks what another process says it did; -EBADMSG names no device twice,
+ * only devices locked now, and plausible numbers. */
+static int luks_attempt_check(const struct luks_set *s,
+			      const struct luks_attempt *a)
+{
+	uint32_t seen = 0;
+
+	if (a->n_devs > s->n || a->n > a->n_devs)
+		return -EBADMSG;
+	for (unsigned i = 0; i < a->n; i++) {
+		const struct luks_attempt_entry *e = &a->e[i];
+		if (e->dev >= a->n_devs || (seen & (1u << e->dev)) ||
+		    s->dev[e->dev].state != LUKS_LOCKED)
+			return -EBADMSG;
+		seen |= 1u << e->dev;
+		switch (e->outcome) {
+		case LUKS_OUT_OPENED:
+			if (e->keyslot < 0 || e->keyslot >= LUKS_KEYSLOT_MAX)
+				return -EBADMSG;
+			break;
+		case LUKS_OUT_FAILED:
+			if (e->error >= 0 || e->error < -4095)
+				return -EBADMSG;
+			break;
+		case LUKS_OUT_WRONG:
+		case LUKS_OUT_ALREADY_OPEN:
+			break;
+		default:
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+/* Counts the attempt as a wrong one: the delay and the cap apply. */
+static void luks_attempt_count(struct luks_set *s, uint64_t now)
+{
+	luks_attempts_record_wrong(&s->att, &s->pol, now);
+	log_warn("passphrase attempt %u of %u failed", s->att.wrong,
+		 s->pol.max_attempts);
+}
+
+int luks_attempt_finish(struct luks_set *s, const struct luks_attempt *a,
+			struct luks_report *rep)
+{
+	unsigned wrong = 0, kdf = 0;
+	uint64_t now = s->sys->now_usec();
+	int r, first_err = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((r = luks_attempt_check(s, a)) < 0)
+		return luks_attempt_failed(s, "its answer was malformed", rep);
+	for (unsigned i = 0; i < a->n; i++) {
+		const struct luks_attempt_entry *ae = &a->e[i];
+		struct luks_dev *d = &s->dev[ae->dev];
+		struct luks_report_entry *e = &rep->e[rep->n++];
+
+		memcpy(e->name, d->name, sizeof(e->name));
+		memcpy(e->path, d->path, sizeof(e->path));
+		e->outcome = ae->outcome;
+		kdf += ae->kdf;
+		switch (ae->outcome) {
+		case LUKS_OUT_ALREADY_OPEN:
+			d->state = LUKS_WAS_OPEN;
+			log_info("%s is already open", d->name);
+			break;
+		case LUKS_OUT_OPENED:
+			d->state = LUKS_OPEN;
+			e->keyslot = ae->keyslot;
+			rep->opened++;
+			log_info("opened %s (%s) with key slot %d", d->name,
+				 d->path, ae->keyslot);
+			break;
+		case LUKS_OUT_WRONG:
+			wrong++;
+			break;
+		case LUKS_OUT_FAILED:
+			e->error = ae->error;
+			d->last_error = ae->error;
+			if (!first_err)
+				first_err = ae->error;
+			log_warn_errno(ae->error, "cannot open %s (%s)",
+				       d->name, d->path);
+			break;
+		}
+	}
+	/*
+	 * Every attempt that ran a key derivation and opened nothing counts,
+	 * whatever libcryptsetup said: a later key slot failing for want of
+	 * memory or a cipher must not make guesses free.
+	 */
 	if (rep->opened)
 		r = 0;
-	else if (wrong) {
-		luks_attempts_record_wrong(&s->att, &s->pol, now);
-		log_warn("wrong passphrase (%u of %u)", s->att.wrong,
-			 s->pol.max_attempts);
-		r = -EPERM;
-	} else if (first_err)
-		r = first_err;
-	else
-		r = -ENOENT; /* nothing was locked (or all were open) */
-	(void)tried;
-out:
+	else {
+		if (kdf) {
+			luks_attempt_count(s, now);
+			rep->counted = 1;
+		}
+		if (wrong)
+			r = -EPERM;
+		else if (first_err)
+			r = first_err;
+		else
+			r = -ENOENT;
+	}
 	luks_report_fill_state(s, rep, now);
 	rep->result = r;
+	return r;
+}
+
+int luks_attempt_failed(struct luks_set *s, const char *why,
+			struct luks_report *rep)
+{
+	uint64_t now = s->sys->now_usec();
+
+	memset(rep, 0, sizeof(*rep));
+	log_err("the passphrase attempt failed: %s", why);
+	/* It may have opened a device before it died: those show up. */
+	for (unsigned i = 0; i < s->n && rep->n < LUKS_MAX_DEVICES; i++) {
+		struct luks_dev *d = &s->dev[i];
+		struct luks_report_entry *e;
+		if (d->state != LUKS_LOCKED || s->sys->is_active(d->name) != 1)
+			continue;
+		d->state = LUKS_WAS_OPEN;
+		e = &rep->e[rep->n++];
+		memcpy(e->name, d->name, sizeof(e->name));
+		memcpy(e->path, d->path, sizeof(e->path));
+		e->outcome = LUKS_OUT_ALREADY_OPEN;
+		rep->opened++;
+	}
+	/* A key derivation may have run: it counts. */
+	luks_attempt_count(s, now);
+	rep->counted = 1;
+	snprintf(rep->note, sizeof(rep->note), "the attempt failed: %s", why);
+	luks_report_fill_state(s, rep, now);
+	rep->result = rep->opened ? 0 : -EIO;
+	return rep->result;
+}
+
+int luks_try_passphrase(struct luks_set *s, const char *pass, size_t len,
+			struct luks_report *rep)
+{
+	struct luks_attempt *a;
+	int r;
+
+	if (!s || !pass || !rep || len > SECRET_MAX)
+		return -EINVAL;
+	if ((r = luks_attempt_begin(s, rep)) < 0)
+		return r;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return luks_attempt_failed(s, "out of memory", rep);
+	luks_attempt_run(s, pass, len, a);
+	r = luks_attempt_finish(s, a, rep);
+	free(a);
 	return r;
 }
 
@@ -549,7 +694,7 @@ static int luks_text_add(char *buf, size_t size, size_t *off, const char *fmt,
 }
 
 /* Room kept for the closing summary and the "(... more)" line. */
-#define LUKS_TEXT_RESERVE 160
+#define LUKS_TEXT_RESERVE 300
 
 static unsigned luks_secs(uint64_t usec)
 {
@@ -598,6 +743,8 @@ int luks_report_format(const struct luks_report *rep, char *buf, size_t size)
 	}
 	if (more)
 		luks_text_add(buf, size, &off, "(... %u more)\n", more);
+	if (rep->note[0])
+		luks_text_add(buf, size, &off, "%.100s\n", rep->note);
 	switch (rep->result) {
 	case 0:
 		if (rep->locked)
@@ -636,8 +783,19 @@ int luks_report_format(const struct luks_report *rep, char *buf, size_t size)
 		luks_text_add(buf, size, &off, "no locked device to open\n");
 		break;
 	default:
-		luks_text_add(buf, size, &off, "not opened: %s\n",
-			      strerror(-rep->result));
+		if (!rep->counted)
+			luks_text_add(buf, size, &off, "not opened: %s\n",
+				      strerror(-rep->result));
+		else if (rep->attempts_left == 0)
+			luks_text_add(buf, size, &off,
+				      "not opened: %s; no attempts left\n",
+				      strerror(-rep->result));
+		else
+			luks_text_add(buf, size, &off,
+				      "not opened: %s; counted as an attempt, "
+				      "next try in %u s\n",
+				      strerror(-rep->result),
+				      luks_secs(rep->wait_usec));
 		break;
 	}
 	return 0;

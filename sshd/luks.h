@@ -156,8 +156,10 @@ struct luks_report {
 	unsigned opened; /* by this passphrase */
 	unsigned locked; /* still locked afterwards */
 	unsigned attempts_left;
+	int counted;	    /* this attempt cost one of the attempts */
 	uint64_t wait_usec; /* until the next try is allowed; 0: now */
 	enum luks_fail_action action; /* meaningful when result is -EACCES */
+	char note[128];		      /* why the attempt itself failed, or "" */
 };
 
 /*
@@ -210,16 +212,67 @@ int luks_set_add(struct luks_set *s, const struct luks_probe *dev);
 
 /*
  * Tries one passphrase on every locked device, one device at a time (so at
- * most one memory-hard PBKDF runs at once). Returns 0 when at least one
- * device opened; -EPERM for a wrong passphrase (no device took it and at
- * least one said -EPERM: the only case counted as an attempt); -EAGAIN when
- * the delay after the last wrong one has not passed (nothing tried);
- * -EACCES when the cap is reached (nothing tried; carry out report->action);
- * -ENOENT when nothing is locked; another libcryptsetup error as is.
- * pass need not be NUL-terminated; it is never copied, logged or kept.
+ * most one memory-hard PBKDF runs at once), in this process. Returns 0 when
+ * at least one device opened; -EPERM for a wrong passphrase (no device took
+ * it and at least one said -EPERM); -EAGAIN when the delay after the last
+ * counted attempt has not passed (nothing tried); -EACCES when the cap is
+ * reached (nothing tried; carry out report->action); -ENOENT when nothing is
+ * locked; another libcryptsetup error as is. Every attempt that asked
+ * libcryptsetup for a key derivation and opened nothing counts against the
+ * cap (report->counted), whatever the error. pass need not be
+ * NUL-terminated; it is never copied, logged or kept. It is
+ * luks_attempt_begin(), _run() and _finish() in a row; /init runs the middle
+ * one in a worker process (sshd/luks_worker.h).
  */
 int luks_try_passphrase(struct luks_set *s, const char *pass, size_t len,
 			struct luks_report *report);
+
+#define LUKS_KEYSLOT_MAX 32 /* LUKS2's limit; LUKS1 has 8 */
+
+/* What one attempt did to one device, as the process that ran it says. */
+struct luks_attempt_entry {
+	uint8_t dev;	 /* index in the set */
+	uint8_t outcome; /* enum luks_outcome */
+	uint8_t kdf;	 /* 1: libcryptsetup was asked to derive a key */
+	int keyslot;	 /* when OPENED: 0..LUKS_KEYSLOT_MAX-1 */
+	int error;	 /* when FAILED: -4095..-1 */
+};
+
+/* One attempt on every device locked when it began. Holds no secret. */
+struct luks_attempt {
+	unsigned n_devs; /* devices in the set when it ran */
+	unsigned n;
+	struct luks_attempt_entry e[LUKS_MAX_DEVICES];
+};
+
+/*
+ * The policy side, before any work: 0 when a passphrase may be tried now;
+ * otherwise -EAGAIN, -EACCES or -ENOENT with rep written, as
+ * luks_try_passphrase() says.
+ */
+int luks_attempt_begin(struct luks_set *s, struct luks_report *rep);
+/*
+ * The work: libcryptsetup on every locked device. Changes nothing in s (it
+ * may run in a forked copy of it); the result goes to luks_attempt_finish().
+ */
+void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
+		      struct luks_attempt *a);
+/*
+ * Applies a's outcome to s (states, the attempt counter) and writes rep;
+ * returns as luks_try_passphrase() does. a is checked first (it may come
+ * from another process): entries for unknown, repeated or no longer locked
+ * devices, or implausible numbers, make it luks_attempt_failed().
+ */
+int luks_attempt_finish(struct luks_set *s, const struct luks_attempt *a,
+			struct luks_report *rep);
+/*
+ * The attempt ended without a usable answer (its process crashed, was
+ * killed, or lied): it counts against the cap, why goes into rep->note, and
+ * devices whose mappings now exist are taken as open. Returns -EIO, or 0
+ * when such a device was found.
+ */
+int luks_attempt_failed(struct luks_set *s, const char *why,
+			struct luks_report *rep);
 
 /* Devices queued, still locked, and opened (by us or before us). */
 unsigned luks_set_count_locked(const struct luks_set *s);

@@ -2,6 +2,7 @@
 LIBS += sshd
 sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
 	sshd/unlock_server.c sshd/console_prompt.c sshd/unlock_service.c \
+	sshd/luks_worker.c \
 	sshd/dropbear.c sshd/hook.c
 sshd_PKGS := libcryptsetup
 
@@ -52,3 +53,10 @@ test_sshd_hook_PKGS := cmocka libcryptsetup libkmod blkid mbedcrypto
 FUZZ_TARGETS += fuzz_crypttab
 fuzz_crypttab_SRCS := tests/fuzz/fuzz_crypttab.c sshd/luks_config.c
 fuzz_crypttab_LIBS := common
+
+# The unlock worker's answer to /init (sshd/luks_worker.h).
+FUZZ_TARGETS += fuzz_luksworker
+fuzz_luksworker_SRCS := tests/fuzz/fuzz_luksworker.c sshd/luks_worker.c \
+	sshd/luks.c sshd/luks_config.c sshd/secret.c init/loop.c
+fuzz_luksworker_LIBS := common
+fuzz_luksworker_PKGS := libcryptsetup

@@ -20,7 +20,19 @@ static size_t secret_round(size_t want)
 	return (want + (size_t)page - 1) / (size_t)page * (size_t)page;
 }
 
+static int secret_mem_map(size_t size, int wipe_on_fork, void **pp);
+
 int secret_mem_alloc(size_t size, void **pp)
+{
+	return secret_mem_map(size, 1, pp);
+}
+
+int secret_mem_alloc_inherited(size_t size, void **pp)
+{
+	return secret_mem_map(size, 0, pp);
+}
+
+static int secret_mem_map(size_t size, int wipe_on_fork, void **pp)
 {
 	static int warned;
 	size_t len = secret_round(size);
@@ -41,7 +53,10 @@ int secret_mem_alloc(size_t size, void **pp)
 	/* Best effort: neither is needed for correctness. */
 	(void)madvise(p, len, MADV_DONTDUMP);
 #ifdef MADV_WIPEONFORK
-	(void)madvise(p, len, MADV_WIPEONFORK);
+	if (wipe_on_fork)
+		(void)madvise(p, len, MADV_WIPEONFORK);
+#else
+	(void)wipe_on_fork;
 #endif
 	*pp = p;
 	return 0;

@@ -37,6 +37,12 @@ void secret_free(struct secret *s);
  */
 int secret_mem_alloc(size_t size, void **pp);
 void secret_mem_free(void *p, size_t size);
+/*
+ * The same, except that a forked child sees the contents: for handing a
+ * passphrase to a worker process by fork, never by argv, env or a file.
+ * The lock is not inherited (mlock(2)); the child locks it again.
+ */
+int secret_mem_alloc_inherited(size_t size, void **pp);
 /* Replaces the contents with len bytes of p; -EMSGSIZE if over SECRET_MAX. */
 int secret_set(struct secret *s, const void *p, size_t len);
 

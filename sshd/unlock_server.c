@@ -23,6 +23,8 @@ struct unlock_client {
 	struct unlock_server *srv;
 	int fd;
 	struct unlock_reader rd; /* in locked memory */
+	int waiting;		 /* for the answer to its passphrase */
+	int parked;		 /* its passphrase got -EBUSY: kept, unread */
 };
 
 struct unlock_server {
@@ -34,6 +36,7 @@ struct unlock_server {
 	void *data;
 	struct unlock_client *client[UNLOCK_CLIENTS_MAX];
 	struct unlock_client *serving; /* whose passphrase is being tried */
+	struct unlock_client *waiting; /* whose answer comes later */
 };
 
 static void unlock_client_close(struct unlock_client *c)
@@ -48,6 +51,8 @@ static void unlock_client_close(struct unlock_client *c)
 			s->client[i] = NULL;
 	if (s->serving == c)
 		s->serving = NULL;
+	if (s->waiting == c)
+		s->waiting = NULL; /* the answer is dropped */
 	loop_del_fd(s->loop, c->fd);
 	close(c->fd);
 	unlock_reader_wipe(&c->rd);
@@ -104,6 +109,13 @@ static int unlock_handle_passphrase(struct unlock_client *c,
 	if (s->serving != c)
 		return -ECONNRESET; /* closed by a callback */
 	s->serving = NULL;
+	if (r == -EBUSY)
+		return r; /* the frame stays until unlock_server_retry() */
+	if (r == UNLOCK_ANSWER_LATER) {
+		s->waiting = c;
+		c->waiting = 1;
+		return 0;
+	}
 	if (r < 0) {
 		ans.code = UNLOCK_ERROR;
 		snprintf(ans.text, sizeof(ans.text), "not unlocked: %s\n",
@@ -139,6 +151,9 @@ static int unlock_client_frames(struct unlock_client *c)
 	int r;
 
 	for (;;) {
+		/* One passphrase at a time per client: the rest waits. */
+		if (c->waiting || c->parked)
+			return loop_mod_fd(c->srv->loop, c->fd, 0);
 		r = unlock_reader_next(&c->rd, UNLOCK_FROM_CLIENT, &f);
 		if (r == -EAGAIN)
 			return 0;
@@ -153,6 +168,10 @@ static int unlock_client_frames(struct unlock_client *c)
 			r = unlock_handle_status(c, f.type);
 		if (r == -ECONNRESET)
 			return r; /* c is gone */
+		if (r == -EBUSY) {
+			c->parked = 1;
+			continue;
+		}
 		unlock_reader_consume(&c->rd, &f);
 		if (r < 0)
 			return r;
@@ -340,6 +359,48 @@ void unlock_server_set_peer_uid(struct unlock_server *s, uid_t uid)
 	s->peer_uid = uid;
 }
 
+/* Reads c's frames again after an answer or a retry; closes it on error. */
+static void unlock_client_resume(struct unlock_client *c)
+{
+	int r = loop_mod_fd(c->srv->loop, c->fd, EPOLLIN);
+
+	if (r == 0)
+		r = unlock_client_frames(c);
+	if (r == -ECONNRESET)
+		return;
+	if (r < 0)
+		unlock_client_close(c);
+}
+
+int unlock_server_answer(struct unlock_server *s,
+			 const struct unlock_answer *ans)
+{
+	struct unlock_client *c = s->waiting;
+	int r;
+
+	if (!c)
+		return -ENOTCONN;
+	s->waiting = NULL;
+	c->waiting = 0;
+	if ((r = unlock_reply_result(c, ans)) < 0) {
+		unlock_client_close(c);
+		return r;
+	}
+	unlock_client_resume(c);
+	return 0;
+}
+
+void unlock_server_retry(struct unlock_server *s)
+{
+	for (unsigned i = 0; i < UNLOCK_CLIENTS_MAX; i++) {
+		struct unlock_client *c = s->client[i];
+		if (!c || !c->parked)
+			continue;
+		c->parked = 0;
+		unlock_client_resume(c);
+	}
+}
+
 int unlock_server_broadcast(struct unlock_server *s, const char *text)
 {
 	size_t len = strnlen(text, UNLOCK_PAYLOAD_MAX);
@@ -347,7 +408,7 @@ int unlock_server_broadcast(struct unlock_server *s, const char *text)
 
 	for (unsigned i = 0; i < UNLOCK_CLIENTS_MAX; i++) {
 		struct unlock_client *c = s->client[i];
-		if (!c || c == s->serving)
+		if (!c || c == s->serving || c == s->waiting)
 			continue;
 		if (unlock_reply(c, UNLOCK_MSG_CANCELLED, text, len) == 0)
 			n++;

@@ -18,9 +18,15 @@ struct unlock_answer {
 /*
  * What init does with a passphrase, shared by the socket and the console
  * prompt. pass is len bytes (not NUL-terminated) in locked memory that is
- * wiped as soon as the call returns: use it, never keep or copy it. Fill
- * ans; a negative return is sent as UNLOCK_ERROR with its strerror.
+ * wiped as soon as the call returns: use it, never keep or copy it. Returns
+ * 0 with ans filled; UNLOCK_ANSWER_LATER when the answer comes later
+ * (unlock_server_answer(), console_prompt_answer(); the asker waits and
+ * reads nothing more meanwhile); -EBUSY when it cannot be tried now (the
+ * asker keeps the passphrase and offers it again when told:
+ * unlock_server_retry(), console_prompt_retry()). Another negative return
+ * is shown as UNLOCK_ERROR with its strerror.
  */
+#define UNLOCK_ANSWER_LATER 1
 typedef int (*unlock_passphrase_fn)(void *data, const char *pass, size_t len,
 				    struct unlock_answer *ans);
 /* Writes the status text (devices found/locked/unlocked, what boot waits for).
@@ -52,12 +58,20 @@ void unlock_server_free(struct unlock_server *s);
 /* The uid allowed to connect (0 unless a test sets it). */
 void unlock_server_set_peer_uid(struct unlock_server *s, uid_t uid);
 /*
- * Tells every connected client except the one being answered right now
- * that boot was unlocked elsewhere (a CANCELLED frame with text, e.g.
+ * Tells every connected client except the one being answered (now, or
+ * later: UNLOCK_ANSWER_LATER) that boot was unlocked elsewhere (a CANCELLED frame with text, e.g.
  * "unlocked from the console"), then closes them. Returns how many were
  * told.
  */
 int unlock_server_broadcast(struct unlock_server *s, const char *text);
+/*
+ * The answer for the client whose passphrase got UNLOCK_ANSWER_LATER; its
+ * next frames are read again. -ENOTCONN when it went away meanwhile.
+ */
+int unlock_server_answer(struct unlock_server *s,
+			 const struct unlock_answer *ans);
+/* Offers the passphrases that got -EBUSY again, in the clients' order. */
+void unlock_server_retry(struct unlock_server *s);
 /* Clients connected now. */
 unsigned unlock_server_clients(const struct unlock_server *s);
 

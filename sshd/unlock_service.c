@@ -9,6 +9,8 @@
 
 #include "common/log.h"
 #include "sshd/console_prompt.h"
+#include "sshd/luks_worker.h"
+#include "sshd/secret.h"
 #include "sshd/unlock_server.h"
 
 enum unlock_from {
@@ -22,7 +24,10 @@ struct unlock_service {
 	struct unlock_service_config cfg;
 	struct unlock_server *srv;
 	struct console_prompt *cp;
+	struct luks_worker *worker; /* the attempt running, or NULL */
+	enum unlock_from worker_from;
 	int exhausted_told;
+	int stopping;
 };
 
 void unlock_answer_from_report(const struct luks_report *rep,
@@ -44,7 +49,12 @@ void unlock_answer_from_report(const struct luks_report *rep,
 		ans->code = UNLOCK_REFUSED;
 		break;
 	default:
-		ans->code = UNLOCK_ERROR;
+		/* Counted (a key derivation ran): it cost an attempt. */
+		if (rep->counted)
+			ans->code =
+			    rep->attempts_left ? UNLOCK_WRONG : UNLOCK_REFUSED;
+		else
+			ans->code = UNLOCK_ERROR;
 		break;
 	}
 	ans->wait_sec = (unsigned)((rep->wait_usec + 999999u) / 1000000u);
@@ -52,18 +62,15 @@ void unlock_answer_from_report(const struct luks_report *rep,
 		snprintf(ans->text, sizeof(ans->text), "(no report)\n");
 }
 
-static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
-			      const char *pass, size_t len,
-			      struct unlock_answer *ans)
+/*
+ * What follows an attempt's report, whoever asked: the answer, init told of
+ * opened devices, the other side told when everything is open, the cap.
+ */
+static void unlock_service_conclude(struct unlock_service *u,
+				    enum unlock_from from,
+				    const struct luks_report *rep,
+				    struct unlock_answer *ans)
 {
-	struct luks_report *rep;
-
-	rep = malloc(sizeof(*rep));
-	if (!rep)
-		return -ENOMEM;
-	log_info("passphrase received %s",
-		 from == UNLOCK_VIA_SOCKET ? "over SSH" : "on the console");
-	luks_try_passphrase(u->set, pass, len, rep);
 	unlock_answer_from_report(rep, ans);
 	if (rep->opened && u->cfg.on_opened)
 		u->cfg.on_opened(u->cfg.data, rep);
@@ -91,8 +98,88 @@ static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
 			u->cfg.on_exhausted(u->cfg.data, rep->action);
 		}
 	}
+}
+
+/* The worker is done (called from the loop): answer whoever asked. */
+static void unlock_service_done(void *data, const struct luks_attempt *a,
+				const char *why)
+{
+	struct unlock_service *u = data;
+	enum unlock_from from = u->worker_from;
+	struct unlock_answer ans;
+	struct luks_report *rep;
+
+	u->worker = NULL; /* freed after this returns */
+	rep = calloc(1, sizeof(*rep));
+	if (!rep) {
+		memset(&ans, 0, sizeof(ans));
+		ans.code = UNLOCK_ERROR;
+		snprintf(ans.text, sizeof(ans.text), "not unlocked: %s\n",
+			 strerror(ENOMEM));
+	} else {
+		if (a)
+			(void)luks_attempt_finish(u->set, a, rep);
+		else
+			(void)luks_attempt_failed(u->set, why, rep);
+		unlock_service_conclude(u, from, rep, &ans);
+		free(rep);
+	}
+	if (from == UNLOCK_VIA_SOCKET)
+		(void)unlock_server_answer(u->srv, &ans);
+	else
+		console_prompt_answer(u->cp, &ans);
+	/* Passphrases that came meanwhile. */
+	console_prompt_retry(u->cp);
+	if (!u->worker)
+		unlock_server_retry(u->srv);
+	if (!u->worker && u->cfg.on_attempt)
+		u->cfg.on_attempt(u->cfg.data, 0);
+}
+
+/*
+ * One passphrase: the policy here, the key derivation in a worker process
+ * (luks_worker.h); the answer follows from unlock_service_done(). While an
+ * attempt runs, others wait (-EBUSY) and are offered again after it.
+ */
+static int unlock_service_try(struct unlock_service *u, enum unlock_from from,
+			      const char *pass, size_t len,
+			      struct unlock_answer *ans)
+{
+	struct luks_report *rep;
+	int r;
+
+	if (u->stopping)
+		return -ECANCELED; /* the handoff: nothing new starts */
+	if (u->worker)
+		return -EBUSY;
+	rep = calloc(1, sizeof(*rep));
+	if (!rep)
+		return -ENOMEM;
+	if (len > SECRET_MAX) {
+		r = -EINVAL;
+		goto out;
+	}
+	log_info("passphrase received %s",
+		 from == UNLOCK_VIA_SOCKET ? "over SSH" : "on the console");
+	r = luks_attempt_begin(u->set, rep);
+	if (r == 0) {
+		/* Tried: the worker answers later. */
+		r = luks_worker_start(u->loop, u->set, pass, len,
+				      unlock_service_done, u, &u->worker);
+		if (r == 0) {
+			u->worker_from = from;
+			r = UNLOCK_ANSWER_LATER;
+			if (u->cfg.on_attempt)
+				u->cfg.on_attempt(u->cfg.data, 1);
+		}
+		goto out;
+	}
+	/* Not tried (too early, no attempts left, nothing locked). */
+	unlock_service_conclude(u, from, rep, ans);
+	r = 0;
+out:
 	free(rep);
-	return 0;
+	return r;
 }
 
 static int unlock_service_from_socket(void *data, const char *pass, size_t len,
@@ -188,6 +275,16 @@ void unlock_service_stop(struct unlock_service *u, const char *why)
 {
 	if (!u)
 		return;
+	u->stopping = 1;
+	if (u->worker) {
+		struct unlock_answer ans = {.code = UNLOCK_ERROR};
+		/* Its outcome is not waited for; a device it opens stays. */
+		luks_worker_cancel(u->worker);
+		u->worker = NULL;
+		snprintf(ans.text, sizeof(ans.text), "%s\n",
+			 why ? why : "the attempt was stopped");
+		(void)unlock_server_answer(u->srv, &ans);
+	}
 	if (why)
 		unlock_server_broadcast(u->srv, why);
 	unlock_server_free(u->srv);
@@ -198,4 +295,9 @@ void unlock_service_stop(struct unlock_service *u, const char *why)
 struct unlock_server *unlock_service_server(struct unlock_service *u)
 {
 	return u->srv;
+}
+
+int unlock_service_busy(const struct unlock_service *u)
+{
+	return u && u->worker;
 }

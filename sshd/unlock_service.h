@@ -16,6 +16,13 @@ struct unlock_service_config {
 	 * sent.
 	 */
 	void (*on_opened)(void *data, const struct luks_report *rep);
+	/*
+	 * An attempt's worker started (1) or ended (0; after its answer was
+	 * handled). init keeps the switch to root waiting meanwhile: the
+	 * device the worker opens shows up (uevent) before its answer, and
+	 * the answer must still reach whoever typed the passphrase. NULL: none.
+	 */
+	void (*on_attempt)(void *data, int running);
 	/* The cap was reached: init carries out action (never a shell). */
 	void (*on_exhausted)(void *data, enum luks_fail_action action);
 	/* Extra status lines from init (network, what boot waits for). */
@@ -48,6 +55,9 @@ int unlock_service_devices_changed(struct unlock_service *u);
  * closes the socket and the prompt, restores the console. NULL-safe.
  */
 void unlock_service_stop(struct unlock_service *u, const char *why);
+
+/* True while a passphrase attempt's worker runs. */
+int unlock_service_busy(const struct unlock_service *u);
 
 /* The socket's server (tests set its peer uid). */
 struct unlock_server *unlock_service_server(struct unlock_service *u);

@@ -7,14 +7,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "common/cursor.h"
 #include "common/fileio.h"
+#include "common/log.h"
 #include "common/proc.h"
 #include "common/strutil.h"
 
@@ -129,6 +133,95 @@ static void proc_stat_is_parsed_strictly(void **state)
 	assert_int_equal(st, 'R');
 }
 
+/* ---- issue 9 item 5: console writes never block ---- */
+
+static void log_blocked(int sig)
+{
+	static const char msg[] = "a console write blocked the writer\n";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof(msg) - 1);
+	_exit(1); /* the test fails instead of hanging */
+}
+
+/* What the terminal has shown (NUL-terminated), reading until it is dry. */
+static size_t drain_pty(int master, char *out, size_t size)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off + 1 < size && (n = read(master, out + off,
+					   size - 1 - off)) > 0)
+		off += (size_t)n;
+	out[off] = '\0';
+	return off;
+}
+
+/* A console whose reader stopped (Ctrl-S, flow control, nothing on the
+ * serial line) is a pty nobody reads: logging goes on, whole lines are
+ * dropped and counted, and the count is said once it reads again. */
+static void console_writes_never_block(void **state)
+{
+	static char seen[1 << 20];
+	int master, slave;
+	unsigned long dropped;
+	struct termios t;
+	unsigned long shown;
+	char *line;
+	size_t off;
+
+	(void)state;
+	master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	assert_true(master >= 0);
+	assert_int_equal(grantpt(master), 0);
+	assert_int_equal(unlockpt(master), 0);
+	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	assert_true(slave >= 0);
+	assert_int_equal(tcgetattr(slave, &t), 0);
+	cfmakeraw(&t); /* every byte reaches the master as written */
+	assert_int_equal(tcsetattr(slave, TCSANOW, &t), 0);
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	log_set_sinks(LOG_SINK_CONSOLE, -1, slave);
+	/* The caller's descriptor stays blocking (children share it). */
+	assert_false(fcntl(slave, F_GETFL) & O_NONBLOCK);
+	signal(SIGALRM, log_blocked);
+	alarm(60); /* a hang detector, far beyond any machine's load */
+	for (int i = 0; i < 5000; i++)
+		log_info("line %04d %s", i,
+			 "................................................"
+			 "................................................");
+	alarm(0);
+	dropped = log_console_dropped();
+	assert_true(dropped > 0);
+	/* It takes output again: the next line and the count show. */
+	off = drain_pty(master, seen, sizeof(seen));
+	line = strstr(seen, "line 0000 ");
+	assert_non_null(line);
+	/* The pty frees its buffers from a kernel worker: log until the
+	 * kept text, the count and the new line are all out. */
+	for (int i = 0; i < 300 && !(strstr(seen, "messages dropped") &&
+				     strstr(seen, "the reader is back"));
+	     i++) {
+		struct pollfd p = {.fd = master, .events = POLLIN};
+		log_info("the reader is back");
+		(void)poll(&p, 1, 100);
+		off += drain_pty(master, seen + off, sizeof(seen) - off);
+	}
+	/* Never half a line: a line cut by a full terminal is finished
+	 * before anything else is written. */
+	for (char *p = seen; (p = strstr(p, "line ")); p += 5)
+		assert_true(strlen(p) >= 107 && p[106] == '\n');
+	line = strstr(seen, "[");
+	assert_non_null(line);
+	assert_true(sscanf(line, "[%lu console messages dropped", &shown) == 1);
+	assert_true(shown >= 1 && shown <= log_console_dropped());
+	assert_true(dropped <= log_console_dropped());
+	assert_non_null(strstr(seen, "the reader is back"));
+	log_set_sinks(LOG_SINK_STDERR, -1, -1);
+	close(slave);
+	close(master);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +230,7 @@ int main(void)
 	    cmocka_unit_test(copies_refuse_truncation),
 	    cmocka_unit_test(atomic_write_replaces_whole),
 	    cmocka_unit_test(proc_stat_is_parsed_strictly),
+	    cmocka_unit_test(console_writes_never_block),
 	};
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }

@@ -436,6 +436,82 @@ static void other_errors_do_not_count(void **state)
 	luks_set_free(s);
 }
 
+/* libcryptsetup failing after it was asked for a key (a later key slot's
+ * Argon2 memory, a missing cipher) still derived keys: it counts. */
+static int enomem_activate(struct crypt_device *cd, const char *name,
+			   const char *pass, size_t len, uint32_t flags)
+{
+	int r = fake_activate(cd, name, pass, len, flags);
+
+	return r == -EPERM ? -ENOMEM : r;
+}
+
+static const struct luks_sys enomem_sys = {
+    .is_active = fake_is_active,
+    .activate = enomem_activate,
+    .now_usec = fake_clock,
+};
+
+static void kdf_errors_count(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+	char text[1024];
+
+	(void)state;
+	luks_set_set_sys(s, &enomem_sys);
+	add_dev(s, img_a, UUID_A);
+	assert_int_equal(luks_try_passphrase(s, "guess", 5, &rep), -ENOMEM);
+	assert_true(rep.counted);
+	assert_int_equal(rep.attempts_left, 9);
+	assert_int_equal(luks_set_attempts_left(s), 9);
+	assert_int_equal(luks_set_next_attempt_usec(s), fake_now + 1000000);
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "counted as an attempt, next try in 1 s"));
+	/* The delay applies: the next guess is not tried. */
+	fake_activations = 0;
+	assert_int_equal(luks_try_passphrase(s, "guess2", 6, &rep), -EAGAIN);
+	assert_int_equal(fake_activations, 0);
+	/* With a wrong answer from another device: one attempt, -EPERM. */
+	fake_now += 1000000;
+	luks_set_set_sys(s, &fake_sys);
+	add_dev(s, img_b, UUID_B);
+	assert_int_equal(luks_try_passphrase(s, "guess3", 6, &rep), -EPERM);
+	assert_int_equal(luks_set_attempts_left(s), 8);
+	luks_set_free(s);
+}
+
+/* What a worker says is checked against the set before it is believed. */
+static void attempt_answer_checked(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_attempt a;
+	struct luks_report rep;
+
+	(void)state;
+	add_dev(s, img_a, UUID_A);
+	memset(&a, 0, sizeof(a));
+	a.n_devs = 2; /* more devices than the set has */
+	a.n = 1;
+	a.e[0] = (struct luks_attempt_entry){
+	    .dev = 0, .outcome = LUKS_OUT_OPENED, .kdf = 1, .keyslot = 0};
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), -EIO);
+	assert_true(rep.counted);
+	assert_non_null(strstr(rep.note, "malformed"));
+	assert_int_equal(luks_set_count_locked(s), 1);
+	assert_int_equal(luks_set_attempts_left(s), 9);
+	a.n_devs = 1; /* the same device twice */
+	a.n = 2;
+	a.e[1] = a.e[0];
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), -EIO);
+	a.n = 1;
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), 0);
+	assert_int_equal(luks_set_count_locked(s), 0);
+	/* Opened again: it is not locked any more. */
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), -EIO);
+	luks_set_free(s);
+}
+
 static void opens_luks1(void **state)
 {
 	struct luks_set *s = new_set(NULL, NULL);
@@ -598,6 +674,8 @@ int main(void)
 	    cmocka_unit_test(opens_luks2_with_right_passphrase),
 	    cmocka_unit_test(wrong_passphrase_counts_and_delays),
 	    cmocka_unit_test(other_errors_do_not_count),
+	    cmocka_unit_test(kdf_errors_count),
+	    cmocka_unit_test(attempt_answer_checked),
 	    cmocka_unit_test(opens_luks1),
 	    cmocka_unit_test(one_passphrase_opens_two),
 	    cmocka_unit_test(already_open_is_not_tried),

@@ -12,6 +12,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include "tests/unit/sshd_fixtures.h"
 #include "sshd/console_prompt.h"
 #include "sshd/luks.h"
+#include "sshd/secret.h"
 #include "sshd/unlock_service.h"
 
 #define UUID_A "11111111-2222-3333-4444-555555555555"
@@ -138,6 +140,25 @@ static void pty_drain(struct pty *p, char *out, size_t size)
 	out[off] = '\0';
 }
 
+/*
+ * Drains until needle shows (the pty hands bytes over from a kernel
+ * worker, so what the service wrote may arrive a little later). out holds
+ * everything read.
+ */
+static void pty_expect(struct pty *p, char *out, size_t size,
+		       const char *needle)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 100 && !strstr(out, needle); i++) {
+		struct pollfd pf = {.fd = p->master, .events = POLLIN};
+		(void)poll(&pf, 1, 100);
+		pty_drain(p, out + off, size - off);
+		off += strlen(out + off);
+	}
+}
+
 static void on_opened(void *data, const struct luks_report *rep)
 {
 	struct fx *fx = data;
@@ -200,11 +221,35 @@ static void fx_stop(struct fx *fx)
 	pty_close(&fx->console);
 }
 
+/* Runs the loop until nothing is left to do and no attempt is running. */
 static void pump(struct fx *fx)
 {
-	for (int i = 0; i < 50; i++)
-		if (loop_run_once(fx->loop, 20) <= 0)
+	for (int i = 0; i < 50; i++) {
+		/* An attempt's worker answers when it is done, however long
+		 * that takes on a loaded machine. */
+		while (unlock_service_busy(fx->svc))
+			loop_run_once(fx->loop, 1000);
+		if (loop_run_once(fx->loop, 20) <= 0 &&
+		    !unlock_service_busy(fx->svc))
 			return;
+	}
+}
+
+/*
+ * Types on the console: a whole line (or Ctrl-D) is waited for on the
+ * terminal's side before the loop runs, so a busy machine's pty (which
+ * hands bytes over from a kernel worker) cannot make the loop miss it.
+ */
+static void console_type(struct fx *fx, const char *s, size_t len)
+{
+	struct pollfd p = {.fd = fx->console.slave, .events = POLLIN};
+	char last = len ? s[len - 1] : 0;
+
+	assert_int_equal(write(fx->console.master, s, len), (ssize_t)len);
+	if (last == '\n' || last == '\r' || last == '\x04')
+		for (int i = 0; i < 100 && poll(&p, 1, 100) == 0; i++)
+			;
+	pump(fx);
 }
 
 struct child {
@@ -427,8 +472,7 @@ static void console_wins_client_told(void **state)
 	child_start(&c, term.slave, NULL); /* waits at its prompt */
 	for (int i = 0; i < 20; i++)
 		pump(&fx);
-	assert_int_equal(write(fx.console.master, "bad\n", 4), 4);
-	pump(&fx);
+	console_type(&fx, "bad\n", 4);
 	pty_drain(&fx.console, tty, sizeof(tty));
 	assert_non_null(strstr(tty, "wrong passphrase, 9 attempts left"));
 	assert_null(strstr(tty, "bad")); /* no echo on the console */
@@ -475,10 +519,8 @@ static void cap_reached_on_console(void **state)
 
 	(void)state;
 	fx_start(&fx, 2);
-	assert_int_equal(write(fx.console.master, "one\n", 4), 4);
-	pump(&fx);
-	assert_int_equal(write(fx.console.master, "two\n", 4), 4);
-	pump(&fx);
+	console_type(&fx, "one\n", 4);
+	console_type(&fx, "two\n", 4);
 	pty_drain(&fx.console, tty, sizeof(tty));
 	assert_non_null(strstr(tty, "no attempts left"));
 	assert_int_equal(fx.exhausted_calls, 1);
@@ -495,6 +537,238 @@ static void cap_reached_on_console(void **state)
 	fx_stop(&fx);
 }
 
+/* Issue 9 item 1: a 513-byte line is refused on the console, not tried. */
+static void console_long_line_not_tried(void **state)
+{
+	struct fx fx;
+	char line[SECRET_MAX + 2], tty[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	memset(line, 'x', SECRET_MAX + 1);
+	line[SECRET_MAX + 1] = '\n';
+	console_type(&fx, line, sizeof(line));
+	pty_expect(&fx.console, tty, sizeof(tty), "not tried");
+	assert_non_null(strstr(tty, "longer than 512 bytes: not tried"));
+	assert_null(strstr(tty, "opened"));
+	assert_int_equal(fx.opened_calls, 0);
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	/* Exactly 512 bytes is tried (and is wrong). */
+	line[SECRET_MAX] = '\n';
+	console_type(&fx, line, SECRET_MAX + 1);
+	pty_expect(&fx.console, tty, sizeof(tty), "attempts left");
+	assert_non_null(strstr(tty, "wrong passphrase, 9 attempts left"));
+	fx_stop(&fx);
+}
+
+/* Issue 9 item 6: Ctrl-D on an empty line asks again. */
+static void console_ctrl_d_reprompts(void **state)
+{
+	struct fx fx;
+	char tty[4096];
+
+	(void)state;
+	fx_start(&fx, 10);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	console_type(&fx, "\x04", 1);
+	pty_expect(&fx.console, tty, sizeof(tty), "Passphrase");
+	assert_non_null(strstr(tty, "Passphrase"));
+	console_type(&fx, "\x04", 1);
+	console_type(&fx, PASS "\n", strlen(PASS) + 1);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	fx_stop(&fx);
+}
+
+/* Issue 9 item 4: a half-typed passphrase does not stay in the console's
+ * input queue for the next reader when the prompt stops. */
+static void console_input_flushed_at_stop(void **state)
+{
+	struct fx fx;
+	struct child c;
+	struct termios t;
+	char out[4096], rest[64];
+
+	(void)state;
+	fx_start(&fx, 10);
+	pump(&fx);
+	assert_int_equal(write(fx.console.master, "half-typed", 10), 10);
+	pump(&fx);
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	/* The next reader, in raw mode, would get any partial line. */
+	assert_int_equal(tcgetattr(fx.console.slave, &t), 0);
+	t.c_lflag &= ~(tcflag_t)ICANON;
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	assert_int_equal(tcsetattr(fx.console.slave, TCSANOW, &t), 0);
+	assert_int_equal(read(fx.console.slave, rest, sizeof(rest)), 0);
+	fx_stop(&fx);
+}
+
+/* ---- issue 9 item 0: the key derivation runs in a worker process ---- */
+
+static int crash_signal; /* what the worker's activation dies of */
+static int hold_fd = -1; /* the worker's activation waits for a byte here */
+
+static int crashing_activate(struct crypt_device *cd, const char *name,
+			     const char *pass, size_t len, uint32_t flags)
+{
+	(void)cd;
+	(void)name;
+	(void)pass;
+	(void)len;
+	(void)flags;
+	if (crash_signal == SIGABRT)
+		abort(); /* as glibc does when it cannot load libgcc_s */
+	raise(crash_signal);
+	return -EIO;
+}
+
+static int holding_activate(struct crypt_device *cd, const char *name,
+			    const char *pass, size_t len, uint32_t flags)
+{
+	char c;
+
+	/* A long key derivation: until the test lets it go. */
+	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
+		;
+	return fake_activate(cd, name, pass, len, flags);
+}
+
+static const struct luks_sys crashing_sys = {
+    .is_active = fake_is_active,
+    .activate = crashing_activate,
+    .now_usec = real_clock,
+};
+
+static const struct luks_sys holding_sys = {
+    .is_active = fake_is_active,
+    .activate = holding_activate,
+    .now_usec = real_clock,
+};
+
+/* A worker dying of sig is one failed, counted attempt; the service (PID 1
+ * in the image) lives on and the right passphrase still opens. */
+static void worker_crash(int sig, const char *seen)
+{
+	struct fx fx;
+	struct child c;
+	char tty[4096], out[4096];
+
+	fx_start(&fx, 10);
+	crash_signal = sig;
+	luks_set_set_sys(fx.set, &crashing_sys);
+	console_type(&fx, "guess\n", 6);
+	pty_expect(&fx.console, tty, sizeof(tty), "counted as an attempt");
+	assert_non_null(strstr(tty, "the attempt failed: the unlock worker"));
+	/* Under SAN=1 the sanitizer's handler turns a SEGV into exit 1. */
+	assert_true(strstr(tty, seen) || strstr(tty, "without an answer"));
+	assert_non_null(strstr(tty, "counted as an attempt"));
+	assert_int_equal(luks_set_attempts_left(fx.set), 9);
+	assert_int_equal(fx.opened_calls, 0);
+	assert_false(unlock_service_busy(fx.svc));
+	/* Over SSH too: the client gets an answer, not a dropped socket. */
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, "guess2\n", 7), 7);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "the attempt failed: the unlock worker"));
+	assert_int_equal(luks_set_attempts_left(fx.set), 8);
+	/* The next attempt, without the fault, opens both. */
+	luks_set_set_sys(fx.set, &fake_sys);
+	console_type(&fx, PASS "\n", strlen(PASS) + 1);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	assert_int_equal(fx.opened_calls, 1);
+	fx_stop(&fx);
+}
+
+static void worker_abort_is_survived(void **state)
+{
+	(void)state;
+	worker_crash(SIGABRT, "killed by signal 6");
+}
+
+static void worker_segv_is_survived(void **state)
+{
+	(void)state;
+	worker_crash(SIGSEGV, "killed by signal 11");
+}
+
+/* While a derivation runs, the loop still answers: a status request is
+ * served and a console passphrase waits its turn, then is tried. */
+static void loop_runs_during_attempt(void **state)
+{
+	struct fx fx;
+	struct child c, st;
+	char out[4096], tty[4096];
+	int hold[2];
+
+	(void)state;
+	fx_start(&fx, 10);
+	assert_int_equal(pipe(hold), 0);
+	hold_fd = hold[0];
+	luks_set_set_sys(fx.set, &holding_sys);
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, "wrong\n", 6), 6);
+	while (!unlock_service_busy(fx.svc))
+		loop_run_once(fx.loop, 100);
+	child_start(&st, -1, "--status");
+	assert_int_equal(child_wait(&fx, &st, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, "10 passphrase attempts left"));
+	/* The console's line waits for the running attempt. */
+	assert_int_equal(write(fx.console.master, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	for (int i = 0; i < 20; i++)
+		loop_run_once(fx.loop, 10);
+	assert_true(unlock_service_busy(fx.svc));
+	assert_int_equal(luks_set_count_locked(fx.set), 2);
+	/* Let both derivations go (the console's runs in a new worker). */
+	assert_int_equal(write(hold[1], "xxxx", 4), 4);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "wrong passphrase, 9 attempts left"));
+	pump(&fx);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	pty_expect(&fx.console, tty, sizeof(tty), "opened luks-");
+	assert_non_null(strstr(tty, "opened luks-"));
+	close(hold[0]);
+	close(hold[1]);
+	hold_fd = -1;
+	fx_stop(&fx);
+}
+
+/* The handoff while a worker derives: it is killed, the waiting client
+ * is told why, nothing new starts. */
+static void stop_during_attempt(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096];
+	int hold[2];
+
+	(void)state;
+	fx_start(&fx, 10);
+	assert_int_equal(pipe(hold), 0);
+	hold_fd = hold[0];
+	luks_set_set_sys(fx.set, &holding_sys);
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	while (!unlock_service_busy(fx.svc))
+		loop_run_once(fx.loop, 100);
+	unlock_service_stop(fx.svc, "boot moved on\n");
+	fx.svc = NULL;
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "boot moved on"));
+	assert_int_equal(luks_set_count_locked(fx.set), 2);
+	close(hold[0]);
+	close(hold[1]);
+	hold_fd = -1;
+	fx_stop(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +780,13 @@ int main(void)
 	    cmocka_unit_test(console_wins_client_told),
 	    cmocka_unit_test(other_session_told),
 	    cmocka_unit_test(cap_reached_on_console),
+	    cmocka_unit_test(console_long_line_not_tried),
+	    cmocka_unit_test(console_ctrl_d_reprompts),
+	    cmocka_unit_test(console_input_flushed_at_stop),
+	    cmocka_unit_test(worker_abort_is_survived),
+	    cmocka_unit_test(worker_segv_is_survived),
+	    cmocka_unit_test(loop_runs_during_attempt),
+	    cmocka_unit_test(stop_during_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "init/loop.h"
+#include "sshd/luks_worker.h"
 #include "sshd/secret.h"
 #include "sshd/unlock_server.h"
 #include "sshd/unlockproto.h"
@@ -489,6 +490,106 @@ static void other_uid_refused(void **state)
 	unlock_server_set_peer_uid(fx->srv, getuid());
 }
 
+/* ---- the unlock worker's answer (sshd/luks_worker.h): untrusted ---- */
+
+static size_t worker_msg(uint8_t *buf, size_t size, int with_status)
+{
+	struct luks_attempt a = {.n_devs = 3, .n = 2};
+	size_t n = 0;
+
+	a.e[0] = (struct luks_attempt_entry){
+	    .dev = 0, .outcome = LUKS_OUT_OPENED, .kdf = 1, .keyslot = 7};
+	a.e[1] = (struct luks_attempt_entry){
+	    .dev = 2, .outcome = LUKS_OUT_FAILED, .kdf = 1, .error = -ENOMEM};
+	assert_int_equal(luks_worker_encode_result(&a, buf, size, &n), 0);
+	if (with_status) {
+		static const uint8_t st[] = {LUKS_WORKER_STATUS, 3, 0, 0, 0};
+		memcpy(buf + n, st, sizeof(st));
+		n += sizeof(st);
+	}
+	return n;
+}
+
+static void worker_answer_round_trip(void **state)
+{
+	uint8_t buf[LUKS_WORKER_MSG_MAX];
+	struct luks_worker_end end;
+	struct luks_attempt a;
+	size_t n = worker_msg(buf, sizeof(buf), 1);
+
+	(void)state;
+	assert_int_equal(luks_worker_parse(buf, n, &a, &end), 0);
+	assert_true(end.have_result && end.have_status);
+	assert_false(end.killed);
+	assert_int_equal(a.n_devs, 3);
+	assert_int_equal(a.n, 2);
+	assert_int_equal(a.e[0].keyslot, 7);
+	assert_int_equal(a.e[1].dev, 2);
+	assert_int_equal(a.e[1].error, -ENOMEM);
+	/* A worker killed before it answered: only the monitor's STATUS. */
+	static const uint8_t killed[] = {LUKS_WORKER_STATUS, 3, 1, 6, 0};
+	assert_int_equal(luks_worker_parse(killed, sizeof(killed), &a, &end),
+			 0);
+	assert_false(end.have_result);
+	assert_true(end.killed);
+	assert_int_equal(end.code, 6);
+	/* Nothing at all (the monitor died too) parses as no answer. */
+	assert_int_equal(luks_worker_parse(buf, 0, &a, &end), 0);
+	assert_false(end.have_result || end.have_status);
+}
+
+static void worker_answer_refuses_hostile(void **state)
+{
+	uint8_t buf[LUKS_WORKER_MSG_MAX], bad[LUKS_WORKER_MSG_MAX];
+	struct luks_worker_end end;
+	struct luks_attempt a;
+	size_t n = worker_msg(buf, sizeof(buf), 1), r = n - 5;
+	/* Byte offsets in the RESULT: 2 n_devs, 3 n, 4.. entries of 6. */
+	static const struct {
+		size_t off;
+		uint8_t val;
+	} pokes[] = {
+	    {0, 0x7f},		    /* unknown type */
+	    {1, 0xff},		    /* length past the end */
+	    {2, LUKS_MAX_DEVICES + 1}, /* too many devices */
+	    {3, 4},		    /* more entries than devices */
+	    {4, 3},		    /* device index out of range */
+	    {5, 9},		    /* unknown outcome */
+	    {6, 2},		    /* kdf neither 0 nor 1 */
+	    {7, LUKS_KEYSLOT_MAX},  /* key slot out of range */
+	    {14, 0},		    /* FAILED without an errno... */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
+		memcpy(bad, buf, n);
+		bad[pokes[i].off] = pokes[i].val;
+		if (pokes[i].off == 14)
+			bad[15] = 0; /* ...both bytes zero */
+		assert_int_equal(luks_worker_parse(bad, n, &a, &end),
+				 -EBADMSG);
+	}
+	/* Every truncation of the whole answer. */
+	for (size_t len = 1; len < n; len++)
+		if (len != r) /* the RESULT alone is a whole answer */
+			assert_int_equal(luks_worker_parse(buf, len, &a, &end),
+					 -EBADMSG);
+	/* Two RESULTs; bytes after the STATUS; a STATUS of the wrong size;
+	 * "killed by signal 0". */
+	memcpy(bad, buf, r);
+	memcpy(bad + r, buf, n);
+	assert_int_equal(luks_worker_parse(bad, r + n, &a, &end), -EBADMSG);
+	memcpy(bad, buf, n);
+	bad[n] = 0;
+	assert_int_equal(luks_worker_parse(bad, n + 1, &a, &end), -EBADMSG);
+	static const uint8_t st4[] = {LUKS_WORKER_STATUS, 4, 0, 0, 0, 0};
+	assert_int_equal(luks_worker_parse(st4, sizeof(st4), &a, &end),
+			 -EBADMSG);
+	static const uint8_t sig0[] = {LUKS_WORKER_STATUS, 3, 1, 0, 0};
+	assert_int_equal(luks_worker_parse(sig0, sizeof(sig0), &a, &end),
+			 -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +598,8 @@ int main(void)
 	    cmocka_unit_test(parse_refuses_hostile),
 	    cmocka_unit_test(encode_round_trip),
 	    cmocka_unit_test(sanitize_text),
+	    cmocka_unit_test(worker_answer_round_trip),
+	    cmocka_unit_test(worker_answer_refuses_hostile),
 	    cmocka_unit_test_setup_teardown(socket_is_private, fx_setup,
 					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(passphrase_answered_and_wiped,
