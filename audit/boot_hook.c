@@ -14,7 +14,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 
 /* Long enough for DHCP and dropbear's start on a slow (TCG) boot. */
 #define SSH_CHECK_DELAY_USEC (30ull * 1000000)

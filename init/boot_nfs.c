@@ -13,7 +13,7 @@
 #include "init/bootstate.h"
 #include "init/child.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/sys.h"
 #include "nfs/mount.h"
 

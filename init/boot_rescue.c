@@ -30,7 +30,7 @@
 #include "init/fsck.h"
 #include "init/fstab.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"

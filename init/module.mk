@@ -3,7 +3,7 @@
 #   INIT_HOOKS += my_hook          (the variable given to INIT_HOOK())
 #   INIT_HOOK_LIBS += mylib        (its archive, linked before libinit)
 LIBS += init
-init_SRCS := init/loop.c init/sys.c init/cmdline.c init/spec.c \
+init_SRCS := init/sys.c init/cmdline.c init/spec.c \
 	init/uevent.c init/fstab.c init/mountopt.c init/fsck.c init/child.c \
 	init/early.c init/modules.c init/blockdev.c init/switchroot.c \
 	init/emergency.c init/hooks.c init/boot.c init/boot_rescue.c \

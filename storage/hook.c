@@ -21,7 +21,7 @@
 #include "init/child.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "storage/parse.h"
 
 #define STORAGE_DEVS_MAX 64

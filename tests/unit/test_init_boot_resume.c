@@ -16,7 +16,7 @@
 #include "common/strutil.h"
 #include "init/bootstate.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/sys.h"
 
 #define ROOT_UUID "5e5a0000-0000-4000-8000-00000000a001"

@@ -26,7 +26,7 @@
 #include "init/blockdev.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "tests/unit/require_tool.h"
 #include "tests/unit/sshd_fixtures.h"
 #include "sshd/hook.h"

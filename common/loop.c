@@ -1,6 +1,6 @@
 /* loop: epoll dispatch with a small table of watched fds; timers are timerfds.
  */
-#include "init/loop.h"
+#include "common/loop.h"
 
 #include <errno.h>
 #include <stdlib.h>
