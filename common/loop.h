@@ -7,6 +7,7 @@
 
 struct loop;
 struct loop_timer;
+struct loop_defer;
 
 /*
  * Called when fd is ready; events are EPOLL* bits. A negative return is
@@ -14,6 +15,7 @@ struct loop_timer;
  */
 typedef int (*loop_fd_fn)(struct loop *l, int fd, uint32_t events, void *data);
 typedef int (*loop_timer_fn)(struct loop *l, struct loop_timer *t, void *data);
+typedef void (*loop_defer_fn)(struct loop *l, void *data);
 
 int loop_new(struct loop **lp);
 void loop_free(struct loop *l);
@@ -32,8 +34,28 @@ int loop_timer_arm(struct loop_timer *t, uint64_t usec);
 void loop_timer_free(struct loop_timer *t);
 
 /*
- * Waits up to timeout_ms (-1: forever) and dispatches what is ready.
- * Returns the number of callbacks run, or a negative errno.
+ * A deferred step: loop_defer() asks for fn to run once, on the next loop
+ * iteration after the fd and timer callbacks of that iteration, never
+ * inside the caller. So a subsystem's callback can ask for work that may
+ * close that subsystem (the boot's progress, the switch to the real root)
+ * without running it under its own feet. Made once (no allocation when
+ * scheduled, so scheduling cannot fail); scheduling one already pending
+ * is a no-op; pending ones run in the order they were scheduled; one
+ * scheduled from inside a deferred callback runs on the next iteration.
+ */
+int loop_defer_new(struct loop *l, loop_defer_fn fn, void *data,
+		   struct loop_defer **dp);
+void loop_defer(struct loop_defer *d);
+/* Drops it if pending; it may be scheduled again later. */
+void loop_defer_cancel(struct loop_defer *d);
+/* Cancels and frees; NULL is fine. */
+void loop_defer_free(struct loop_defer *d);
+
+/*
+ * Waits up to timeout_ms (-1: forever; not at all while a deferred step
+ * is pending), dispatches what is ready, then runs the deferred steps
+ * pending at that point. Returns the number of callbacks run, or a
+ * negative errno.
  */
 int loop_run_once(struct loop *l, int timeout_ms);
 /* Runs until loop_quit(). */
