@@ -67,7 +67,7 @@ void boot_wait_end(void)
 /* ---- the state machine ------------------------------------------------ */
 
 /* Moves the first unfinished item on as far as it can go. */
-void boot_advance(void)
+static void boot_advance(void)
 {
 	char what[400], spec[300];
 
@@ -161,6 +161,37 @@ void boot_advance(void)
 	}
 }
 
+/* The deferred step: the only caller of boot_advance(). */
+static void boot_step(struct loop *l, void *data)
+{
+	(void)l;
+	(void)data;
+	if (boot.rescan_pending) {
+		boot.rescan_pending = false;
+		boot_rescan_now();
+	}
+	boot_advance();
+}
+
+void boot_schedule(bool rescan)
+{
+	if (rescan)
+		boot.rescan_pending = true;
+	loop_defer(boot.step);
+}
+
+int boot_loop_init(struct loop *l)
+{
+	int r;
+
+	boot.loop = l;
+	if ((r = loop_defer_new(l, boot_step, NULL, &boot.step)) < 0 ||
+	    (r = loop_defer_new(l, boot_timeout_check, NULL,
+				&boot.timeout_check)) < 0)
+		return r;
+	return 0;
+}
+
 /* ---- start up --------------------------------------------------------- */
 
 static void boot_read_config(void)
@@ -252,12 +283,12 @@ void boot_start(void)
 	if (boot_setup_root() < 0)
 		return;
 	boot_wait_begin();
-	boot_rescan();
-	boot_advance();
+	boot_schedule(true);
 }
 
 int boot_main(int argc, char **argv)
 {
+	struct loop *l = NULL;
 	int r;
 
 	(void)argc;
@@ -272,7 +303,7 @@ int boot_main(int argc, char **argv)
 	log_info("start at %llu.%06llu s (monotonic), version %s",
 		 (unsigned long long)(boot.t_start / 1000000),
 		 (unsigned long long)(boot.t_start % 1000000), SESAME_VERSION);
-	if ((r = loop_new(&boot.loop)) < 0)
+	if ((r = loop_new(&l)) < 0 || (r = boot_loop_init(l)) < 0)
 		return log_err_errno(r, "event loop");
 	if ((r = boot_setup_signals()) < 0)
 		log_err_errno(r, "signals");

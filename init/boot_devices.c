@@ -61,7 +61,7 @@ static void boot_block_added(const struct uevent *ev)
 		log_warn_errno(r, "device table full, %s not kept", p.name);
 	if ((r = blockdev_dispatch(&p)) < 0)
 		log_warn_errno(r, "%s (%s)", p.name, p.type);
-	boot_advance();
+	boot_schedule(false);
 }
 
 static void boot_handle_uevent(const struct uevent *ev)
@@ -85,11 +85,17 @@ static void boot_handle_uevent(const struct uevent *ev)
 		blockdev_table_remove(&boot.devs, ev->devname);
 }
 
+/* For the hooks (init/hooks.h): from any callback, so it waits a turn. */
+void boot_rescan(void)
+{
+	boot_schedule(true);
+}
+
 /*
  * Replays /sys/class/block/<dev>/uevent as if the kernel had sent it: the
  * devices that existed before our socket did.
  */
-void boot_rescan(void)
+void boot_rescan_now(void)
 {
 	char path[300], buf[1024];
 	struct uevent ev;
@@ -145,7 +151,7 @@ int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
 		if (n == -ENOBUFS) {
 			log_warn("uevents were lost; probing every block "
 				 "device again");
-			boot_rescan();
+			boot_rescan_now();
 			continue;
 		}
 		if (n < 0) {

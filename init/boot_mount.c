@@ -123,7 +123,7 @@ static void boot_fsck_done(pid_t pid, int status, void *data)
 	}
 	it->state = ITEM_READY;
 	boot.phase = PHASE_RUNNING;
-	boot_advance();
+	boot_schedule(false);
 }
 
 static bool boot_type_is_virtual(const char *type)

@@ -94,8 +94,7 @@ static int boot_nfs_timer_fire(struct loop *l, struct loop_timer *t,
 		sys_kill(boot.nfs.pid, SIGKILL);
 		return 0;
 	}
-	if (boot.phase == PHASE_RUNNING)
-		boot_advance();
+	boot_schedule(false);
 	return 0;
 }
 
@@ -129,7 +128,7 @@ void boot_net_configured(const struct boot_net_info *info)
 			 info->root_path);
 	/* An NFS mount that waited for this goes on from the loop. */
 	if (boot_needs_network() && boot.nfs.pid == 0)
-		boot_nfs_arm(1);
+		boot_schedule(false);
 }
 
 int boot_nfs_start(struct mount_item *it)
@@ -230,8 +229,7 @@ static void boot_nfs_done(pid_t pid, int status, void *data)
 		it->state = ITEM_READY;
 		boot.nfs.last_error[0] = '\0';
 		loop_timer_arm(boot.nfs.timer, 0);
-		if (boot.phase == PHASE_RUNNING)
-			boot_advance();
+		boot_schedule(false);
 		return;
 	}
 	it->state = ITEM_WAIT;

@@ -57,7 +57,7 @@ static void boot_shell_exited(pid_t pid, int status, void *data)
 		if (!boot.started)
 			boot_start(); /* after rd.break=cmdline */
 		else
-			boot_advance();
+			boot_schedule(false);
 	} else {
 		(void)boot_retry(); /* logs why when it cannot */
 	}
@@ -165,22 +165,36 @@ void boot_fail(const char *what, const char *hint)
 
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 {
+	(void)t;
+	(void)data;
+	if (boot.phase != PHASE_RUNNING)
+		return 0;
+	/* Events that arrived with the timer still count: they schedule the
+	 * boot's step, which runs before the decision (deferred steps run in
+	 * order). */
+	if (boot.uevent_fd >= 0)
+		boot_uevent_ready(l, boot.uevent_fd, EPOLLIN, NULL);
+	loop_defer(boot.timeout_check);
+	return 0;
+}
+
+void boot_timeout_check(struct loop *l, void *data)
+{
 	char what[600], spec[300];
 	struct mount_item *it = NULL;
+	int r;
 
 	(void)l;
 	(void)data;
 	if (boot.phase != PHASE_RUNNING)
-		return 0;
-	/* Events that arrived with the timer still count. */
-	if (boot.uevent_fd >= 0)
-		boot_uevent_ready(boot.loop, boot.uevent_fd, EPOLLIN, NULL);
-	if (boot.phase != PHASE_RUNNING)
-		return 0;
+		return;
 	if (boot.holds) {
 		/* Someone waits for a passphrase: look again later. */
-		return loop_timer_arm(t, (uint64_t)boot.cfg.timeout_sec *
-					     1000000u);
+		if ((r = loop_timer_arm(boot.timeout,
+					(uint64_t)boot.cfg.timeout_sec *
+					    1000000u)) < 0)
+			log_err_errno(r, "timeout timer");
+		return;
 	}
 	for (unsigned i = 0; i < boot.n_items; i++)
 		if ((boot.items[i].state == ITEM_WAIT ||
@@ -202,8 +216,8 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 			n->state = ITEM_MOUNTED;
 		}
 		boot_wait_end();
-		boot_advance();
-		return 0;
+		boot_schedule(false);
+		return;
 	}
 	if (it->is_nfs) {
 		boot_nfs_describe(it, what, sizeof(what));
@@ -211,7 +225,7 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 				     "the path to this address; SSH rescue "
 				     "stays up; `sesame-status --resume` "
 				     "tries again");
-		return 0;
+		return;
 	}
 	spec_format(&it->spec, spec, sizeof(spec));
 	snprintf(what, sizeof(what), "%s device %s not found after %u s",
@@ -220,7 +234,6 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 	boot_emergency(what, "check root= (and the fstab entry), or add the "
 			     "disk's driver to the image with `sesame build "
 			     "-m MODULE`; rd.timeout= waits longer");
-	return 0;
 }
 
 void boot_hold(void)
@@ -239,33 +252,15 @@ void boot_hold_handoff(void)
 	boot.handoff_holds++;
 }
 
-static int boot_resume_fire(struct loop *l, struct loop_timer *t, void *data)
-{
-	(void)l;
-	(void)t;
-	(void)data;
-	if (boot.phase == PHASE_RUNNING && !boot.handoff_holds)
-		boot_advance();
-	return 0;
-}
-
+/* From the net hook's callback: the switch goes on in the boot's step. */
 void boot_release_handoff(void)
 {
-	int r;
-
 	if (!boot.handoff_holds)
 		return;
 	if (--boot.handoff_holds || !boot.handoff_waiting)
 		return;
 	boot.handoff_waiting = false;
-	if (!boot.resume_timer &&
-	    (r = loop_timer_new(boot.loop, boot_resume_fire, NULL,
-				&boot.resume_timer)) < 0) {
-		log_err_errno(r, "resuming the boot after the network");
-		return;
-	}
-	if ((r = loop_timer_arm(boot.resume_timer, 1)) < 0)
-		log_err_errno(r, "resuming the boot after the network");
+	boot_schedule(false);
 }
 
 /* The item a fsck runs on, if any. */
@@ -333,7 +328,6 @@ int boot_retry(void)
 	if (boot.timeout && boot.cfg.timeout_sec)
 		loop_timer_arm(boot.timeout,
 			       (uint64_t)boot.cfg.timeout_sec * 1000000u);
-	boot_rescan();
-	boot_advance();
+	boot_schedule(true);
 	return 0;
 }

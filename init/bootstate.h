@@ -16,6 +16,7 @@
 
 struct loop;
 struct loop_timer;
+struct loop_defer;
 struct kmod_ctx;
 struct uevent;
 
@@ -78,7 +79,12 @@ struct boot {
 	struct loop *loop;
 	struct kmod_ctx *kmod;
 	int uevent_fd, signal_fd;
-	struct loop_timer *timeout, *reboot_timer, *resume_timer;
+	struct loop_timer *timeout, *reboot_timer;
+	/* The boot's progress (boot_step) and the rd.timeout decision run
+	 * only as deferred steps of the loop, never inside a subsystem's
+	 * callback. */
+	struct loop_defer *step, *timeout_check;
+	bool rescan_pending; /* the next step probes every block device */
 	struct blockdev_table devs;
 	struct mount_item items[ITEMS_MAX];
 	unsigned n_items;
@@ -104,8 +110,11 @@ extern struct boot boot;
 void boot_mark(const char *what);
 /* boot.c */
 void boot_wait_end(void);
-/* boot.c */
-void boot_advance(void);
+/* boot.c: the boot's progress, on the loop's next iteration (boot_step):
+ * a rescan first when rescan is true, then the state machine. */
+void boot_schedule(bool rescan);
+/* boot.c: boot.loop and the deferred steps; before any boot_schedule(). */
+int boot_loop_init(struct loop *l);
 /* boot.c */
 void boot_start(void);
 /* boot_rescue.c */
@@ -114,6 +123,10 @@ bool boot_break(unsigned which, const char *name);
 void boot_emergency(const char *what, const char *hint);
 /* boot_rescue.c */
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
+/* boot_rescue.c: the rd.timeout decision, deferred after boot_step. */
+void boot_timeout_check(struct loop *l, void *data);
+/* boot_devices.c: probes every block device now (boot_rescan() defers). */
+void boot_rescan_now(void);
 /* boot_devices.c */
 int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data);
 /* boot_devices.c */

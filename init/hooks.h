@@ -59,15 +59,19 @@ void init_hooks_emergency(const char *reason);
  * Calls from hooks into the boot. boot_hold() pauses the rd.timeout while
  * something is legitimately waiting (a LUKS passphrase), boot_release()
  * ends that; boot_fail() enters the emergency path with a message and a
- * hint; boot_rescan() probes every block device again.
+ * hint; boot_rescan() probes every block device again. Every call that
+ * moves the boot on (boot_rescan, boot_release_handoff, boot_net_configured,
+ * boot_retry) only schedules the boot's step (loop_defer, common/loop.h):
+ * it runs on the loop's next iteration, never inside the caller, so a hook
+ * may call them from any of its callbacks even though the step may reach
+ * the handoff, which stops the hooks.
  */
 void boot_hold(void);
 void boot_release(void);
 /*
  * boot_hold_handoff() keeps the switch to the real root waiting once every
  * mount is done (rd.neednet: the network comes first); boot_release_handoff()
- * lets it go on. The boot resumes from a timer in the loop, never inside the
- * caller, since the handoff stops the hooks (the caller among them).
+ * lets it go on (from the boot's deferred step).
  */
 void boot_hold_handoff(void);
 void boot_release_handoff(void);
@@ -77,8 +81,7 @@ void boot_fail(const char *what, const char *hint);
  * The network, for an NFS root (or an NFS mount from fstab): the net hook
  * reports each configured address (client, DHCP server id or ip='s
  * server, next-server, host name, option 17; zero/empty when unknown), and
- * up=false when it is gone. The boot goes on from a timer in the loop,
- * never inside the caller.
+ * up=false when it is gone. The boot goes on from its deferred step.
  */
 struct boot_net_info {
 	bool up;
@@ -103,8 +106,9 @@ int boot_resume_check(char *why, size_t size);
 /*
  * Leaves an emergency (or rescans while waiting for a device) and tries
  * again: devices re-probed, rd.timeout re-armed, a pending emergency
- * reboot cancelled (a rescue shell's `sesame-status --resume`). -EBUSY,
- * doing nothing, when boot_resume_check() says so.
+ * reboot cancelled (a rescue shell's `sesame-status --resume`); the rescan
+ * and the boot's progress run in its deferred step. -EBUSY, doing nothing,
+ * when boot_resume_check() says so.
  */
 int boot_retry(void);
 void boot_rescan(void);

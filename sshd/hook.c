@@ -44,7 +44,6 @@ static struct {
 	struct luks_set *set;
 	struct unlock_service *svc;
 	struct dropbear *db;
-	struct loop_timer *resume; /* boot_retry() outside the socket's call */
 	struct dropbear_config dbcfg;
 	char listen[DROPBEAR_LISTEN_MAX][SSHD_LISTEN_LEN];
 	char keys[DROPBEAR_HOSTKEYS_MAX][256];
@@ -119,21 +118,12 @@ static int sshd_status(void *data, char *buf, size_t size)
  * again (a disk attached or assembled by hand shows up) and an emergency
  * is left, so the wait for root starts over.
  */
-static int sshd_resume_now(struct loop *l, struct loop_timer *t, void *data)
-{
-	(void)l;
-	(void)t;
-	(void)data;
-	(void)boot_retry(); /* rescans; may mount root and switch */
-	return 0;
-}
-
 static int sshd_resume(void *data, char *buf, size_t size)
 {
 	int r;
 
 	(void)data;
-	if (!S.resume)
+	if (!S.loop)
 		return -EOPNOTSUPP;
 	/* Only an emergency or a wait for a device is left this way. */
 	if (boot_resume_check(buf, size) < 0) {
@@ -143,9 +133,9 @@ static int sshd_resume(void *data, char *buf, size_t size)
 	}
 	log_info("resume asked for over the unlock socket: rescanning devices "
 		 "and trying the boot again");
-	/* Not from inside the socket's callback: the boot may reach the
-	 * handoff, which closes the socket. */
-	if ((r = loop_timer_arm(S.resume, 1)) < 0)
+	/* Only schedules: the rescan and the boot (which may reach the
+	 * handoff, closing this socket) run in the boot's deferred step. */
+	if ((r = boot_retry()) < 0)
 		return r;
 	snprintf(buf, size,
 		 "resume: block devices rescanned; the boot goes "
@@ -349,8 +339,6 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
 	uc.on_exhausted = sshd_on_exhausted;
 	uc.status = sshd_status;
 	uc.resume = sshd_resume;
-	if ((r = loop_timer_new(l, sshd_resume_now, NULL, &S.resume)) < 0)
-		log_warn_errno(r, "no resume timer");
 	if ((r = unlock_service_start(l, S.set, &uc, &S.svc)) < 0)
 		log_err_errno(r, "no unlock socket");
 	sshd_start_dropbear(cfg);
@@ -375,8 +363,6 @@ static void sshd_hook_stop(void)
 	}
 	luks_set_free(S.set);
 	S.set = NULL;
-	loop_timer_free(S.resume);
-	S.resume = NULL;
 	if (S.console_fd >= 0)
 		close(S.console_fd);
 	S.console_fd = -1;
