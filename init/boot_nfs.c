@@ -131,11 +131,12 @@ void boot_net_configured(const struct boot_net_info *info)
 		boot_schedule(false);
 }
 
-int boot_nfs_start(struct mount_item *it)
+int boot_nfs_start(struct mount_item *it, char *what, size_t size,
+		   const char **hint)
 {
 	struct nfs_env env = {0};
 	struct nfs_mount_cmd cmd;
-	char err[NFS_ERR_MAX], what[300];
+	char err[NFS_ERR_MAX];
 	struct nfs_root nr = it->nfs;
 	bool overlay;
 	pid_t pid;
@@ -169,10 +170,10 @@ int boot_nfs_start(struct mount_item *it)
 				&cmd)) < 0) {
 		if (r == -ENAMETOOLONG)
 			snprintf(err, sizeof(err), "mount arguments too long");
-		snprintf(what, sizeof(what), "NFS %s: %s",
+		snprintf(what, size, "NFS %s: %s",
 			 strcmp(it->target, "/") ? it->target : "root", err);
-		boot_emergency(what, "check root=, nfsroot= and the DHCP "
-				     "server's root path (option 17)");
+		*hint = "check root=, nfsroot= and the DHCP server's root "
+			"path (option 17)";
 		return -EINVAL;
 	}
 	if (strcmp(it->target, "/")) {
@@ -180,9 +181,9 @@ int boot_nfs_start(struct mount_item *it)
 		int n = snprintf(cmd.target, sizeof(cmd.target), "%s%s",
 				 NEWROOT, it->target);
 		if (n < 0 || (size_t)n >= sizeof(cmd.target)) {
-			snprintf(what, sizeof(what), "NFS %s: path too long",
+			snprintf(what, size, "NFS %s: path too long",
 				 it->target);
-			boot_emergency(what, NULL);
+			*hint = NULL;
 			return -ENAMETOOLONG;
 		}
 	}
@@ -217,10 +218,12 @@ static void boot_nfs_done(pid_t pid, int status, void *data)
 	    !strcmp(it->target, "/") && boot.cfg.nfs_overlay &&
 	    boot_nfs_overlay() < 0) {
 		it->state = ITEM_WAIT;
-		boot_emergency("NFS root: the overlay (sesame.nfs_overlay=1) "
-			       "could not be set up",
-			       "is the overlay module in the image? (sesame "
-			       "build -m overlay)");
+		snprintf(it->error, sizeof(it->error),
+			 "NFS root: the overlay (sesame.nfs_overlay=1) could "
+			 "not be set up");
+		it->error_hint = "is the overlay module in the image? (sesame "
+				 "build -m overlay)";
+		boot_schedule(false);
 		return;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {

@@ -1,5 +1,5 @@
-/* bootstate: what the boot.c files share: PID 1's state and the steps they call
- * across. */
+/* bootstate: PID 1's boot state (struct boot, owned by boot.c, the only file
+ * that moves it on) and the leaf steps of the boot_*.c files. */
 #ifndef SESAME_INIT_BOOTSTATE_H
 #define SESAME_INIT_BOOTSTATE_H
 
@@ -48,6 +48,10 @@ struct mount_item {
 	bool is_nfs;	    /* spec is SPEC_NFS; nfs is what to mount */
 	bool nfs_mounted;   /* the nfs-mount child mounted it */
 	struct nfs_root nfs;
+	/* A leaf's verdict (a child's exit): non-empty, the boot's step
+	 * enters the emergency with it and the hint (static text or NULL). */
+	char error[400];
+	const char *error_hint;
 };
 
 /* The network, as the net hook last reported it (boot_net_configured()). */
@@ -121,29 +125,30 @@ void boot_start(void);
 bool boot_break(unsigned which, const char *name);
 /* boot_rescue.c */
 void boot_emergency(const char *what, const char *hint);
-/* boot_rescue.c */
+/* boot.c: rd.timeout's timer. */
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
-/* boot_rescue.c: the rd.timeout decision, deferred after boot_step. */
-void boot_timeout_check(struct loop *l, void *data);
 /* boot_devices.c: probes every block device now (boot_rescan() defers). */
 void boot_rescan_now(void);
 /* boot_devices.c */
 int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data);
 /* boot_devices.c */
 int boot_setup_signals(void);
-/* boot_mount.c */
-int boot_start_fsck(struct mount_item *it, const char *type);
-/* boot_mount.c */
-int boot_mount_item(struct mount_item *it);
-/* boot_mount.c */
-struct mount_item *boot_add_item(const char *target);
-/* boot_mount.c */
-void boot_read_fstab(void);
-/* boot_handoff.c */
-void boot_handoff(void);
-/* boot_nfs.c: 1 the mount child runs, 0 waiting for the network, < 0 failed
- * (the emergency is entered). */
-int boot_nfs_start(struct mount_item *it);
+/* boot_mount.c: whether fsck should check it (logs why not). */
+bool boot_fsck_needed(enum fsck_mode mode, const struct mount_item *it,
+		      const char *type);
+/* boot_mount.c: 0 mounted, or a negative errno (logged). */
+int boot_mount_item(struct boot *b, struct mount_item *it);
+/* boot_mount.c: NULL when the target is there already or no room. */
+struct mount_item *boot_add_item(struct boot *b, const char *target);
+/* boot_mount.c: adds the new root's fstab lines to mount before the switch. */
+void boot_read_fstab(struct boot *b);
+/* boot_handoff.c: returns only when the switch failed: a negative errno,
+ * with what happened in what and a hint in *hint. */
+int boot_handoff(struct boot *b, char *what, size_t size, const char **hint);
+/* boot_nfs.c: 1 the mount child runs, 0 waiting for the network, < 0 it
+ * cannot be mounted: what happened in what, a hint in *hint. */
+int boot_nfs_start(struct mount_item *it, char *what, size_t size,
+		   const char **hint);
 /* boot_nfs.c: the emergency message for an NFS item not mounted in time. */
 void boot_nfs_describe(const struct mount_item *it, char *buf, size_t size);
 /* boot_nfs.c: sets up *it from root=/nfsroot= (or an fstab line's). */

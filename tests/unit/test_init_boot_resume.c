@@ -96,7 +96,7 @@ static int setup(void **state)
 	boot_config_init(&boot.cfg);
 	boot.cfg.fsck = FSCK_FORCE;
 	boot.started = true;
-	it = boot_add_item("/");
+	it = boot_add_item(&boot, "/");
 	assert_non_null(it);
 	assert_int_equal(spec_parse("UUID=" ROOT_UUID, &it->spec), 0);
 	it->check = true;
