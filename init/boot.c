@@ -350,7 +350,9 @@ int boot_loop_init(struct loop *l)
 	boot.loop = l;
 	if ((r = loop_defer_new(l, boot_step, NULL, &boot.step)) < 0 ||
 	    (r = loop_defer_new(l, boot_timeout_check, NULL,
-				&boot.timeout_check)) < 0)
+				&boot.timeout_check)) < 0 ||
+	    (r = loop_timer_new(l, boot_timeout_fire, NULL, &boot.timeout)) <
+		0)
 		return r;
 	return 0;
 }
@@ -476,10 +478,7 @@ int boot_main(int argc, char **argv)
 		log_err_errno(r, "uevent socket; devices that appear later "
 				 "will be missed");
 	/* rd.timeout counts from /init's start, module loading included. */
-	if ((r = loop_timer_new(boot.loop, boot_timeout_fire, NULL,
-				&boot.timeout)) < 0)
-		log_err_errno(r, "timeout timer");
-	else if (boot.cfg.timeout_sec)
+	if (boot.cfg.timeout_sec)
 		loop_timer_arm(boot.timeout,
 			       (uint64_t)boot.cfg.timeout_sec * 1000000u);
 	boot_load_modules();

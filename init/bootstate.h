@@ -117,7 +117,8 @@ void boot_wait_end(void);
 /* boot.c: the boot's progress, on the loop's next iteration (boot_step):
  * a rescan first when rescan is true, then the state machine. */
 void boot_schedule(bool rescan);
-/* boot.c: boot.loop and the deferred steps; before any boot_schedule(). */
+/* boot.c: boot.loop, the deferred steps and the rd.timeout timer (not armed);
+ * before any boot_schedule(). */
 int boot_loop_init(struct loop *l);
 /* boot.c */
 void boot_start(void);

@@ -77,25 +77,33 @@ void child_unwatch(pid_t pid)
 	}
 }
 
+int child_exited(pid_t pid, int wstatus)
+{
+	struct child *c = pid > 0 ? child_find(pid) : NULL;
+	child_exit_fn fn;
+	void *data;
+
+	if (!c)
+		return -ENOENT;
+	fn = c->fn;
+	data = c->data;
+	c->pid = 0;
+	c->fn = NULL;
+	c->data = NULL;
+	if (fn)
+		fn(pid, wstatus, data);
+	return 0;
+}
+
 int child_reap(void)
 {
 	int n = 0, status;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		struct child *c = child_find(pid);
 		n++;
-		if (!c) {
+		if (child_exited(pid, status) < 0)
 			log_debug("reaped orphan pid %d", (int)pid);
-			continue;
-		}
-		child_exit_fn fn = c->fn;
-		void *data = c->data;
-		c->pid = 0;
-		c->fn = NULL;
-		c->data = NULL;
-		if (fn)
-			fn(pid, status, data);
 	}
 	return n;
 }

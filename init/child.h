@@ -25,6 +25,12 @@ int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
  */
 int child_reap(void);
 /*
+ * What child_reap() does for each pid it collects: runs pid's callback
+ * once (and forgets it). 0, or -ENOENT when pid is not ours. Tests use it
+ * to make a fake child exit.
+ */
+int child_exited(pid_t pid, int wstatus);
+/*
  * Watches pid, a child of ours started without child_spawn() (dropbear:
  * posix_spawn with file actions): child_reap() runs fn when it collects
  * it, as for a spawned child. -EAGAIN when the table is full.

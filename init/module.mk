@@ -19,7 +19,7 @@ sesame-init_LDLIBS = $(foreach h,$(INIT_HOOKS),-Wl,-u,init_hook_anchor_$(h))
 
 INIT_TESTS := test_init_cmdline test_init_spec test_init_uevent \
 	test_init_fstab test_init_fsck test_init_switchroot test_init_child \
-	test_init_hooks test_init_boot_resume
+	test_init_hooks test_init_boot_resume test_init_boot
 UNIT_TESTS += $(INIT_TESTS)
 $(foreach t,$(INIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
 $(foreach t,$(INIT_TESTS),$(eval $(t)_LIBS := init common))

@@ -117,6 +117,7 @@ static int teardown(void **state)
 	sys_set_ops(NULL);
 	loop_defer_free(boot.step);
 	loop_defer_free(boot.timeout_check);
+	loop_timer_free(boot.timeout);
 	loop_free(boot.loop);
 	boot.loop = NULL;
 	return 0;
