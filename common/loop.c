@@ -26,6 +26,8 @@ struct loop {
 	/* pending deferred steps, oldest first; gen counts iterations */
 	struct loop_defer *defer_head, *defer_tail;
 	uint64_t defer_gen;
+	uint64_t woke; /* when the last wait returned; 0: none yet */
+	uint64_t stall_max;
 };
 
 struct loop_defer {
@@ -289,12 +291,21 @@ static int loop_run_defers(struct loop *l)
 	return ran;
 }
 
+uint64_t loop_stall_max_usec(const struct loop *l)
+{
+	return l->stall_max;
+}
+
 int loop_run_once(struct loop *l, int timeout_ms)
 {
 	struct epoll_event evs[16];
+	uint64_t now = loop_now_usec();
 	int n, ran = 0;
 
+	if (l->woke && now - l->woke > l->stall_max)
+		l->stall_max = now - l->woke;
 	n = epoll_wait(l->epfd, evs, 16, l->defer_head ? 0 : timeout_ms);
+	l->woke = loop_now_usec();
 	if (n < 0)
 		return errno == EINTR ? loop_run_defers(l) : -errno;
 	for (int i = 0; i < n; i++) {

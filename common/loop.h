@@ -62,6 +62,14 @@ int loop_run_once(struct loop *l, int timeout_ms);
 int loop_run(struct loop *l);
 void loop_quit(struct loop *l);
 
+/*
+ * The longest gap between two iterations so far: from one wait's return
+ * to the next wait (the callbacks and deferred steps of an iteration, and
+ * what the caller did between two loop_run_once() calls). Nothing else
+ * is served meanwhile: this is the loop's longest stall.
+ */
+uint64_t loop_stall_max_usec(const struct loop *l);
+
 /* CLOCK_MONOTONIC in microseconds. */
 uint64_t loop_now_usec(void);
 

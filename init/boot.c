@@ -357,6 +357,11 @@ int boot_loop_init(struct loop *l)
 	return 0;
 }
 
+void boot_note_unlocked(void)
+{
+	boot.t_unlocked = loop_now_usec();
+}
+
 /* ---- start up --------------------------------------------------------- */
 
 static void boot_read_config(void)

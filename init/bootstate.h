@@ -103,6 +103,7 @@ struct boot {
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
 	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
+	uint64_t t_unlocked; /* boot_note_unlocked(); 0: no passphrase */
 	struct boot_net_state net;
 	struct boot_nfs_state nfs;
 };

@@ -76,6 +76,11 @@ void boot_release(void);
 void boot_hold_handoff(void);
 void boot_release_handoff(void);
 void boot_fail(const char *what, const char *hint);
+/*
+ * A passphrase opened a device (its key derivation is done): the handoff
+ * line reports the time from the last such call to the real init's exec.
+ */
+void boot_note_unlocked(void);
 
 /*
  * The network, for an NFS root (or an NFS mount from fstab): the net hook

@@ -84,6 +84,8 @@ static void sshd_on_opened(void *data, const struct luks_report *rep)
 	(void)data;
 	(void)rep;
 	/* The new /dev/mapper nodes arrive as uevents; boot probes them. */
+	if (rep && rep->opened)
+		boot_note_unlocked();
 	sshd_sync_holds();
 }
 

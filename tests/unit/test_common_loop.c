@@ -1,5 +1,6 @@
 /* test_common_loop: the event loop's deferred steps (loop_defer): order,
- * one turn later when scheduled from a deferred step, cancel and free. */
+ * one turn later when scheduled from a deferred step, cancel and free; the
+ * longest stall. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <time.h>
 
 #include "common/loop.h"
 
@@ -171,6 +173,31 @@ static void defer_outlives_loop(void **state)
 	assert_int_equal(n_ran, 0);
 }
 
+static void sleep_step(struct loop *l, void *data)
+{
+	struct timespec ts = {0, 30 * 1000 * 1000};
+
+	(void)l;
+	(void)data;
+	nanosleep(&ts, NULL);
+}
+
+/* A step that blocks the loop 30 ms: the longest stall is at least that
+ * (a lower bound only: a loaded machine makes it longer, never shorter). */
+static void stall_is_measured(void **state)
+{
+	struct loop *l = *state;
+	struct loop_defer *d = NULL;
+
+	assert_int_equal(loop_stall_max_usec(l), 0);
+	assert_int_equal(loop_defer_new(l, sleep_step, NULL, &d), 0);
+	loop_defer(d);
+	assert_int_equal(loop_run_once(l, 0), 1);
+	assert_int_equal(loop_run_once(l, 0), 0);
+	assert_true(loop_stall_max_usec(l) >= 30000);
+	loop_defer_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +209,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(defer_free, setup, teardown),
 	    cmocka_unit_test_setup_teardown(defer_outlives_loop, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(stall_is_measured, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
