@@ -172,11 +172,13 @@ static int boot_ssh_fire(struct loop *l, struct loop_timer *t, void *data)
 	return 0;
 }
 
-static int boot_hook_start(struct loop *l, const struct boot_config *cfg)
+static int boot_hook_start(struct loop *l, const struct boot_config *cfg,
+			   void **ctxp)
 {
 	bool ssh;
 	int r;
 
+	*ctxp = &B;
 	(void)cfg; /* the same files are read as the host audit reads */
 	audit_boot_check(&audit_boot_default_paths, audit_boot_log, NULL, &ssh,
 			 &B.port);
@@ -187,15 +189,16 @@ static int boot_hook_start(struct loop *l, const struct boot_config *cfg)
 	return loop_timer_arm(B.timer, SSH_CHECK_DELAY_USEC);
 }
 
-static void boot_hook_stop(void)
+static void boot_hook_stop(void *ctx)
 {
+	(void)ctx;
 	loop_timer_free(B.timer);
 	B.timer = NULL;
 }
 
-static const struct init_hook audit_hook = {
+/* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
+const struct init_hook audit_hook = {
     .name = "audit",
     .start = boot_hook_start,
     .stop = boot_hook_stop,
 };
-INIT_HOOK(audit_hook)

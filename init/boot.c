@@ -371,6 +371,7 @@ static void boot_read_config(void)
 	int r;
 
 	boot_config_init(&boot.cfg);
+	init_hooks_declare(&boot.cfg);
 	if ((r = file_read_all(BOOT_CONF, 64u << 10, &buf, &len)) == 0) {
 		boot_config_parse(&boot.cfg, buf, len, true);
 		free(buf);

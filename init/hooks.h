@@ -7,8 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "init/cmdline.h"
+
 struct loop;
-struct boot_config;
 
 /*
  * A part of the boot that runs beside the root search. Every callback is
@@ -18,38 +19,42 @@ struct boot_config;
 struct init_hook {
 	const char *name;
 	/*
-	 * After the early mounts, the configuration and the image's module
-	 * list, before the wait for root. A negative return is logged and
-	 * the hook is not stopped later; boot goes on.
+	 * Its boot parameters (read with boot_config_find()): the parser
+	 * knows them and checks their form (struct boot_param_decl).
 	 */
-	int (*start)(struct loop *l, const struct boot_config *cfg);
+	const struct boot_param_decl *params;
+	unsigned n_params;
+	/*
+	 * After the early mounts, the configuration and the image's module
+	 * list, before the wait for root. *ctxp (NULL before the call) is
+	 * what stop and emergency get. A negative return is logged and the
+	 * hook is not stopped later; boot goes on.
+	 */
+	int (*start)(struct loop *l, const struct boot_config *cfg,
+		     void **ctxp);
 	/*
 	 * Root is mounted and init checked; the switch follows. Stop what
 	 * you started (kill and let child_reap() collect, close fds), take
 	 * the network down. Children still alive after this are sent
 	 * SIGTERM, then SIGKILL.
 	 */
-	void (*stop)(void);
+	void (*stop)(void *ctx);
 	/* Boot failed; reason is the message shown. Keep rescue reachable. */
-	void (*emergency)(const char *reason);
+	void (*emergency)(void *ctx, const char *reason);
 };
 
-/* Adds a hook (in link order); -ENOSPC after 8. */
-int init_hook_register(const struct init_hook *h);
-
 /*
- * Registers hook variable var before main() runs, and defines the symbol
- * init_hook_anchor_<var> that init/module.mk pulls in with -Wl,-u so the
- * object is linked from its archive: list var in INIT_HOOKS and the
- * library in INIT_HOOK_LIBS in your module.mk.
+ * Adds a hook (in order); -ENOSPC after 8. sesame-init registers the
+ * hooks of init_hook_table, which make generates from INIT_HOOKS (each
+ * area's module.mk: INIT_HOOKS += var, the hook's non-static
+ * `const struct init_hook var`, and INIT_HOOK_LIBS += its library).
  */
-#define INIT_HOOK(var)                                                         \
-	const struct init_hook *const init_hook_anchor_##var = &(var);         \
-	__attribute__((constructor)) static void init_hook_ctor_##var(void)    \
-	{                                                                      \
-		init_hook_register(&(var));                                    \
-	}
+int init_hook_register(const struct init_hook *h);
+/* The generated table, NULL-terminated (only in sesame-init). */
+extern const struct init_hook *const init_hook_table[];
 
+/* For boot.c: every hook's parameters into c (after boot_config_init). */
+void init_hooks_declare(struct boot_config *c);
 /* For boot.c: run every hook's callback of that kind. */
 void init_hooks_start(struct loop *l, const struct boot_config *cfg);
 void init_hooks_stop(void);

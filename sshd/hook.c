@@ -314,7 +314,8 @@ static void sshd_start_dropbear(const struct boot_config *cfg)
 	sshd_print_fingerprints();
 }
 
-static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
+static int sshd_hook_start(struct loop *l, const struct boot_config *cfg,
+			   void **ctxp)
 {
 	const struct sshd_hook_paths *p = sshd_paths();
 	struct unlock_service_config uc;
@@ -322,6 +323,7 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
 	struct luks_policy pol;
 	int r;
 
+	*ctxp = &S;
 	S.loop = l;
 	luks_config_init(&lc);
 	sshd_read_luks_params(cfg, &lc);
@@ -347,10 +349,11 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
 	return 0;
 }
 
-static void sshd_hook_stop(void)
+static void sshd_hook_stop(void *ctx)
 {
 	int r;
 
+	(void)ctx;
 	if (S.db) {
 		if ((r = dropbear_stop(S.db)) < 0)
 			log_err_errno(r, "dropbear did not stop");
@@ -370,19 +373,35 @@ static void sshd_hook_stop(void)
 	S.console_fd = -1;
 }
 
-static void sshd_hook_emergency(const char *reason)
+static void sshd_hook_emergency(void *ctx, const char *reason)
 {
+	(void)ctx;
 	(void)reason;
 	/* dropbear and the unlock socket stay up: rescue over SSH. */
 	if (S.db && dropbear_pid(S.db) > 0)
 		log_info("SSH stays up for rescue");
 }
 
-static const struct init_hook sshd_hook = {
+/* Read with boot_config_find(); their values are checked where they are read. */
+static const struct boot_param_decl sshd_hook_params[] = {
+    {"rd.luks", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.luks.crypttab", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.luks.uuid", BOOT_PARAM_VALUE, NULL},
+    {"rd.luks.name", BOOT_PARAM_VALUE, NULL},
+    {"rd.luks.options", BOOT_PARAM_VALUE, NULL},
+    {"rd.luks.key", BOOT_PARAM_OPTIONAL, NULL},
+    {"sesame.luks_tries", BOOT_PARAM_VALUE, NULL},
+    {"sesame.luks_fail", BOOT_PARAM_VALUE, NULL},
+    {"sesame.ssh", BOOT_PARAM_OPTIONAL, NULL},
+    {"sesame.ssh_listen", BOOT_PARAM_OPTIONAL, NULL},
+};
+
+/* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
+const struct init_hook sshd_hook = {
     .name = "sshd",
+    .params = sshd_hook_params,
+    .n_params = sizeof(sshd_hook_params) / sizeof(sshd_hook_params[0]),
     .start = sshd_hook_start,
     .stop = sshd_hook_stop,
     .emergency = sshd_hook_emergency,
 };
-
-INIT_HOOK(sshd_hook)

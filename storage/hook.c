@@ -881,13 +881,15 @@ static void storage_read_conf(void)
 	free(buf);
 }
 
-static int storage_hook_start(struct loop *l, const struct boot_config *cfg)
+static int storage_hook_start(struct loop *l, const struct boot_config *cfg,
+			      void **ctxp)
 {
 	const struct storage_paths *p = storage_paths();
 	static const char *const dirs[] = {"/run/mdadm", "/run/lvm",
 					   "/run/lock", "/run/lock/lvm"};
 	int r;
 
+	*ctxp = &S;
 	S.loop = l;
 	S.stopped = false;
 	storage_read_params(cfg);
@@ -909,8 +911,9 @@ static int storage_hook_start(struct loop *l, const struct boot_config *cfg)
 	return 0;
 }
 
-static void storage_hook_stop(void)
+static void storage_hook_stop(void *ctx)
 {
+	(void)ctx;
 	S.stopped = true;
 	if (S.held)
 		boot_release();
@@ -992,10 +995,11 @@ static void storage_lvm_report_missing(void)
 	}
 }
 
-static void storage_hook_emergency(const char *reason)
+static void storage_hook_emergency(void *ctx, const char *reason)
 {
 	char list[1024], u[48];
 
+	(void)ctx;
 	(void)reason;
 	for (unsigned i = 0; i < S.n_md_want; i++) {
 		bool seen = false;
@@ -1028,11 +1032,22 @@ static void storage_hook_emergency(const char *reason)
 	storage_lvm_report_missing();
 }
 
-static const struct init_hook storage_hook = {
+/* Read with boot_config_find(); their values are checked where they are read. */
+static const struct boot_param_decl storage_hook_params[] = {
+    {"rd.md", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.lvm", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.md.uuid", BOOT_PARAM_VALUE, NULL},
+    {"rd.lvm.vg", BOOT_PARAM_VALUE, NULL},
+    {"rd.lvm.lv", BOOT_PARAM_VALUE, NULL},
+    {"sesame.md_degraded_wait", BOOT_PARAM_VALUE, NULL},
+};
+
+/* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
+const struct init_hook storage_hook = {
     .name = "storage",
+    .params = storage_hook_params,
+    .n_params = sizeof(storage_hook_params) / sizeof(storage_hook_params[0]),
     .start = storage_hook_start,
     .stop = storage_hook_stop,
     .emergency = storage_hook_emergency,
 };
-
-INIT_HOOK(storage_hook)
