@@ -13,10 +13,17 @@
 /* Called once, from child_reap(), with the wait(2) status. */
 typedef void (*child_exit_fn)(pid_t pid, int wstatus, void *data);
 
+struct sys_spawn_opts;
+
 /*
- * Starts argv[0] (a path) through sys_spawn() and remembers it; fn may be
- * NULL. flags are SYS_SPAWN_*. -EAGAIN when the table is full.
+ * The one way PID 1 starts a program: argv[0] (a path) through
+ * sys_spawn() (init/sys.h: the seam tests replace) as o says (fds, session,
+ * environment, uid), remembered so that child_reap(), the one reaper, runs
+ * fn (may be NULL) with its status. -EAGAIN when the table is full.
  */
+int child_spawn_opts(char *const argv[], const struct sys_spawn_opts *o,
+		     child_exit_fn fn, void *data, pid_t *pidp);
+/* child_spawn_opts() with only flags (SYS_SPAWN_*). */
 int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
 		void *data, pid_t *pidp);
 /*

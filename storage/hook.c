@@ -21,6 +21,7 @@
 #include "init/child.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
+#include "init/sys.h"
 #include "common/loop.h"
 #include "storage/parse.h"
 
@@ -324,33 +325,21 @@ static int storage_out_ready(struct loop *l, int fd, uint32_t events,
 static void storage_job_exited(pid_t pid, int wstatus, void *data);
 
 /*
- * Starts argv with its stdout on a pipe we read (stderr stays on the
- * console, for mdadm's and lvm's own diagnostics). child_spawn() passes
- * our fds 0-2 on, so fd 1 is pointed at the pipe around it: PID 1 is one
- * thread and logs through its own kmsg and console fds, never fd 1.
+ * Starts argv with its stdout on a pipe we read, stdin on /dev/null and
+ * stderr on PID 1's (the console, for mdadm's and lvm's own diagnostics).
+ * PID 1's own fds are never touched.
  */
 static int storage_spawn(char *const argv[])
 {
-	int p[2], save, r;
+	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO};
+	int p[2], r;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	save = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	if (dup2(p[1], STDOUT_FILENO) < 0) {
-		r = -errno;
-		close(p[0]);
-		close(p[1]);
-		if (save >= 0)
-			close(save);
-		return r;
-	}
-	r = child_spawn(argv, 0, storage_job_exited, NULL, NULL);
-	if (save >= 0) {
-		dup2(save, STDOUT_FILENO);
-		close(save);
-	} else {
-		close(STDOUT_FILENO);
-	}
+	o.stdio[0] = -1;
+	o.stdio[1] = p[1];
+	o.stdio[2] = STDERR_FILENO;
+	r = child_spawn_opts(argv, &o, storage_job_exited, NULL, NULL);
 	close(p[1]);
 	if (r < 0) {
 		close(p[0]);

@@ -37,9 +37,10 @@ static struct {
 
 static char sysfs[] = "/tmp/test_init_boot.XXXXXX";
 
-static int fake_spawn(char *const argv[], unsigned flags, pid_t *pidp)
+static int fake_spawn(char *const argv[], const struct sys_spawn_opts *o,
+		      pid_t *pidp)
 {
-	(void)flags;
+	(void)o;
 	if (sys.spawns < 8) {
 		str_copy(sys.spawned[sys.spawns], sizeof(sys.spawned[0]),
 			 argv[0]);

@@ -25,9 +25,10 @@ static unsigned spawns, mounts;
 static char spawned[4][64];
 static char sysfs[] = "/tmp/test_init_boot_resume.XXXXXX";
 
-static int fake_spawn(char *const argv[], unsigned flags, pid_t *pidp)
+static int fake_spawn(char *const argv[], const struct sys_spawn_opts *o,
+		      pid_t *pidp)
 {
-	(void)flags;
+	(void)o;
 	if (spawns < 4)
 		str_copy(spawned[spawns], sizeof(spawned[0]), argv[0]);
 	spawns++;
