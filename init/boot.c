@@ -184,7 +184,7 @@ static void boot_advance(void)
 			if (it == &boot.items[0] &&
 			    boot_break(BREAK_PRE_MOUNT, "pre-mount"))
 				return;
-			r = boot_nfs_start(it, what, sizeof(what), &hint);
+			r = boot_nfs_start(&boot, it, what, sizeof(what), &hint);
 			if (r == 0)
 				boot_wait_begin();
 			else if (r < 0)
@@ -260,7 +260,7 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 	 * boot's step, which runs before the decision (deferred steps run in
 	 * order). */
 	if (boot.uevent_fd >= 0)
-		boot_uevent_ready(l, boot.uevent_fd, EPOLLIN, NULL);
+		boot_uevent_ready(l, boot.uevent_fd, EPOLLIN, &boot);
 	loop_defer(boot.timeout_check);
 	return 0;
 }
@@ -308,7 +308,7 @@ static void boot_timeout_check(struct loop *l, void *data)
 		return;
 	}
 	if (it->is_nfs) {
-		boot_nfs_describe(it, what, sizeof(what));
+		boot_nfs_describe(&boot, it, what, sizeof(what));
 		boot_emergency(what, "check that the server runs and exports "
 				     "the path to this address; SSH rescue "
 				     "stays up; `sesame-status --resume` "
@@ -331,7 +331,7 @@ static void boot_step(struct loop *l, void *data)
 	(void)data;
 	if (boot.rescan_pending) {
 		boot.rescan_pending = false;
-		boot_rescan_now();
+		boot_rescan_now(&boot);
 	}
 	boot_advance();
 }
@@ -476,11 +476,11 @@ int boot_main(int argc, char **argv)
 		 (unsigned long long)(boot.t_start % 1000000), SESAME_VERSION);
 	if ((r = loop_new(&l)) < 0 || (r = boot_loop_init(l)) < 0)
 		return log_err_errno(r, "event loop");
-	if ((r = boot_setup_signals()) < 0)
+	if ((r = boot_setup_signals(&boot)) < 0)
 		log_err_errno(r, "signals");
 	if ((r = uevent_open(&boot.uevent_fd)) < 0 ||
 	    (r = loop_add_fd(boot.loop, boot.uevent_fd, EPOLLIN,
-			     boot_uevent_ready, NULL)) < 0)
+			     boot_uevent_ready, &boot)) < 0)
 		log_err_errno(r, "uevent socket; devices that appear later "
 				 "will be missed");
 	/* rd.timeout counts from /init's start, module loading included. */

@@ -66,6 +66,7 @@ struct boot_net_state {
 struct boot_nfs_state {
 	struct loop_timer *timer; /* attempt timeout, then the next attempt */
 	pid_t pid;		  /* the nfs-mount child; 0: none runs */
+	struct mount_item *item;  /* what it mounts */
 	unsigned attempts;
 	bool timed_out; /* the running attempt was killed at its deadline */
 	char last_error[160];
@@ -130,11 +131,11 @@ void boot_emergency(const char *what, const char *hint);
 /* boot.c: rd.timeout's timer. */
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
 /* boot_devices.c: probes every block device now (boot_rescan() defers). */
-void boot_rescan_now(void);
-/* boot_devices.c */
+void boot_rescan_now(struct boot *b);
+/* boot_devices.c: the uevent socket's callback; data is the struct boot. */
 int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data);
 /* boot_devices.c */
-int boot_setup_signals(void);
+int boot_setup_signals(struct boot *b);
 /* boot_mount.c: whether fsck should check it (logs why not). */
 bool boot_fsck_needed(enum fsck_mode mode, const struct mount_item *it,
 		      const char *type);
@@ -149,10 +150,11 @@ void boot_read_fstab(struct boot *b);
 int boot_handoff(struct boot *b, char *what, size_t size, const char **hint);
 /* boot_nfs.c: 1 the mount child runs, 0 waiting for the network, < 0 it
  * cannot be mounted: what happened in what, a hint in *hint. */
-int boot_nfs_start(struct mount_item *it, char *what, size_t size,
-		   const char **hint);
+int boot_nfs_start(struct boot *b, struct mount_item *it, char *what,
+		   size_t size, const char **hint);
 /* boot_nfs.c: the emergency message for an NFS item not mounted in time. */
-void boot_nfs_describe(const struct mount_item *it, char *buf, size_t size);
+void boot_nfs_describe(const struct boot *b, const struct mount_item *it,
+		       char *buf, size_t size);
 /* boot_nfs.c: sets up *it from root=/nfsroot= (or an fstab line's). */
 int boot_nfs_item(struct mount_item *it, const char *root, const char *nfsroot,
 		  char *err, size_t errlen);
