@@ -144,11 +144,11 @@ static void boot_finish(void)
 		return;
 	}
 	boot_wait_end();
-	if (boot_break(BREAK_PRE_PIVOT, "pre-pivot"))
+	if (boot_break(&boot, BREAK_PRE_PIVOT, "pre-pivot"))
 		return;
 	if (boot_handoff(&boot, what, sizeof(what), &hint) < 0) {
 		boot.phase = PHASE_RUNNING;
-		boot_emergency(what, hint);
+		boot_emergency(&boot, what, hint);
 	}
 }
 
@@ -175,20 +175,21 @@ static void boot_advance(void)
 			/* a child's verdict, kept for this step */
 			snprintf(what, sizeof(what), "%s", it->error);
 			it->error[0] = '\0';
-			boot_emergency(what, it->error_hint);
+			boot_emergency(&boot, what, it->error_hint);
 			return;
 		}
 		if (it->state == ITEM_NFS)
 			return; /* the nfs-mount child runs */
 		if (it->state == ITEM_WAIT && it->is_nfs) {
 			if (it == &boot.items[0] &&
-			    boot_break(BREAK_PRE_MOUNT, "pre-mount"))
+			    boot_break(&boot, BREAK_PRE_MOUNT, "pre-mount"))
 				return;
-			r = boot_nfs_start(&boot, it, what, sizeof(what), &hint);
+			r = boot_nfs_start(&boot, it, what, sizeof(what),
+					   &hint);
 			if (r == 0)
 				boot_wait_begin();
 			else if (r < 0)
-				boot_emergency(what, hint);
+				boot_emergency(&boot, what, hint);
 			return;
 		}
 		if (it->state == ITEM_WAIT) {
@@ -200,7 +201,7 @@ static void boot_advance(void)
 			boot_mark("device found");
 			it->dev = *d;
 			if (it == &boot.items[0] &&
-			    boot_break(BREAK_PRE_MOUNT, "pre-mount")) {
+			    boot_break(&boot, BREAK_PRE_MOUNT, "pre-mount")) {
 				return;
 			}
 			type = it->fstype[0] ? it->fstype : it->dev.type;
@@ -210,13 +211,15 @@ static void boot_advance(void)
 					 "%s (%s for %s) holds no file system "
 					 "blkid knows",
 					 it->dev.node, spec, it->target);
-				boot_emergency(what, "check the device, or set "
-						     "rootfstype=");
+				boot_emergency(&boot, what,
+					       "check the device, or set "
+					       "rootfstype=");
 				return;
 			}
 			if ((r = boot_start_fsck(it, type)) != 0) {
 				if (r < 0)
-					boot_emergency("cannot run fsck", NULL);
+					boot_emergency(&boot, "cannot run fsck",
+						       NULL);
 				return;
 			}
 		}
@@ -232,7 +235,7 @@ static void boot_advance(void)
 			snprintf(what, sizeof(what),
 				 "cannot mount %s (%s) on %s: %s", it->dev.node,
 				 spec, it->target, strerror(-r));
-			boot_emergency(what,
+			boot_emergency(&boot, what,
 				       "check rootfstype= and rootflags= (or "
 				       "the fstab line); the file system's "
 				       "module may be missing from the image");
@@ -242,7 +245,7 @@ static void boot_advance(void)
 		boot_mark(it->target);
 		if (it == &boot.items[0]) {
 			boot_read_fstab(&boot);
-			if (boot_break(BREAK_MOUNT, "mount"))
+			if (boot_break(&boot, BREAK_MOUNT, "mount"))
 				return;
 		}
 	}
@@ -309,19 +312,21 @@ static void boot_timeout_check(struct loop *l, void *data)
 	}
 	if (it->is_nfs) {
 		boot_nfs_describe(&boot, it, what, sizeof(what));
-		boot_emergency(what, "check that the server runs and exports "
-				     "the path to this address; SSH rescue "
-				     "stays up; `sesame-status --resume` "
-				     "tries again");
+		boot_emergency(&boot, what,
+			       "check that the server runs and exports "
+			       "the path to this address; SSH rescue "
+			       "stays up; `sesame-status --resume` "
+			       "tries again");
 		return;
 	}
 	spec_format(&it->spec, spec, sizeof(spec));
 	snprintf(what, sizeof(what), "%s device %s not found after %u s",
 		 strcmp(it->target, "/") == 0 ? "root" : it->target, spec,
 		 boot.cfg.timeout_sec);
-	boot_emergency(what, "check root= (and the fstab entry), or add the "
-			     "disk's driver to the image with `sesame build "
-			     "-m MODULE`; rd.timeout= waits longer");
+	boot_emergency(&boot, what,
+		       "check root= (and the fstab entry), or add the "
+		       "disk's driver to the image with `sesame build "
+		       "-m MODULE`; rd.timeout= waits longer");
 }
 
 /* The deferred step: the only caller of boot_advance(). */
@@ -351,8 +356,7 @@ int boot_loop_init(struct loop *l)
 	if ((r = loop_defer_new(l, boot_step, NULL, &boot.step)) < 0 ||
 	    (r = loop_defer_new(l, boot_timeout_check, NULL,
 				&boot.timeout_check)) < 0 ||
-	    (r = loop_timer_new(l, boot_timeout_fire, NULL, &boot.timeout)) <
-		0)
+	    (r = loop_timer_new(l, boot_timeout_fire, NULL, &boot.timeout)) < 0)
 		return r;
 	return 0;
 }
@@ -427,14 +431,16 @@ static int boot_setup_root(void)
 				      ? boot.cfg.root.value
 				      : NULL,
 				  nfsroot, err, sizeof(err)) < 0) {
-			boot_emergency(err, "see docs/nfs.md for the forms "
-					    "root= and nfsroot= take");
+			boot_emergency(&boot, err,
+				       "see docs/nfs.md for the forms "
+				       "root= and nfsroot= take");
 			return -EINVAL;
 		}
 		return 0;
 	}
 	if (boot.cfg.root.kind == SPEC_NONE) {
-		boot_emergency("no root= on the kernel command line or in "
+		boot_emergency(&boot,
+			       "no root= on the kernel command line or in "
 			       "/etc/sesame/boot.conf",
 			       "add root=UUID=... (see `blkid` on the server)");
 		return -EINVAL;
@@ -491,7 +497,7 @@ int boot_main(int argc, char **argv)
 	boot_mark("modules");
 	init_hooks_start(boot.loop, &boot.cfg);
 	boot_mark("hooks started");
-	if (!boot_break(BREAK_CMDLINE, "cmdline"))
+	if (!boot_break(&boot, BREAK_CMDLINE, "cmdline"))
 		boot_start();
 	for (;;)
 		if ((r = loop_run_once(boot.loop, -1)) < 0 && r != -EINTR)

@@ -100,8 +100,7 @@ void boot_rescan_now(struct boot *b)
 	char path[300], buf[1024];
 	struct uevent ev;
 	struct dirent *de;
-	const char *dir =
-	    b->sysfs_block ? b->sysfs_block : "/sys/class/block";
+	const char *dir = b->sysfs_block ? b->sysfs_block : "/sys/class/block";
 	DIR *d = opendir(dir);
 
 	if (!d)

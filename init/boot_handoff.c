@@ -99,8 +99,8 @@ static void boot_stop_children(struct boot *b)
 	if (child_count()) {
 		child_signal_all(SIGTERM);
 		while (child_count() && (now = loop_now_usec()) < grace)
-			if (loop_run_once(b->loop, (int)((grace - now + 999) /
-							 1000)) < 0)
+			if (loop_run_once(
+				b->loop, (int)((grace - now + 999) / 1000)) < 0)
 				break;
 	}
 	r = child_kill_all(&boot_kill_ops, b, deadline, left,
@@ -148,7 +148,8 @@ static void boot_print_handoff(void *data)
 	memset(&ru, 0, sizeof(ru));
 	getrusage(RUSAGE_SELF, &ru);
 	if (b->t_unlocked)
-		snprintf(unlocked, sizeof(unlocked), ", unlocked to exec %llu ms",
+		snprintf(unlocked, sizeof(unlocked),
+			 ", unlocked to exec %llu ms",
 			 (unsigned long long)((now - b->t_unlocked) / 1000));
 	/*
 	 * One line, parsed by tests/vm/measure.sh: the first four fields keep
@@ -176,9 +177,8 @@ static void boot_print_handoff(void *data)
 
 int boot_handoff(struct boot *b, char *what, size_t size, const char **hint)
 {
-	struct switch_root_args a = {.newroot = NEWROOT,
-				     .before_exec = boot_print_handoff,
-				     .data = b};
+	struct switch_root_args a = {
+	    .newroot = NEWROOT, .before_exec = boot_print_handoff, .data = b};
 	char **argv = NULL;
 	const char *init;
 	size_t n = 0;
@@ -218,7 +218,8 @@ int boot_handoff(struct boot *b, char *what, size_t size, const char **hint)
 	r = switch_root(&a);
 	free(argv);
 	sigprocmask(SIG_BLOCK, &b->sigmask_ours, NULL);
-	snprintf(what, size, "switch_root to %s failed: %s", init, strerror(-r));
+	snprintf(what, size, "switch_root to %s failed: %s", init,
+		 strerror(-r));
 	*hint = "see the lines above";
 	return r;
 }

@@ -177,8 +177,7 @@ struct mount_item *boot_add_item(struct boot *b, const char *target)
 	return it;
 }
 
-static bool boot_wants_target(const struct boot *b,
-			      const struct fstab_entry *e)
+static bool boot_wants_target(const struct boot *b, const struct fstab_entry *e)
 {
 	struct mount_opts mo;
 
@@ -206,7 +205,8 @@ static int boot_fstab_entry(const struct fstab_entry *e, void *data)
 		return 0;
 	}
 	if (!strcmp(e->type, "nfs") || !strcmp(e->type, "nfs4")) {
-		char root[SPEC_VALUE_MAX + sizeof(mo.data) + 8], err[NFS_ERR_MAX];
+		char root[SPEC_VALUE_MAX + sizeof(mo.data) + 8],
+		    err[NFS_ERR_MAX];
 		int n = snprintf(root, sizeof(root), "%s:%s%s%s", e->type,
 				 e->spec, mo.data[0] ? ":" : "", mo.data);
 		if (n < 0 || (size_t)n >= sizeof(root) ||
@@ -286,8 +286,8 @@ check:
 	for (unsigned i = 0; i < b->cfg.n_mounts; i++) {
 		bool found = false;
 		for (unsigned k = 0; k < b->n_items; k++)
-			found |= strcmp(b->items[k].target,
-					b->cfg.mounts[i]) == 0;
+			found |=
+			    strcmp(b->items[k].target, b->cfg.mounts[i]) == 0;
 		if (!found)
 			log_warn("sesame.mount=%s: not in the new root's "
 				 "/etc/fstab, not mounted",

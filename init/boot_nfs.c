@@ -89,8 +89,7 @@ bool boot_needs_network(void)
 	return boot_nfs_needed(&boot);
 }
 
-static int boot_nfs_timer_fire(struct loop *l, struct loop_timer *t,
-			       void *data)
+static int boot_nfs_timer_fire(struct loop *l, struct loop_timer *t, void *data)
 {
 	struct boot *b = data;
 
@@ -110,9 +109,8 @@ static int boot_nfs_arm(struct boot *b, uint64_t usec)
 {
 	int r;
 
-	if (!b->nfs.timer &&
-	    (r = loop_timer_new(b->loop, boot_nfs_timer_fire, b,
-				&b->nfs.timer)) < 0)
+	if (!b->nfs.timer && (r = loop_timer_new(b->loop, boot_nfs_timer_fire,
+						 b, &b->nfs.timer)) < 0)
 		return log_err_errno(r, "nfs: timer");
 	return loop_timer_arm(b->nfs.timer, usec);
 }
@@ -156,8 +154,7 @@ int boot_nfs_start(struct boot *b, struct mount_item *it, char *what,
 		if (b->nfs.attempts == 0 && !b->nfs.last_error[0]) {
 			log_info("%s on NFS: waiting for the network",
 				 it->target);
-			snprintf(b->nfs.last_error,
-				 sizeof(b->nfs.last_error),
+			snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 				 "no network address yet");
 		}
 		return 0;
@@ -256,14 +253,14 @@ static void boot_nfs_done(pid_t pid, int status, void *data)
 		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 			 "%s refused its command line", NFS_MOUNT_PATH);
 	else if (WIFEXITED(status))
-		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
-			 "%s", strerror(WEXITSTATUS(status)));
+		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error), "%s",
+			 strerror(WEXITSTATUS(status)));
 	else
 		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 			 "%s died of signal %d", NFS_MOUNT_PATH,
 			 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	delay = b->nfs.attempts < 5 ? 1u << (b->nfs.attempts - 1)
-				      : NFS_BACKOFF_MAX_SEC;
+				    : NFS_BACKOFF_MAX_SEC;
 	if (delay > NFS_BACKOFF_MAX_SEC)
 		delay = NFS_BACKOFF_MAX_SEC;
 	log_warn("nfs: %s: attempt %u failed: %s; next in %u s", it->target,
@@ -286,9 +283,9 @@ void boot_nfs_describe(const struct boot *b, const struct mount_item *it,
 		snprintf(buf, size,
 			 "NFS %s %s%s%s not mounted after %u s and %u "
 			 "attempt(s); last error: %s",
-			 what, nr->server[0] ? nr->server : "(server from DHCP)",
+			 what,
+			 nr->server[0] ? nr->server : "(server from DHCP)",
 			 nr->path[0] ? ":" : "", nr->path, b->cfg.timeout_sec,
 			 b->nfs.attempts,
-			 b->nfs.last_error[0] ? b->nfs.last_error
-						: "none yet");
+			 b->nfs.last_error[0] ? b->nfs.last_error : "none yet");
 }

@@ -45,8 +45,8 @@ struct mount_item {
 	bool nofail; /* failing to find or mount it is not fatal */
 	enum item_state state;
 	struct dev_props dev;
-	bool is_nfs;	    /* spec is SPEC_NFS; nfs is what to mount */
-	bool nfs_mounted;   /* the nfs-mount child mounted it */
+	bool is_nfs;	  /* spec is SPEC_NFS; nfs is what to mount */
+	bool nfs_mounted; /* the nfs-mount child mounted it */
 	struct nfs_root nfs;
 	/* A leaf's verdict (a child's exit): non-empty, the boot's step
 	 * enters the emergency with it and the hint (static text or NULL). */
@@ -125,9 +125,9 @@ int boot_loop_init(struct loop *l);
 /* boot.c */
 void boot_start(void);
 /* boot_rescue.c */
-bool boot_break(unsigned which, const char *name);
+bool boot_break(struct boot *b, unsigned which, const char *name);
 /* boot_rescue.c */
-void boot_emergency(const char *what, const char *hint);
+void boot_emergency(struct boot *b, const char *what, const char *hint);
 /* boot.c: rd.timeout's timer. */
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
 /* boot_devices.c: probes every block device now (boot_rescan() defers). */

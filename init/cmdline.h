@@ -117,8 +117,9 @@ int boot_config_declare(struct boot_config *c, const struct boot_param_decl *d,
  * passes it to us in argv). Malformed known parameters are logged with
  * their name and leave the previous value; declared ones
  * (boot_config_declare) are checked the same way and kept for
- * boot_config_find(); unknown ones are kept too and otherwise ignored. Returns 0, or -E2BIG when the
- * word table or arena filled up (words up to that point still applied).
+ * boot_config_find(); unknown ones are kept too and otherwise ignored. Returns
+ * 0, or -E2BIG when the word table or arena filled up (words up to that point
+ * still applied).
  */
 int boot_config_parse(struct boot_config *c, const char *buf, size_t len,
 		      bool is_file);

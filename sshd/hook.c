@@ -382,7 +382,7 @@ static void sshd_hook_emergency(void *ctx, const char *reason)
 		log_info("SSH stays up for rescue");
 }
 
-/* Read with boot_config_find(); their values are checked where they are read. */
+/* Read with boot_config_find(); their values are checked where read. */
 static const struct boot_param_decl sshd_hook_params[] = {
     {"rd.luks", BOOT_PARAM_OPTIONAL, NULL},
     {"rd.luks.crypttab", BOOT_PARAM_OPTIONAL, NULL},

@@ -1021,7 +1021,7 @@ static void storage_hook_emergency(void *ctx, const char *reason)
 	storage_lvm_report_missing();
 }
 
-/* Read with boot_config_find(); their values are checked where they are read. */
+/* Read with boot_config_find(); their values are checked where read. */
 static const struct boot_param_decl storage_hook_params[] = {
     {"rd.md", BOOT_PARAM_OPTIONAL, NULL},
     {"rd.lvm", BOOT_PARAM_OPTIONAL, NULL},

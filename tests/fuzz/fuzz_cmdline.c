@@ -69,7 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 1:
 		boot_config_init(&c);
 		boot_config_declare(&c, fuzz_params,
-				    sizeof(fuzz_params) / sizeof(fuzz_params[0]));
+				    sizeof(fuzz_params) /
+					sizeof(fuzz_params[0]));
 		boot_config_parse(&c, (const char *)data + 1, size - 1,
 				  data[0] % 6 == 1);
 		if (c.root.kind != SPEC_NONE) {
