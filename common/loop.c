@@ -293,6 +293,11 @@ static int loop_run_defers(struct loop *l)
 
 uint64_t loop_stall_max_usec(const struct loop *l)
 {
+	uint64_t now = loop_now_usec();
+
+	/* the gap under way counts too: it lasts at least until now */
+	if (l->woke && now - l->woke > l->stall_max)
+		return now - l->woke;
 	return l->stall_max;
 }
 

@@ -65,8 +65,9 @@ void loop_quit(struct loop *l);
 /*
  * The longest gap between two iterations so far: from one wait's return
  * to the next wait (the callbacks and deferred steps of an iteration, and
- * what the caller did between two loop_run_once() calls). Nothing else
- * is served meanwhile: this is the loop's longest stall.
+ * what the caller did between two loop_run_once() calls), the gap under
+ * way included. Nothing else is served meanwhile: this is the loop's
+ * longest stall.
  */
 uint64_t loop_stall_max_usec(const struct loop *l);
 

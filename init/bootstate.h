@@ -105,6 +105,7 @@ struct boot {
 	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
 	uint64_t t_unlocked; /* boot_note_unlocked(); 0: no passphrase */
+	uint64_t stall_boot; /* the loop's longest stall when the handoff began */
 	struct boot_net_state net;
 	struct boot_nfs_state nfs;
 };

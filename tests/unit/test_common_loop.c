@@ -173,13 +173,15 @@ static void defer_outlives_loop(void **state)
 	assert_int_equal(n_ran, 0);
 }
 
+static uint64_t stall_seen_inside;
+
 static void sleep_step(struct loop *l, void *data)
 {
 	struct timespec ts = {0, 30 * 1000 * 1000};
 
-	(void)l;
 	(void)data;
 	nanosleep(&ts, NULL);
+	stall_seen_inside = loop_stall_max_usec(l); /* the gap under way */
 }
 
 /* A step that blocks the loop 30 ms: the longest stall is at least that
@@ -193,6 +195,7 @@ static void stall_is_measured(void **state)
 	assert_int_equal(loop_defer_new(l, sleep_step, NULL, &d), 0);
 	loop_defer(d);
 	assert_int_equal(loop_run_once(l, 0), 1);
+	assert_true(stall_seen_inside >= 30000);
 	assert_int_equal(loop_run_once(l, 0), 0);
 	assert_true(loop_stall_max_usec(l) >= 30000);
 	loop_defer_free(d);
