@@ -135,7 +135,8 @@ static bool boot_have_address(void)
 	return any;
 }
 
-static struct {
+/* The hook's state: start hands it to stop as the context. */
+static struct audit_hook_state {
 	struct loop_timer *timer;
 	unsigned port;
 } B;
@@ -191,9 +192,10 @@ static int boot_hook_start(struct loop *l, const struct boot_config *cfg,
 
 static void boot_hook_stop(void *ctx)
 {
-	(void)ctx;
-	loop_timer_free(B.timer);
-	B.timer = NULL;
+	struct audit_hook_state *s = ctx;
+
+	loop_timer_free(s->timer);
+	s->timer = NULL;
 }
 
 /* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */

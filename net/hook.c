@@ -16,7 +16,8 @@
 #include "net/runconf.h"
 #include "nfs/nfsroot.h"
 
-static struct {
+/* The hook's state: start hands it to stop as the context. */
+static struct net_hook_state {
 	struct net *net;
 	bool keep;
 	bool holding; /* the switch waits for the network (rd.neednet) */
@@ -198,11 +199,12 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg,
 
 static void net_hook_stop(void *ctx)
 {
-	(void)ctx;
+	struct net_hook_state *n = ctx;
+
 	net_hook_release();
 	/* an NFS mount from fstab (/usr, say) needs the network too */
-	net_teardown(N.net, N.keep || boot_needs_network());
-	N.net = NULL;
+	net_teardown(n->net, n->keep || boot_needs_network());
+	n->net = NULL;
 }
 
 /* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
