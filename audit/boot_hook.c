@@ -14,7 +14,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 
 /* Long enough for DHCP and dropbear's start on a slow (TCG) boot. */
 #define SSH_CHECK_DELAY_USEC (30ull * 1000000)
@@ -135,7 +135,8 @@ static bool boot_have_address(void)
 	return any;
 }
 
-static struct {
+/* The hook's state: start hands it to stop as the context. */
+static struct audit_hook_state {
 	struct loop_timer *timer;
 	unsigned port;
 } B;
@@ -172,11 +173,13 @@ static int boot_ssh_fire(struct loop *l, struct loop_timer *t, void *data)
 	return 0;
 }
 
-static int boot_hook_start(struct loop *l, const struct boot_config *cfg)
+static int boot_hook_start(struct loop *l, const struct boot_config *cfg,
+			   void **ctxp)
 {
 	bool ssh;
 	int r;
 
+	*ctxp = &B;
 	(void)cfg; /* the same files are read as the host audit reads */
 	audit_boot_check(&audit_boot_default_paths, audit_boot_log, NULL, &ssh,
 			 &B.port);
@@ -187,15 +190,17 @@ static int boot_hook_start(struct loop *l, const struct boot_config *cfg)
 	return loop_timer_arm(B.timer, SSH_CHECK_DELAY_USEC);
 }
 
-static void boot_hook_stop(void)
+static void boot_hook_stop(void *ctx)
 {
-	loop_timer_free(B.timer);
-	B.timer = NULL;
+	struct audit_hook_state *s = ctx;
+
+	loop_timer_free(s->timer);
+	s->timer = NULL;
 }
 
-static const struct init_hook audit_hook = {
+/* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
+const struct init_hook audit_hook = {
     .name = "audit",
     .start = boot_hook_start,
     .stop = boot_hook_stop,
 };
-INIT_HOOK(audit_hook)

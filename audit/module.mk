@@ -4,8 +4,7 @@ audit_SRCS := audit/catalog.c audit/report.c audit/image.c audit/run.c \
 	audit/check_host.c audit/check_image.c audit/check_keys.c \
 	audit/check_luks.c audit/check_boot.c audit/check_net.c \
 	audit/authscan.c audit/dropbear_cve.c audit/params.c audit/params_collect.c \
-	audit/unpack.c \
-	audit/cmd_audit.c
+	audit/unpack.c
 audit_PKGS := libcryptsetup libarchive mbedcrypto
 
 # The generator of docs/hardening.md and docs/man/sesame-audit.1.
@@ -23,7 +22,7 @@ AUDIT_TESTS := test_audit_report test_audit_checks test_audit_luks \
 	test_audit_docs test_audit_integration
 UNIT_TESTS += $(AUDIT_TESTS)
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
-$(foreach t,$(AUDIT_TESTS),$(eval $(t)_LIBS := audit image keys common))
+$(foreach t,$(AUDIT_TESTS),$(eval $(t)_LIBS := tool audit image keys common))
 $(foreach t,$(AUDIT_TESTS),$(eval $(t)_PKGS := cmocka libcryptsetup \
 	libarchive libkmod mbedcrypto))
 

@@ -1,2 +1,3 @@
 LIBS += common
-common_SRCS := common/log.c common/fileio.c common/strutil.c common/proc.c
+common_SRCS := common/log.c common/fileio.c common/strutil.c common/proc.c \
+	common/loop.c

@@ -27,5 +27,5 @@ test_image_modules_PKGS := cmocka libkmod
 
 UNIT_TESTS += test_image_build
 test_image_build_SRCS := tests/unit/test_image_build.c
-test_image_build_LIBS := image keys common
+test_image_build_LIBS := tool image keys common
 test_image_build_PKGS := cmocka mbedcrypto

@@ -1,5 +1,5 @@
 /* boot: PID 1's start, the wait accounting and the state machine that walks the
- * mounts. */
+ * mounts; the only file that moves the boot on or decides an emergency. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +31,7 @@
 #include "init/fsck.h"
 #include "init/fstab.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
@@ -64,12 +64,99 @@ void boot_wait_end(void)
 	}
 }
 
+/* ---- fsck: the one child the state machine waits for ---------------- */
+
+static void boot_fsck_done(pid_t pid, int status, void *data)
+{
+	struct mount_item *it = data;
+	const char *why;
+
+	(void)pid;
+	boot.t_fsck += loop_now_usec() - boot.busy_since;
+	if (it->state != ITEM_FSCK)
+		return;
+	if (boot.phase != PHASE_BUSY) {
+		/* It ended in an emergency that came meanwhile: a retry
+		 * checks it again. */
+		it->state = ITEM_WAIT;
+		return;
+	}
+	switch (fsck_judge(status, &why)) {
+	case FSCK_OK:
+		break;
+	case FSCK_CORRECTED:
+		log_warn("fsck %s: %s", it->dev.node, why);
+		break;
+	case FSCK_REBOOT:
+		log_err("fsck %s: %s; rebooting", it->dev.node, why);
+		sys_reboot(RB_AUTOBOOT);
+		return;
+	case FSCK_FAILED:
+		it->state = ITEM_WAIT;
+		snprintf(it->error, sizeof(it->error),
+			 "fsck of %s (%s) failed: %s", it->dev.node, it->target,
+			 why);
+		it->error_hint = "run `e2fsck -f DEVICE` from a rescue shell, "
+				 "or boot with fsck.mode=skip";
+		boot.phase = PHASE_RUNNING;
+		boot_schedule(false);
+		return;
+	}
+	it->state = ITEM_READY;
+	boot.phase = PHASE_RUNNING;
+	boot_schedule(false);
+}
+
+/* 1 fsck runs (the boot is BUSY until it exits), 0 no check, < 0 error. */
+static int boot_start_fsck(struct mount_item *it, const char *type)
+{
+	const char *argv[6];
+	int r;
+
+	if (!boot_fsck_needed(boot.cfg.fsck, it, type))
+		return 0;
+	fsck_build_argv(it->dev.node, boot.cfg.fsck, argv, 6);
+	log_info("checking %s (%s)", it->dev.node, type);
+	boot.busy_since = loop_now_usec();
+	r = child_spawn((char *const *)(uintptr_t)argv, 0, boot_fsck_done, it,
+			NULL);
+	if (r < 0)
+		return log_err_errno(r, "starting %s", FSCK_PATH);
+	it->state = ITEM_FSCK;
+	boot.phase = PHASE_BUSY;
+	return 1;
+}
+
 /* ---- the state machine ------------------------------------------------ */
 
+/* Every mount done: the pre-pivot break, the holds, the switch. */
+static void boot_finish(void)
+{
+	const char *hint = NULL;
+	char what[400];
+
+	if (boot.handoff_holds) {
+		if (!boot.handoff_waiting)
+			log_info("root is mounted; the switch waits for the "
+				 "network (rd.neednet)");
+		boot.handoff_waiting = true;
+		boot_wait_begin();
+		return;
+	}
+	boot_wait_end();
+	if (boot_break(&boot, BREAK_PRE_PIVOT, "pre-pivot"))
+		return;
+	if (boot_handoff(&boot, what, sizeof(what), &hint) < 0) {
+		boot.phase = PHASE_RUNNING;
+		boot_emergency(&boot, what, hint);
+	}
+}
+
 /* Moves the first unfinished item on as far as it can go. */
-void boot_advance(void)
+static void boot_advance(void)
 {
 	char what[400], spec[300];
+	const char *hint = NULL;
 
 	while (boot.phase == PHASE_RUNNING) {
 		struct mount_item *it = NULL;
@@ -81,27 +168,28 @@ void boot_advance(void)
 			if (boot.items[i].state != ITEM_MOUNTED)
 				it = &boot.items[i];
 		if (!it) {
-			if (boot.handoff_holds) {
-				if (!boot.handoff_waiting)
-					log_info("root is mounted; the switch "
-						 "waits for the network "
-						 "(rd.neednet)");
-				boot.handoff_waiting = true;
-				boot_wait_begin();
-				return;
-			}
-			boot_wait_end();
-			boot_handoff();
+			boot_finish();
+			return;
+		}
+		if (it->error[0]) {
+			/* a child's verdict, kept for this step */
+			snprintf(what, sizeof(what), "%s", it->error);
+			it->error[0] = '\0';
+			boot_emergency(&boot, what, it->error_hint);
 			return;
 		}
 		if (it->state == ITEM_NFS)
 			return; /* the nfs-mount child runs */
 		if (it->state == ITEM_WAIT && it->is_nfs) {
 			if (it == &boot.items[0] &&
-			    boot_break(BREAK_PRE_MOUNT, "pre-mount"))
+			    boot_break(&boot, BREAK_PRE_MOUNT, "pre-mount"))
 				return;
-			if (boot_nfs_start(it) == 0)
+			r = boot_nfs_start(&boot, it, what, sizeof(what),
+					   &hint);
+			if (r == 0)
 				boot_wait_begin();
+			else if (r < 0)
+				boot_emergency(&boot, what, hint);
 			return;
 		}
 		if (it->state == ITEM_WAIT) {
@@ -113,7 +201,7 @@ void boot_advance(void)
 			boot_mark("device found");
 			it->dev = *d;
 			if (it == &boot.items[0] &&
-			    boot_break(BREAK_PRE_MOUNT, "pre-mount")) {
+			    boot_break(&boot, BREAK_PRE_MOUNT, "pre-mount")) {
 				return;
 			}
 			type = it->fstype[0] ? it->fstype : it->dev.type;
@@ -123,19 +211,21 @@ void boot_advance(void)
 					 "%s (%s for %s) holds no file system "
 					 "blkid knows",
 					 it->dev.node, spec, it->target);
-				boot_emergency(what, "check the device, or set "
-						     "rootfstype=");
+				boot_emergency(&boot, what,
+					       "check the device, or set "
+					       "rootfstype=");
 				return;
 			}
 			if ((r = boot_start_fsck(it, type)) != 0) {
 				if (r < 0)
-					boot_emergency("cannot run fsck", NULL);
+					boot_emergency(&boot, "cannot run fsck",
+						       NULL);
 				return;
 			}
 		}
 		/* found and not checked, or checked: ITEM_READY (NFS: the
 		 * child mounted it) */
-		if (!it->nfs_mounted && (r = boot_mount_item(it)) < 0) {
+		if (!it->nfs_mounted && (r = boot_mount_item(&boot, it)) < 0) {
 			it->state = ITEM_WAIT;
 			if (it->nofail) {
 				it->state = ITEM_MOUNTED;
@@ -145,7 +235,7 @@ void boot_advance(void)
 			snprintf(what, sizeof(what),
 				 "cannot mount %s (%s) on %s: %s", it->dev.node,
 				 spec, it->target, strerror(-r));
-			boot_emergency(what,
+			boot_emergency(&boot, what,
 				       "check rootfstype= and rootflags= (or "
 				       "the fstab line); the file system's "
 				       "module may be missing from the image");
@@ -154,11 +244,126 @@ void boot_advance(void)
 		it->state = ITEM_MOUNTED;
 		boot_mark(it->target);
 		if (it == &boot.items[0]) {
-			boot_read_fstab();
-			if (boot_break(BREAK_MOUNT, "mount"))
+			boot_read_fstab(&boot);
+			if (boot_break(&boot, BREAK_MOUNT, "mount"))
 				return;
 		}
 	}
+}
+
+/* ---- root wait timeout ------------------------------------------------ */
+
+int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
+{
+	(void)t;
+	(void)data;
+	if (boot.phase != PHASE_RUNNING)
+		return 0;
+	/* Events that arrived with the timer still count: they schedule the
+	 * boot's step, which runs before the decision (deferred steps run in
+	 * order). */
+	if (boot.uevent_fd >= 0)
+		boot_uevent_ready(l, boot.uevent_fd, EPOLLIN, &boot);
+	loop_defer(boot.timeout_check);
+	return 0;
+}
+
+/* The rd.timeout decision, a deferred step after boot_step. */
+static void boot_timeout_check(struct loop *l, void *data)
+{
+	char what[600], spec[300];
+	struct mount_item *it = NULL;
+	int r;
+
+	(void)l;
+	(void)data;
+	if (boot.phase != PHASE_RUNNING)
+		return;
+	if (boot.holds) {
+		/* Someone waits for a passphrase: look again later. */
+		if ((r = loop_timer_arm(boot.timeout,
+					(uint64_t)boot.cfg.timeout_sec *
+					    1000000u)) < 0)
+			log_err_errno(r, "timeout timer");
+		return;
+	}
+	for (unsigned i = 0; i < boot.n_items; i++)
+		if ((boot.items[i].state == ITEM_WAIT ||
+		     boot.items[i].state == ITEM_NFS) &&
+		    !boot.items[i].nofail) {
+			it = &boot.items[i];
+			break;
+		}
+	if (!it) {
+		/* Only nofail mounts are missing: boot without them. */
+		for (unsigned i = 0; i < boot.n_items; i++) {
+			struct mount_item *n = &boot.items[i];
+			if (n->state != ITEM_WAIT && n->state != ITEM_NFS)
+				continue;
+			spec_format(&n->spec, spec, sizeof(spec));
+			log_warn("%s (%s) not found after %u s; skipped "
+				 "(nofail)",
+				 n->target, spec, boot.cfg.timeout_sec);
+			n->state = ITEM_MOUNTED;
+		}
+		boot_wait_end();
+		boot_schedule(false);
+		return;
+	}
+	if (it->is_nfs) {
+		boot_nfs_describe(&boot, it, what, sizeof(what));
+		boot_emergency(&boot, what,
+			       "check that the server runs and exports "
+			       "the path to this address; SSH rescue "
+			       "stays up; `sesame-status --resume` "
+			       "tries again");
+		return;
+	}
+	spec_format(&it->spec, spec, sizeof(spec));
+	snprintf(what, sizeof(what), "%s device %s not found after %u s",
+		 strcmp(it->target, "/") == 0 ? "root" : it->target, spec,
+		 boot.cfg.timeout_sec);
+	boot_emergency(&boot, what,
+		       "check root= (and the fstab entry), or add the "
+		       "disk's driver to the image with `sesame build "
+		       "-m MODULE`; rd.timeout= waits longer");
+}
+
+/* The deferred step: the only caller of boot_advance(). */
+static void boot_step(struct loop *l, void *data)
+{
+	(void)l;
+	(void)data;
+	if (boot.rescan_pending) {
+		boot.rescan_pending = false;
+		boot_rescan_now(&boot);
+	}
+	boot_advance();
+}
+
+void boot_schedule(bool rescan)
+{
+	if (rescan)
+		boot.rescan_pending = true;
+	loop_defer(boot.step);
+}
+
+int boot_loop_init(struct loop *l)
+{
+	int r;
+
+	boot.loop = l;
+	if ((r = loop_defer_new(l, boot_step, NULL, &boot.step)) < 0 ||
+	    (r = loop_defer_new(l, boot_timeout_check, NULL,
+				&boot.timeout_check)) < 0 ||
+	    (r = loop_timer_new(l, boot_timeout_fire, NULL, &boot.timeout)) < 0)
+		return r;
+	return 0;
+}
+
+void boot_note_unlocked(void)
+{
+	boot.t_unlocked = loop_now_usec();
 }
 
 /* ---- start up --------------------------------------------------------- */
@@ -170,6 +375,7 @@ static void boot_read_config(void)
 	int r;
 
 	boot_config_init(&boot.cfg);
+	init_hooks_declare(&boot.cfg);
 	if ((r = file_read_all(BOOT_CONF, 64u << 10, &buf, &len)) == 0) {
 		boot_config_parse(&boot.cfg, buf, len, true);
 		free(buf);
@@ -209,7 +415,7 @@ static void boot_load_modules(void)
 
 static int boot_setup_root(void)
 {
-	struct mount_item *it = boot_add_item("/");
+	struct mount_item *it = boot_add_item(&boot, "/");
 	const char *nfsroot = boot_config_get(&boot.cfg, "nfsroot");
 	char err[NFS_ERR_MAX];
 
@@ -225,14 +431,16 @@ static int boot_setup_root(void)
 				      ? boot.cfg.root.value
 				      : NULL,
 				  nfsroot, err, sizeof(err)) < 0) {
-			boot_emergency(err, "see docs/nfs.md for the forms "
-					    "root= and nfsroot= take");
+			boot_emergency(&boot, err,
+				       "see docs/nfs.md for the forms "
+				       "root= and nfsroot= take");
 			return -EINVAL;
 		}
 		return 0;
 	}
 	if (boot.cfg.root.kind == SPEC_NONE) {
-		boot_emergency("no root= on the kernel command line or in "
+		boot_emergency(&boot,
+			       "no root= on the kernel command line or in "
 			       "/etc/sesame/boot.conf",
 			       "add root=UUID=... (see `blkid` on the server)");
 		return -EINVAL;
@@ -252,12 +460,12 @@ void boot_start(void)
 	if (boot_setup_root() < 0)
 		return;
 	boot_wait_begin();
-	boot_rescan();
-	boot_advance();
+	boot_schedule(true);
 }
 
 int boot_main(int argc, char **argv)
 {
+	struct loop *l = NULL;
 	int r;
 
 	(void)argc;
@@ -272,27 +480,24 @@ int boot_main(int argc, char **argv)
 	log_info("start at %llu.%06llu s (monotonic), version %s",
 		 (unsigned long long)(boot.t_start / 1000000),
 		 (unsigned long long)(boot.t_start % 1000000), SESAME_VERSION);
-	if ((r = loop_new(&boot.loop)) < 0)
+	if ((r = loop_new(&l)) < 0 || (r = boot_loop_init(l)) < 0)
 		return log_err_errno(r, "event loop");
-	if ((r = boot_setup_signals()) < 0)
+	if ((r = boot_setup_signals(&boot)) < 0)
 		log_err_errno(r, "signals");
 	if ((r = uevent_open(&boot.uevent_fd)) < 0 ||
 	    (r = loop_add_fd(boot.loop, boot.uevent_fd, EPOLLIN,
-			     boot_uevent_ready, NULL)) < 0)
+			     boot_uevent_ready, &boot)) < 0)
 		log_err_errno(r, "uevent socket; devices that appear later "
 				 "will be missed");
 	/* rd.timeout counts from /init's start, module loading included. */
-	if ((r = loop_timer_new(boot.loop, boot_timeout_fire, NULL,
-				&boot.timeout)) < 0)
-		log_err_errno(r, "timeout timer");
-	else if (boot.cfg.timeout_sec)
+	if (boot.cfg.timeout_sec)
 		loop_timer_arm(boot.timeout,
 			       (uint64_t)boot.cfg.timeout_sec * 1000000u);
 	boot_load_modules();
 	boot_mark("modules");
 	init_hooks_start(boot.loop, &boot.cfg);
 	boot_mark("hooks started");
-	if (!boot_break(BREAK_CMDLINE, "cmdline"))
+	if (!boot_break(&boot, BREAK_CMDLINE, "cmdline"))
 		boot_start();
 	for (;;)
 		if ((r = loop_run_once(boot.loop, -1)) < 0 && r != -EINTR)

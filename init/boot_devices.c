@@ -1,5 +1,5 @@
-/* boot_devices: uevents (netlink and the /sys replay), block probing, signals.
- */
+/* boot_devices: uevents (netlink and the /sys replay), block probing, signals,
+ * on the struct boot they are given. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +30,7 @@
 #include "init/fsck.h"
 #include "init/fstab.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
@@ -39,7 +39,7 @@
 
 /* ---- devices ---------------------------------------------------------- */
 
-static void boot_block_added(const struct uevent *ev)
+static void boot_block_added(struct boot *b, const struct uevent *ev)
 {
 	struct dev_props p;
 	int r;
@@ -57,45 +57,50 @@ static void boot_block_added(const struct uevent *ev)
 		log_debug("probing %s: %s", p.node, strerror(-r));
 	log_debug("block %s: type=%s uuid=%s label=%s partuuid=%s", p.name,
 		  p.type, p.uuid, p.label, p.partuuid);
-	if ((r = blockdev_table_put(&boot.devs, &p)) < 0)
+	if ((r = blockdev_table_put(&b->devs, &p)) < 0)
 		log_warn_errno(r, "device table full, %s not kept", p.name);
 	if ((r = blockdev_dispatch(&p)) < 0)
 		log_warn_errno(r, "%s (%s)", p.name, p.type);
-	boot_advance();
+	boot_schedule(false);
 }
 
-static void boot_handle_uevent(const struct uevent *ev)
+static void boot_handle_uevent(struct boot *b, const struct uevent *ev)
 {
 	uint64_t t0;
 	int r;
 
-	if (strcmp(ev->action, "add") == 0 && ev->modalias && boot.kmod) {
+	if (strcmp(ev->action, "add") == 0 && ev->modalias && b->kmod) {
 		t0 = loop_now_usec();
-		r = modules_load(boot.kmod, ev->modalias);
+		r = modules_load(b->kmod, ev->modalias);
 		if (r == 0)
 			log_debug("loaded a module for %s", ev->modalias);
-		if (!boot.wait_since)
-			boot.t_modules += loop_now_usec() - t0;
+		if (!b->wait_since)
+			b->t_modules += loop_now_usec() - t0;
 	}
 	if (!ev->subsystem || strcmp(ev->subsystem, "block") != 0)
 		return;
 	if (strcmp(ev->action, "add") == 0 || strcmp(ev->action, "change") == 0)
-		boot_block_added(ev);
+		boot_block_added(b, ev);
 	else if (strcmp(ev->action, "remove") == 0 && ev->devname)
-		blockdev_table_remove(&boot.devs, ev->devname);
+		blockdev_table_remove(&b->devs, ev->devname);
+}
+
+/* For the hooks (init/hooks.h): from any callback, so it waits a turn. */
+void boot_rescan(void)
+{
+	boot_schedule(true);
 }
 
 /*
  * Replays /sys/class/block/<dev>/uevent as if the kernel had sent it: the
  * devices that existed before our socket did.
  */
-void boot_rescan(void)
+void boot_rescan_now(struct boot *b)
 {
 	char path[300], buf[1024];
 	struct uevent ev;
 	struct dirent *de;
-	const char *dir =
-	    boot.sysfs_block ? boot.sysfs_block : "/sys/class/block";
+	const char *dir = b->sysfs_block ? b->sysfs_block : "/sys/class/block";
 	DIR *d = opendir(dir);
 
 	if (!d)
@@ -124,7 +129,7 @@ void boot_rescan(void)
 		buf[hl + (size_t)n] = '\0';
 		if (uevent_parse(buf, hl + (size_t)n + (buf[hl + n - 1] != 0),
 				 &ev) == 0)
-			boot_handle_uevent(&ev);
+			boot_handle_uevent(b, &ev);
 	}
 	closedir(d);
 }
@@ -132,12 +137,12 @@ void boot_rescan(void)
 int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
 {
 	static char buf[UEVENT_BUF_MAX];
+	struct boot *b = data;
 	struct uevent ev;
 	int n;
 
 	(void)l;
 	(void)events;
-	(void)data;
 	for (;;) {
 		n = uevent_recv(fd, buf, sizeof(buf) - 1);
 		if (n == -EAGAIN || n == -EWOULDBLOCK)
@@ -145,7 +150,7 @@ int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
 		if (n == -ENOBUFS) {
 			log_warn("uevents were lost; probing every block "
 				 "device again");
-			boot_rescan();
+			boot_rescan_now(b);
 			continue;
 		}
 		if (n < 0) {
@@ -158,40 +163,43 @@ int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
 			log_debug("a malformed uevent, ignored");
 			continue;
 		}
-		boot_handle_uevent(&ev);
+		boot_handle_uevent(b, &ev);
 	}
 }
 
 /* ---- signals ---------------------------------------------------------- */
 
-static void boot_sig_chld(void)
+static void boot_sig_chld(struct boot *b)
 {
+	(void)b;
 	child_reap();
 }
 
-static void boot_sig_reboot(void)
+static void boot_sig_reboot(struct boot *b)
 {
+	(void)b;
 	log_warn("Ctrl-Alt-Del: rebooting");
 	sys_reboot(RB_AUTOBOOT);
 }
 
-static void boot_sig_status(void)
+static void boot_sig_status(struct boot *b)
 {
 	char seen[1024];
 
-	blockdev_table_describe(&boot.devs, seen, sizeof(seen));
-	log_info("phase %d, %u children; block devices: %s", (int)boot.phase,
+	blockdev_table_describe(&b->devs, seen, sizeof(seen));
+	log_info("phase %d, %u children; block devices: %s", (int)b->phase,
 		 child_count(), seen);
 }
 
-static void boot_sig_ignore(void)
+static void boot_sig_ignore(struct boot *b)
 {
+	(void)b;
 	log_info("PID 1 ignores SIGTERM and SIGHUP");
 }
 
 struct boot_signal {
 	int sig;
-	void (*fn)(void);
+	void (*fn)(struct boot *b);
 };
 
 static const struct boot_signal boot_signals[] = {
@@ -204,19 +212,19 @@ static int boot_signal_ready(struct loop *l, int fd, uint32_t events,
 			     void *data)
 {
 	struct signalfd_siginfo si;
+	struct boot *b = data;
 
 	(void)l;
 	(void)events;
-	(void)data;
 	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
 		for (size_t i = 0;
 		     i < sizeof(boot_signals) / sizeof(boot_signals[0]); i++)
 			if ((int)si.ssi_signo == boot_signals[i].sig)
-				boot_signals[i].fn();
+				boot_signals[i].fn(b);
 	return 0;
 }
 
-int boot_setup_signals(void)
+int boot_setup_signals(struct boot *b)
 {
 	sigset_t set;
 	int fd;
@@ -225,12 +233,12 @@ int boot_setup_signals(void)
 	for (size_t i = 0; i < sizeof(boot_signals) / sizeof(boot_signals[0]);
 	     i++)
 		sigaddset(&set, boot_signals[i].sig);
-	boot.sigmask_ours = set;
-	if (sigprocmask(SIG_BLOCK, &set, &boot.sigmask_saved) < 0)
+	b->sigmask_ours = set;
+	if (sigprocmask(SIG_BLOCK, &set, &b->sigmask_saved) < 0)
 		return -errno;
 	fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	boot.signal_fd = fd;
-	return loop_add_fd(boot.loop, fd, EPOLLIN, boot_signal_ready, NULL);
+	b->signal_fd = fd;
+	return loop_add_fd(b->loop, fd, EPOLLIN, boot_signal_ready, b);
 }

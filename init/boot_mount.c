@@ -1,5 +1,5 @@
-/* boot_mount: fsck, the file system module, mounting, and the new root's fstab.
- */
+/* boot_mount: whether to fsck, the file system module, mounting, the new root's
+ * fstab: leaf steps on the struct boot they are given, results returned. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +30,7 @@
 #include "init/fsck.h"
 #include "init/fstab.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
@@ -38,8 +38,6 @@
 #include "init/uevent.h"
 
 /* ---- mounting --------------------------------------------------------- */
-
-static void boot_fsck_done(pid_t pid, int status, void *data);
 
 /* The superblock says e2fsck -p has nothing to do (saves its exec). */
 static bool boot_fs_clean(const char *node)
@@ -57,73 +55,22 @@ static bool boot_fs_clean(const char *node)
 	return fsck_ext_clean(sb, sizeof(sb), (uint64_t)time(NULL)) == 1;
 }
 
-int boot_start_fsck(struct mount_item *it, const char *type)
+bool boot_fsck_needed(enum fsck_mode mode, const struct mount_item *it,
+		      const char *type)
 {
-	const char *argv[6];
-	int r;
-
-	if (!fsck_wanted(type, boot.cfg.fsck) || !it->check)
-		return 0;
-	if (boot.cfg.fsck == FSCK_AUTO && boot_fs_clean(it->dev.node)) {
+	if (!fsck_wanted(type, mode) || !it->check)
+		return false;
+	if (mode == FSCK_AUTO && boot_fs_clean(it->dev.node)) {
 		log_info("%s (%s) is clean; e2fsck -p would not check it",
 			 it->dev.node, type);
-		return 0;
+		return false;
 	}
 	if (access(FSCK_PATH, X_OK) < 0) {
 		log_warn("%s is not in the image; %s is not checked", FSCK_PATH,
 			 it->dev.node);
-		return 0;
+		return false;
 	}
-	fsck_build_argv(it->dev.node, boot.cfg.fsck, argv, 6);
-	log_info("checking %s (%s)", it->dev.node, type);
-	boot.busy_since = loop_now_usec();
-	r = child_spawn((char *const *)(uintptr_t)argv, 0, boot_fsck_done, it,
-			NULL);
-	if (r < 0)
-		return log_err_errno(r, "starting %s", FSCK_PATH);
-	it->state = ITEM_FSCK;
-	boot.phase = PHASE_BUSY;
-	return 1;
-}
-
-static void boot_fsck_done(pid_t pid, int status, void *data)
-{
-	struct mount_item *it = data;
-	const char *why;
-	char what[400];
-
-	(void)pid;
-	boot.t_fsck += loop_now_usec() - boot.busy_since;
-	if (it->state != ITEM_FSCK)
-		return;
-	if (boot.phase != PHASE_BUSY) {
-		/* It ended in an emergency that came meanwhile: a retry
-		 * checks it again. */
-		it->state = ITEM_WAIT;
-		return;
-	}
-	switch (fsck_judge(status, &why)) {
-	case FSCK_OK:
-		break;
-	case FSCK_CORRECTED:
-		log_warn("fsck %s: %s", it->dev.node, why);
-		break;
-	case FSCK_REBOOT:
-		log_err("fsck %s: %s; rebooting", it->dev.node, why);
-		sys_reboot(RB_AUTOBOOT);
-		return;
-	case FSCK_FAILED:
-		it->state = ITEM_WAIT;
-		snprintf(what, sizeof(what), "fsck of %s (%s) failed: %s",
-			 it->dev.node, it->target, why);
-		boot_emergency(what, "run `e2fsck "
-				     "-f DEVICE` from a rescue "
-				     "shell, or boot with fsck.mode=skip");
-		return;
-	}
-	it->state = ITEM_READY;
-	boot.phase = PHASE_RUNNING;
-	boot_advance();
+	return true;
 }
 
 static bool boot_type_is_virtual(const char *type)
@@ -160,22 +107,23 @@ static bool boot_fs_known(const char *type)
  * kernel starting /sbin/modprobe from inside mount(2), and counted as
  * module loading time.
  */
-static void boot_load_fs_module(const char *type)
+static void boot_load_fs_module(struct kmod_ctx *kmod, const char *type,
+				uint64_t *t_modules)
 {
 	char alias[64];
 	uint64_t t0 = loop_now_usec();
 	int r;
 
-	if (!boot.kmod || boot_fs_known(type))
+	if (!kmod || boot_fs_known(type))
 		return;
 	snprintf(alias, sizeof(alias), "fs-%s", type);
-	if ((r = modules_load(boot.kmod, alias)) < 0)
+	if ((r = modules_load(kmod, alias)) < 0)
 		log_debug("module for %s: %s", alias, strerror(-r));
-	boot.t_modules += loop_now_usec() - t0;
+	*t_modules += loop_now_usec() - t0;
 }
 
 /* Mounts it: root on NEWROOT, the rest at their target inside it. */
-int boot_mount_item(struct mount_item *it)
+int boot_mount_item(struct boot *b, struct mount_item *it)
 {
 	struct mount_opts mo;
 	const char *type = it->fstype[0] ? it->fstype : it->dev.type;
@@ -201,7 +149,7 @@ int boot_mount_item(struct mount_item *it)
 	log_info("mounting %s on %s (%s, %s%s%s)", it->dev.node, it->target,
 		 type, mo.flags & MS_RDONLY ? "ro" : "rw",
 		 mo.data[0] ? "," : "", mo.data);
-	boot_load_fs_module(type);
+	boot_load_fs_module(b->kmod, type, &b->t_modules);
 	boot_mark("file system module");
 	r = sys_mount(it->dev.node, target, type, mo.flags,
 		      mo.data[0] ? mo.data : NULL);
@@ -212,44 +160,44 @@ int boot_mount_item(struct mount_item *it)
 	return r;
 }
 
-struct mount_item *boot_add_item(const char *target)
+struct mount_item *boot_add_item(struct boot *b, const char *target)
 {
 	struct mount_item *it;
 
-	for (unsigned i = 0; i < boot.n_items; i++)
-		if (strcmp(boot.items[i].target, target) == 0)
+	for (unsigned i = 0; i < b->n_items; i++)
+		if (strcmp(b->items[i].target, target) == 0)
 			return NULL;
-	if (boot.n_items >= ITEMS_MAX) {
+	if (b->n_items >= ITEMS_MAX) {
 		log_warn("too many mounts; %s left to the real system", target);
 		return NULL;
 	}
-	it = &boot.items[boot.n_items++];
+	it = &b->items[b->n_items++];
 	memset(it, 0, sizeof(*it));
 	str_copy(it->target, sizeof(it->target), target);
 	return it;
 }
 
-static bool boot_wants_target(const struct fstab_entry *e)
+static bool boot_wants_target(const struct boot *b, const struct fstab_entry *e)
 {
 	struct mount_opts mo;
 
 	if (strcmp(e->file, "/usr") == 0)
 		return true;
-	for (unsigned i = 0; i < boot.cfg.n_mounts; i++)
-		if (strcmp(e->file, boot.cfg.mounts[i]) == 0)
+	for (unsigned i = 0; i < b->cfg.n_mounts; i++)
+		if (strcmp(e->file, b->cfg.mounts[i]) == 0)
 			return true;
 	return mount_opts_parse(e->opts, 0, &mo) == 0 && mo.initrd;
 }
 
 static int boot_fstab_entry(const struct fstab_entry *e, void *data)
 {
+	struct boot *b = data;
 	struct mount_item *it;
 	struct mount_opts mo;
 	struct spec sp;
 	int r;
 
-	(void)data;
-	if (!boot_wants_target(e) || strcmp(e->file, "/") == 0)
+	if (!boot_wants_target(b, e) || strcmp(e->file, "/") == 0)
 		return 0;
 	if (e->file[0] != '/' || mount_opts_parse(e->opts, 0, &mo) < 0) {
 		log_warn("fstab line %u (%s): bad mount point or options",
@@ -257,11 +205,12 @@ static int boot_fstab_entry(const struct fstab_entry *e, void *data)
 		return 0;
 	}
 	if (!strcmp(e->type, "nfs") || !strcmp(e->type, "nfs4")) {
-		char root[SPEC_VALUE_MAX + sizeof(mo.data) + 8], err[NFS_ERR_MAX];
+		char root[SPEC_VALUE_MAX + sizeof(mo.data) + 8],
+		    err[NFS_ERR_MAX];
 		int n = snprintf(root, sizeof(root), "%s:%s%s%s", e->type,
 				 e->spec, mo.data[0] ? ":" : "", mo.data);
 		if (n < 0 || (size_t)n >= sizeof(root) ||
-		    !(it = boot_add_item(e->file)))
+		    !(it = boot_add_item(b, e->file)))
 			return 0;
 		it->spec.kind = SPEC_NFS;
 		str_copy(it->spec.value, sizeof(it->spec.value), e->spec);
@@ -270,7 +219,7 @@ static int boot_fstab_entry(const struct fstab_entry *e, void *data)
 		if (boot_nfs_item(it, root, NULL, err, sizeof(err)) < 0) {
 			log_warn("fstab line %u: %s; left to the real system",
 				 e->line, err);
-			boot.n_items--; /* the item just added */
+			b->n_items--; /* the item just added */
 			return 0;
 		}
 		log_info("fstab: %s on %s (NFS) will be mounted before the "
@@ -288,7 +237,7 @@ static int boot_fstab_entry(const struct fstab_entry *e, void *data)
 			 e->line, e->spec, e->file);
 		return 0;
 	}
-	if (!(it = boot_add_item(e->file)))
+	if (!(it = boot_add_item(b, e->file)))
 		return 0;
 	it->spec = sp;
 	if (strcmp(e->type, "auto") != 0)
@@ -306,7 +255,7 @@ static int boot_fstab_entry(const struct fstab_entry *e, void *data)
 	return 0;
 }
 
-void boot_read_fstab(void)
+void boot_read_fstab(struct boot *b)
 {
 	char *buf = NULL;
 	size_t len;
@@ -331,17 +280,17 @@ void boot_read_fstab(void)
 		log_warn_errno(r, "reading the new root's /etc/fstab");
 		goto check;
 	}
-	fstab_parse(buf, len, boot_fstab_entry, NULL);
+	fstab_parse(buf, len, boot_fstab_entry, b);
 	free(buf);
 check:
-	for (unsigned i = 0; i < boot.cfg.n_mounts; i++) {
+	for (unsigned i = 0; i < b->cfg.n_mounts; i++) {
 		bool found = false;
-		for (unsigned k = 0; k < boot.n_items; k++)
-			found |= strcmp(boot.items[k].target,
-					boot.cfg.mounts[i]) == 0;
+		for (unsigned k = 0; k < b->n_items; k++)
+			found |=
+			    strcmp(b->items[k].target, b->cfg.mounts[i]) == 0;
 		if (!found)
 			log_warn("sesame.mount=%s: not in the new root's "
 				 "/etc/fstab, not mounted",
-				 boot.cfg.mounts[i]);
+				 b->cfg.mounts[i]);
 	}
 }

@@ -1,5 +1,6 @@
 /* boot_nfs: NFS root (and NFS mounts from fstab): waits for the network,
- * mounts through the nfs-mount child with retries, and says why not. */
+ * mounts through the nfs-mount child with retries, and says why not; on the
+ * struct boot it is given (the hooks' entry points: PID 1's). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
@@ -13,7 +14,7 @@
 #include "init/bootstate.h"
 #include "init/child.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/sys.h"
 #include "nfs/mount.h"
 
@@ -74,45 +75,51 @@ int boot_nfs_item(struct mount_item *it, const char *root, const char *nfsroot,
 	return 0;
 }
 
-bool boot_needs_network(void)
+static bool boot_nfs_needed(const struct boot *b)
 {
-	for (unsigned i = 0; i < boot.n_items; i++)
-		if (boot.items[i].is_nfs)
+	for (unsigned i = 0; i < b->n_items; i++)
+		if (b->items[i].is_nfs)
 			return true;
 	return false;
 }
 
-static int boot_nfs_timer_fire(struct loop *l, struct loop_timer *t,
-			       void *data)
+/* For the hooks: PID 1's boot. */
+bool boot_needs_network(void)
 {
+	return boot_nfs_needed(&boot);
+}
+
+static int boot_nfs_timer_fire(struct loop *l, struct loop_timer *t, void *data)
+{
+	struct boot *b = data;
+
 	(void)l;
 	(void)t;
-	(void)data;
-	if (boot.nfs.pid > 0) {
+	if (b->nfs.pid > 0) {
 		/* The attempt's deadline: mount(2) waits killably. */
-		boot.nfs.timed_out = true;
-		sys_kill(boot.nfs.pid, SIGKILL);
+		b->nfs.timed_out = true;
+		sys_kill(b->nfs.pid, SIGKILL);
 		return 0;
 	}
-	if (boot.phase == PHASE_RUNNING)
-		boot_advance();
+	boot_schedule(false);
 	return 0;
 }
 
-static int boot_nfs_arm(uint64_t usec)
+static int boot_nfs_arm(struct boot *b, uint64_t usec)
 {
 	int r;
 
-	if (!boot.nfs.timer &&
-	    (r = loop_timer_new(boot.loop, boot_nfs_timer_fire, NULL,
-				&boot.nfs.timer)) < 0)
+	if (!b->nfs.timer && (r = loop_timer_new(b->loop, boot_nfs_timer_fire,
+						 b, &b->nfs.timer)) < 0)
 		return log_err_errno(r, "nfs: timer");
-	return loop_timer_arm(boot.nfs.timer, usec);
+	return loop_timer_arm(b->nfs.timer, usec);
 }
 
+/* For the net hook: PID 1's boot. */
 void boot_net_configured(const struct boot_net_info *info)
 {
-	struct boot_net_state *n = &boot.net;
+	struct boot *b = &boot;
+	struct boot_net_state *n = &b->net;
 
 	memset(n, 0, sizeof(*n));
 	n->up = info->up;
@@ -128,38 +135,38 @@ void boot_net_configured(const struct boot_net_info *info)
 		snprintf(n->root_path, sizeof(n->root_path), "%s",
 			 info->root_path);
 	/* An NFS mount that waited for this goes on from the loop. */
-	if (boot_needs_network() && boot.nfs.pid == 0)
-		boot_nfs_arm(1);
+	if (boot_nfs_needed(b) && b->nfs.pid == 0)
+		boot_schedule(false);
 }
 
-int boot_nfs_start(struct mount_item *it)
+int boot_nfs_start(struct boot *b, struct mount_item *it, char *what,
+		   size_t size, const char **hint)
 {
 	struct nfs_env env = {0};
 	struct nfs_mount_cmd cmd;
-	char err[NFS_ERR_MAX], what[300];
+	char err[NFS_ERR_MAX];
 	struct nfs_root nr = it->nfs;
 	bool overlay;
 	pid_t pid;
 	int r;
 
-	if (!boot.net.up) {
-		if (boot.nfs.attempts == 0 && !boot.nfs.last_error[0]) {
+	if (!b->net.up) {
+		if (b->nfs.attempts == 0 && !b->nfs.last_error[0]) {
 			log_info("%s on NFS: waiting for the network",
 				 it->target);
-			snprintf(boot.nfs.last_error,
-				 sizeof(boot.nfs.last_error),
+			snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 				 "no network address yet");
 		}
 		return 0;
 	}
-	if (boot.nfs.pid > 0)
+	if (b->nfs.pid > 0)
 		return 1;
-	env.client = boot.net.client;
-	env.server_id = boot.net.server_id;
-	env.next_server = boot.net.next_server;
-	env.hostname = boot.net.hostname;
-	env.root_path = boot.net.root_path[0] ? boot.net.root_path : NULL;
-	overlay = !strcmp(it->target, "/") && boot.cfg.nfs_overlay;
+	env.client = b->net.client;
+	env.server_id = b->net.server_id;
+	env.next_server = b->net.next_server;
+	env.hostname = b->net.hostname;
+	env.root_path = b->net.root_path[0] ? b->net.root_path : NULL;
+	overlay = !strcmp(it->target, "/") && b->cfg.nfs_overlay;
 	if (overlay) {
 		sys_mkdir("/run/sesame", 0755);
 		sys_mkdir(NFS_LOWER, 0755);
@@ -170,10 +177,10 @@ int boot_nfs_start(struct mount_item *it)
 				&cmd)) < 0) {
 		if (r == -ENAMETOOLONG)
 			snprintf(err, sizeof(err), "mount arguments too long");
-		snprintf(what, sizeof(what), "NFS %s: %s",
+		snprintf(what, size, "NFS %s: %s",
 			 strcmp(it->target, "/") ? it->target : "root", err);
-		boot_emergency(what, "check root=, nfsroot= and the DHCP "
-				     "server's root path (option 17)");
+		*hint = "check root=, nfsroot= and the DHCP server's root "
+			"path (option 17)";
 		return -EINVAL;
 	}
 	if (strcmp(it->target, "/")) {
@@ -181,100 +188,104 @@ int boot_nfs_start(struct mount_item *it)
 		int n = snprintf(cmd.target, sizeof(cmd.target), "%s%s",
 				 NEWROOT, it->target);
 		if (n < 0 || (size_t)n >= sizeof(cmd.target)) {
-			snprintf(what, sizeof(what), "NFS %s: path too long",
+			snprintf(what, size, "NFS %s: path too long",
 				 it->target);
-			boot_emergency(what, NULL);
+			*hint = NULL;
 			return -ENAMETOOLONG;
 		}
 	}
-	boot.nfs.attempts++;
+	b->nfs.attempts++;
 	log_info("nfs: mounting %s on %s (attempt %u)", cmd.src, it->target,
-		 boot.nfs.attempts);
-	boot.nfs.timed_out = false;
-	r = child_spawn(cmd.argv, 0, boot_nfs_done, it, &pid);
+		 b->nfs.attempts);
+	b->nfs.timed_out = false;
+	b->nfs.item = it;
+	r = child_spawn(cmd.argv, 0, boot_nfs_done, b, &pid);
 	if (r < 0) {
-		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 			 "cannot start %s: %s", NFS_MOUNT_PATH, strerror(-r));
-		log_err("nfs: %s", boot.nfs.last_error);
-		boot_nfs_arm((uint64_t)NFS_BACKOFF_MAX_SEC * 1000000u);
+		log_err("nfs: %s", b->nfs.last_error);
+		boot_nfs_arm(b, (uint64_t)NFS_BACKOFF_MAX_SEC * 1000000u);
 		return 1;
 	}
-	boot.nfs.pid = pid;
+	b->nfs.pid = pid;
 	it->state = ITEM_NFS;
-	boot_nfs_arm(NFS_ATTEMPT_USEC);
+	boot_nfs_arm(b, NFS_ATTEMPT_USEC);
 	return 1;
 }
 
 static void boot_nfs_done(pid_t pid, int status, void *data)
 {
-	struct mount_item *it = data;
+	struct boot *b = data;
+	struct mount_item *it = b->nfs.item;
 	unsigned delay;
 
 	(void)pid;
-	boot.nfs.pid = 0;
+	b->nfs.pid = 0;
 	if (it->state != ITEM_NFS)
 		return;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    !strcmp(it->target, "/") && boot.cfg.nfs_overlay &&
+	    !strcmp(it->target, "/") && b->cfg.nfs_overlay &&
 	    boot_nfs_overlay() < 0) {
 		it->state = ITEM_WAIT;
-		boot_emergency("NFS root: the overlay (sesame.nfs_overlay=1) "
-			       "could not be set up",
-			       "is the overlay module in the image? (sesame "
-			       "build -m overlay)");
+		snprintf(it->error, sizeof(it->error),
+			 "NFS root: the overlay (sesame.nfs_overlay=1) could "
+			 "not be set up");
+		it->error_hint = "is the overlay module in the image? (sesame "
+				 "build -m overlay)";
+		boot_schedule(false);
 		return;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		/* mounted; the child said which version */
 		it->nfs_mounted = true;
 		it->state = ITEM_READY;
-		boot.nfs.last_error[0] = '\0';
-		loop_timer_arm(boot.nfs.timer, 0);
-		if (boot.phase == PHASE_RUNNING)
-			boot_advance();
+		b->nfs.last_error[0] = '\0';
+		loop_timer_arm(b->nfs.timer, 0);
+		boot_schedule(false);
 		return;
 	}
 	it->state = ITEM_WAIT;
-	if (boot.nfs.timed_out)
-		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+	if (b->nfs.timed_out)
+		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 			 "the server did not answer within %u s",
 			 NFS_ATTEMPT_USEC / 1000000u);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
-		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 			 "%s refused its command line", NFS_MOUNT_PATH);
 	else if (WIFEXITED(status))
-		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
-			 "%s", strerror(WEXITSTATUS(status)));
+		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error), "%s",
+			 strerror(WEXITSTATUS(status)));
 	else
-		snprintf(boot.nfs.last_error, sizeof(boot.nfs.last_error),
+		snprintf(b->nfs.last_error, sizeof(b->nfs.last_error),
 			 "%s died of signal %d", NFS_MOUNT_PATH,
 			 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	delay = boot.nfs.attempts < 5 ? 1u << (boot.nfs.attempts - 1)
-				      : NFS_BACKOFF_MAX_SEC;
+	delay = b->nfs.attempts < 5 ? 1u << (b->nfs.attempts - 1)
+				    : NFS_BACKOFF_MAX_SEC;
 	if (delay > NFS_BACKOFF_MAX_SEC)
 		delay = NFS_BACKOFF_MAX_SEC;
 	log_warn("nfs: %s: attempt %u failed: %s; next in %u s", it->target,
-		 boot.nfs.attempts, boot.nfs.last_error, delay);
-	boot_nfs_arm((uint64_t)delay * 1000000u);
+		 b->nfs.attempts, b->nfs.last_error, delay);
+	boot_nfs_arm(b, (uint64_t)delay * 1000000u);
 }
 
-void boot_nfs_describe(const struct mount_item *it, char *buf, size_t size)
+void boot_nfs_describe(const struct boot *b, const struct mount_item *it,
+		       char *buf, size_t size)
 {
 	const struct nfs_root *nr = &it->nfs;
 	const char *what = strcmp(it->target, "/") ? it->target : "root";
 
-	if (!boot.net.up)
+	if (!b->net.up)
 		snprintf(buf, size,
 			 "NFS %s: no network address after %u s, so the "
 			 "server was never asked",
-			 what, boot.cfg.timeout_sec);
+			 what, b->cfg.timeout_sec);
 	else
 		snprintf(buf, size,
 			 "NFS %s %s%s%s not mounted after %u s and %u "
 			 "attempt(s); last error: %s",
-			 what, nr->server[0] ? nr->server : "(server from DHCP)",
-			 nr->path[0] ? ":" : "", nr->path, boot.cfg.timeout_sec,
-			 boot.nfs.attempts,
-			 boot.nfs.last_error[0] ? boot.nfs.last_error
-						: "none yet");
+			 what,
+			 nr->server[0] ? nr->server : "(server from DHCP)",
+			 nr->path[0] ? ":" : "", nr->path, b->cfg.timeout_sec,
+			 b->nfs.attempts,
+			 b->nfs.last_error[0] ? b->nfs.last_error : "none yet");
 }

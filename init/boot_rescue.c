@@ -1,5 +1,5 @@
-/* boot_rescue: rd.break shells, the emergency path, the root timeout, retry and
- * hold. */
+/* boot_rescue: rd.break shells, the emergency path, retry and hold; the hooks'
+ * entry points name PID 1's boot, the rest works on the one it is given. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +30,7 @@
 #include "init/fsck.h"
 #include "init/fstab.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
@@ -44,55 +44,67 @@ static bool boot_shell_present(void)
 
 /* ---- the console shell (rd.break, emergency) ---------------------------- */
 
-static void boot_shell_exited(pid_t pid, int status, void *data)
+/* A shell's exit: an rd.break one goes on, an emergency one tries again. */
+static void boot_shell_done(struct boot *b, int status, bool is_break)
 {
-	bool is_break = data != NULL;
-
-	(void)pid;
-	boot.t_paused += loop_now_usec() - boot.busy_since;
+	b->t_paused += loop_now_usec() - b->busy_since;
 	log_info("the shell exited (status %d); %s", WEXITSTATUS(status),
 		 is_break ? "boot goes on" : "trying the boot again");
 	if (is_break) {
-		boot.phase = PHASE_RUNNING;
-		if (!boot.started)
+		b->phase = PHASE_RUNNING;
+		if (!b->started)
 			boot_start(); /* after rd.break=cmdline */
 		else
-			boot_advance();
+			boot_schedule(false);
 	} else {
 		(void)boot_retry(); /* logs why when it cannot */
 	}
 }
 
-static int boot_spawn_shell(bool is_break)
+static void boot_break_shell_exited(pid_t pid, int status, void *data)
+{
+	(void)pid;
+	boot_shell_done(data, status, true);
+}
+
+static void boot_emergency_shell_exited(pid_t pid, int status, void *data)
+{
+	(void)pid;
+	boot_shell_done(data, status, false);
+}
+
+static int boot_spawn_shell(struct boot *b, bool is_break)
 {
 	static char sh[] = EMERGENCY_SHELL_PATH;
 	char *argv[] = {sh, NULL};
 	int r;
 
-	boot.busy_since = loop_now_usec();
-	r = child_spawn(argv, SYS_SPAWN_CONSOLE, boot_shell_exited,
-			is_break ? (void *)&boot : NULL, NULL);
+	b->busy_since = loop_now_usec();
+	r = child_spawn(argv, SYS_SPAWN_CONSOLE,
+			is_break ? boot_break_shell_exited
+				 : boot_emergency_shell_exited,
+			b, NULL);
 	if (r < 0)
 		log_err_errno(r, "starting %s", EMERGENCY_SHELL_PATH);
 	return r;
 }
 
 /* A break point: a shell when allowed; returns true if boot must pause. */
-bool boot_break(unsigned which, const char *name)
+bool boot_break(struct boot *b, unsigned which, const char *name)
 {
-	if (!(boot.cfg.breaks & which) || (boot.breaks_done & which))
+	if (!(b->cfg.breaks & which) || (b->breaks_done & which))
 		return false;
-	boot.breaks_done |= which;
-	if (!emergency_break_allowed(&boot.cfg, boot_shell_present())) {
+	b->breaks_done |= which;
+	if (!emergency_break_allowed(&b->cfg, boot_shell_present())) {
 		log_warn("rd.break=%s ignored: no console shell allowed "
 			 "(add rd.shell)",
 			 name);
 		return false;
 	}
 	log_info("rd.break=%s: a shell on the console; exit it to go on", name);
-	if (boot_spawn_shell(true) < 0)
+	if (boot_spawn_shell(b, true) < 0)
 		return false;
-	boot.phase = PHASE_BUSY;
+	b->phase = PHASE_BUSY;
 	return true;
 }
 
@@ -109,43 +121,43 @@ static int boot_reboot_fire(struct loop *l, struct loop_timer *t, void *data)
 	return sys_reboot(a == EMERGENCY_POWEROFF ? RB_POWER_OFF : RB_AUTOBOOT);
 }
 
-void boot_emergency(const char *what, const char *hint)
+void boot_emergency(struct boot *b, const char *what, const char *hint)
 {
 	char seen[1024];
 	enum emergency_action a;
 	int r;
 
-	boot.phase = PHASE_EMERGENCY;
+	b->phase = PHASE_EMERGENCY;
 	boot_wait_end();
-	if (boot.timeout)
-		loop_timer_arm(boot.timeout, 0);
-	blockdev_table_describe(&boot.devs, seen, sizeof(seen));
+	if (b->timeout)
+		loop_timer_arm(b->timeout, 0);
+	blockdev_table_describe(&b->devs, seen, sizeof(seen));
 	log_err("emergency: %s", what);
 	log_err("block devices seen: %s", seen);
 	if (hint)
 		log_err("to try: %s", hint);
 	init_hooks_emergency(what);
-	a = emergency_decide(&boot.cfg, boot_shell_present());
+	a = emergency_decide(&b->cfg, boot_shell_present());
 	switch (a) {
 	case EMERGENCY_SHELL:
 		log_err("starting a shell on the console; exit it to try the "
 			"boot again");
-		if (boot_spawn_shell(false) == 0)
+		if (boot_spawn_shell(b, false) == 0)
 			return;
 		break;
 	case EMERGENCY_REBOOT:
 	case EMERGENCY_POWEROFF:
 		log_err("%s in %u s (sesame.reboot_delay)",
-			emergency_action_name(a), boot.cfg.reboot_delay_sec);
-		if (!boot.reboot_timer &&
-		    (r = loop_timer_new(boot.loop, boot_reboot_fire,
-					(void *)(long)a, &boot.reboot_timer)) <
+			emergency_action_name(a), b->cfg.reboot_delay_sec);
+		if (!b->reboot_timer &&
+		    (r = loop_timer_new(b->loop, boot_reboot_fire,
+					(void *)(long)a, &b->reboot_timer)) <
 			0) {
 			log_err_errno(r, "reboot timer");
 			break;
 		}
-		loop_timer_arm(boot.reboot_timer,
-			       (uint64_t)boot.cfg.reboot_delay_sec * 1000000u +
+		loop_timer_arm(b->reboot_timer,
+			       (uint64_t)b->cfg.reboot_delay_sec * 1000000u +
 				   1);
 		return;
 	default:
@@ -157,147 +169,80 @@ void boot_emergency(const char *what, const char *hint)
 
 void boot_fail(const char *what, const char *hint)
 {
-	if (boot.phase != PHASE_EMERGENCY && boot.phase != PHASE_HANDOFF)
-		boot_emergency(what, hint);
+	struct boot *b = &boot;
+
+	if (b->phase != PHASE_EMERGENCY && b->phase != PHASE_HANDOFF)
+		boot_emergency(b, what, hint);
 }
 
-/* ---- root wait timeout ------------------------------------------------ */
-
-int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
-{
-	char what[600], spec[300];
-	struct mount_item *it = NULL;
-
-	(void)l;
-	(void)data;
-	if (boot.phase != PHASE_RUNNING)
-		return 0;
-	/* Events that arrived with the timer still count. */
-	if (boot.uevent_fd >= 0)
-		boot_uevent_ready(boot.loop, boot.uevent_fd, EPOLLIN, NULL);
-	if (boot.phase != PHASE_RUNNING)
-		return 0;
-	if (boot.holds) {
-		/* Someone waits for a passphrase: look again later. */
-		return loop_timer_arm(t, (uint64_t)boot.cfg.timeout_sec *
-					     1000000u);
-	}
-	for (unsigned i = 0; i < boot.n_items; i++)
-		if ((boot.items[i].state == ITEM_WAIT ||
-		     boot.items[i].state == ITEM_NFS) &&
-		    !boot.items[i].nofail) {
-			it = &boot.items[i];
-			break;
-		}
-	if (!it) {
-		/* Only nofail mounts are missing: boot without them. */
-		for (unsigned i = 0; i < boot.n_items; i++) {
-			struct mount_item *n = &boot.items[i];
-			if (n->state != ITEM_WAIT && n->state != ITEM_NFS)
-				continue;
-			spec_format(&n->spec, spec, sizeof(spec));
-			log_warn("%s (%s) not found after %u s; skipped "
-				 "(nofail)",
-				 n->target, spec, boot.cfg.timeout_sec);
-			n->state = ITEM_MOUNTED;
-		}
-		boot_wait_end();
-		boot_advance();
-		return 0;
-	}
-	if (it->is_nfs) {
-		boot_nfs_describe(it, what, sizeof(what));
-		boot_emergency(what, "check that the server runs and exports "
-				     "the path to this address; SSH rescue "
-				     "stays up; `sesame-status --resume` "
-				     "tries again");
-		return 0;
-	}
-	spec_format(&it->spec, spec, sizeof(spec));
-	snprintf(what, sizeof(what), "%s device %s not found after %u s",
-		 strcmp(it->target, "/") == 0 ? "root" : it->target, spec,
-		 boot.cfg.timeout_sec);
-	boot_emergency(what, "check root= (and the fstab entry), or add the "
-			     "disk's driver to the image with `sesame build "
-			     "-m MODULE`; rd.timeout= waits longer");
-	return 0;
-}
+/* ---- holds and resume ---------------------------------------------- */
 
 void boot_hold(void)
 {
-	boot.holds++;
+	struct boot *b = &boot;
+
+	b->holds++;
 }
 
 void boot_release(void)
 {
-	if (boot.holds)
-		boot.holds--;
+	struct boot *b = &boot;
+
+	if (b->holds)
+		b->holds--;
 }
 
 void boot_hold_handoff(void)
 {
-	boot.handoff_holds++;
+	struct boot *b = &boot;
+
+	b->handoff_holds++;
 }
 
-static int boot_resume_fire(struct loop *l, struct loop_timer *t, void *data)
-{
-	(void)l;
-	(void)t;
-	(void)data;
-	if (boot.phase == PHASE_RUNNING && !boot.handoff_holds)
-		boot_advance();
-	return 0;
-}
-
+/* From the net hook's callback: the switch goes on in the boot's step. */
 void boot_release_handoff(void)
 {
-	int r;
+	struct boot *b = &boot;
 
-	if (!boot.handoff_holds)
+	if (!b->handoff_holds)
 		return;
-	if (--boot.handoff_holds || !boot.handoff_waiting)
+	if (--b->handoff_holds || !b->handoff_waiting)
 		return;
-	boot.handoff_waiting = false;
-	if (!boot.resume_timer &&
-	    (r = loop_timer_new(boot.loop, boot_resume_fire, NULL,
-				&boot.resume_timer)) < 0) {
-		log_err_errno(r, "resuming the boot after the network");
-		return;
-	}
-	if ((r = loop_timer_arm(boot.resume_timer, 1)) < 0)
-		log_err_errno(r, "resuming the boot after the network");
+	b->handoff_waiting = false;
+	boot_schedule(false);
 }
 
 /* The item a fsck runs on, if any. */
-static const struct mount_item *boot_fsck_item(void)
+static const struct mount_item *boot_fsck_item(const struct boot *b)
 {
-	for (unsigned i = 0; i < boot.n_items; i++)
-		if (boot.items[i].state == ITEM_FSCK)
-			return &boot.items[i];
+	for (unsigned i = 0; i < b->n_items; i++)
+		if (b->items[i].state == ITEM_FSCK)
+			return &b->items[i];
 	return NULL;
 }
 
 int boot_resume_check(char *why, size_t size)
 {
+	const struct boot *b = &boot;
 	const struct mount_item *it;
 
 	/* Also in an emergency that came while it ran (a hook's boot_fail). */
-	if (boot.phase != PHASE_HANDOFF && (it = boot_fsck_item())) {
+	if (b->phase != PHASE_HANDOFF && (it = boot_fsck_item(b))) {
 		snprintf(
 		    why, size,
 		    "busy: fsck of %s (%s) has run for %llu s; resume "
 		    "would check it twice and mount it while it is "
 		    "checked. The boot goes on when fsck ends\n",
 		    it->dev.node, it->target,
-		    (unsigned long long)((loop_now_usec() - boot.busy_since) /
+		    (unsigned long long)((loop_now_usec() - b->busy_since) /
 					 1000000u));
 		return -EBUSY;
 	}
-	switch (boot.phase) {
+	switch (b->phase) {
 	case PHASE_EMERGENCY:
 		return 0;
 	case PHASE_RUNNING:
-		if (!boot.handoff_waiting)
+		if (!b->handoff_waiting)
 			return 0; /* waiting for a device: rescan */
 		snprintf(why, size,
 			 "busy: root is mounted and the switch waits for the "
@@ -319,6 +264,7 @@ int boot_resume_check(char *why, size_t size)
 
 int boot_retry(void)
 {
+	struct boot *b = &boot;
 	char why[300];
 	int r;
 
@@ -327,13 +273,12 @@ int boot_retry(void)
 			 (int)strcspn(why, "\n"), why);
 		return r;
 	}
-	if (boot.reboot_timer)
-		loop_timer_arm(boot.reboot_timer, 0); /* left the emergency */
-	boot.phase = PHASE_RUNNING;
-	if (boot.timeout && boot.cfg.timeout_sec)
-		loop_timer_arm(boot.timeout,
-			       (uint64_t)boot.cfg.timeout_sec * 1000000u);
-	boot_rescan();
-	boot_advance();
+	if (b->reboot_timer)
+		loop_timer_arm(b->reboot_timer, 0); /* left the emergency */
+	b->phase = PHASE_RUNNING;
+	if (b->timeout && b->cfg.timeout_sec)
+		loop_timer_arm(b->timeout,
+			       (uint64_t)b->cfg.timeout_sec * 1000000u);
+	boot_schedule(true);
 	return 0;
 }

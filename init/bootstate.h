@@ -1,5 +1,5 @@
-/* bootstate: what the boot.c files share: PID 1's state and the steps they call
- * across. */
+/* bootstate: PID 1's boot state (struct boot, owned by boot.c, the only file
+ * that moves it on) and the leaf steps of the boot_*.c files. */
 #ifndef SESAME_INIT_BOOTSTATE_H
 #define SESAME_INIT_BOOTSTATE_H
 
@@ -16,6 +16,7 @@
 
 struct loop;
 struct loop_timer;
+struct loop_defer;
 struct kmod_ctx;
 struct uevent;
 
@@ -44,9 +45,13 @@ struct mount_item {
 	bool nofail; /* failing to find or mount it is not fatal */
 	enum item_state state;
 	struct dev_props dev;
-	bool is_nfs;	    /* spec is SPEC_NFS; nfs is what to mount */
-	bool nfs_mounted;   /* the nfs-mount child mounted it */
+	bool is_nfs;	  /* spec is SPEC_NFS; nfs is what to mount */
+	bool nfs_mounted; /* the nfs-mount child mounted it */
 	struct nfs_root nfs;
+	/* A leaf's verdict (a child's exit): non-empty, the boot's step
+	 * enters the emergency with it and the hint (static text or NULL). */
+	char error[400];
+	const char *error_hint;
 };
 
 /* The network, as the net hook last reported it (boot_net_configured()). */
@@ -61,6 +66,7 @@ struct boot_net_state {
 struct boot_nfs_state {
 	struct loop_timer *timer; /* attempt timeout, then the next attempt */
 	pid_t pid;		  /* the nfs-mount child; 0: none runs */
+	struct mount_item *item;  /* what it mounts */
 	unsigned attempts;
 	bool timed_out; /* the running attempt was killed at its deadline */
 	char last_error[160];
@@ -78,7 +84,12 @@ struct boot {
 	struct loop *loop;
 	struct kmod_ctx *kmod;
 	int uevent_fd, signal_fd;
-	struct loop_timer *timeout, *reboot_timer, *resume_timer;
+	struct loop_timer *timeout, *reboot_timer;
+	/* The boot's progress (boot_step) and the rd.timeout decision run
+	 * only as deferred steps of the loop, never inside a subsystem's
+	 * callback. */
+	struct loop_defer *step, *timeout_check;
+	bool rescan_pending; /* the next step probes every block device */
 	struct blockdev_table devs;
 	struct mount_item items[ITEMS_MAX];
 	unsigned n_items;
@@ -93,6 +104,8 @@ struct boot {
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
 	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
+	uint64_t t_unlocked; /* boot_note_unlocked(); 0: no passphrase */
+	uint64_t stall_boot; /* the loop's longest stall when the handoff began */
 	struct boot_net_state net;
 	struct boot_nfs_state nfs;
 };
@@ -104,35 +117,45 @@ extern struct boot boot;
 void boot_mark(const char *what);
 /* boot.c */
 void boot_wait_end(void);
-/* boot.c */
-void boot_advance(void);
+/* boot.c: the boot's progress, on the loop's next iteration (boot_step):
+ * a rescan first when rescan is true, then the state machine. */
+void boot_schedule(bool rescan);
+/* boot.c: boot.loop, the deferred steps and the rd.timeout timer (not armed);
+ * before any boot_schedule(). */
+int boot_loop_init(struct loop *l);
 /* boot.c */
 void boot_start(void);
 /* boot_rescue.c */
-bool boot_break(unsigned which, const char *name);
+bool boot_break(struct boot *b, unsigned which, const char *name);
 /* boot_rescue.c */
-void boot_emergency(const char *what, const char *hint);
-/* boot_rescue.c */
+void boot_emergency(struct boot *b, const char *what, const char *hint);
+/* boot.c: rd.timeout's timer. */
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
-/* boot_devices.c */
+/* boot_devices.c: probes every block device now (boot_rescan() defers). */
+void boot_rescan_now(struct boot *b);
+/* boot_devices.c: the uevent socket's callback; data is the struct boot. */
 int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data);
 /* boot_devices.c */
-int boot_setup_signals(void);
-/* boot_mount.c */
-int boot_start_fsck(struct mount_item *it, const char *type);
-/* boot_mount.c */
-int boot_mount_item(struct mount_item *it);
-/* boot_mount.c */
-struct mount_item *boot_add_item(const char *target);
-/* boot_mount.c */
-void boot_read_fstab(void);
-/* boot_handoff.c */
-void boot_handoff(void);
-/* boot_nfs.c: 1 the mount child runs, 0 waiting for the network, < 0 failed
- * (the emergency is entered). */
-int boot_nfs_start(struct mount_item *it);
+int boot_setup_signals(struct boot *b);
+/* boot_mount.c: whether fsck should check it (logs why not). */
+bool boot_fsck_needed(enum fsck_mode mode, const struct mount_item *it,
+		      const char *type);
+/* boot_mount.c: 0 mounted, or a negative errno (logged). */
+int boot_mount_item(struct boot *b, struct mount_item *it);
+/* boot_mount.c: NULL when the target is there already or no room. */
+struct mount_item *boot_add_item(struct boot *b, const char *target);
+/* boot_mount.c: adds the new root's fstab lines to mount before the switch. */
+void boot_read_fstab(struct boot *b);
+/* boot_handoff.c: returns only when the switch failed: a negative errno,
+ * with what happened in what and a hint in *hint. */
+int boot_handoff(struct boot *b, char *what, size_t size, const char **hint);
+/* boot_nfs.c: 1 the mount child runs, 0 waiting for the network, < 0 it
+ * cannot be mounted: what happened in what, a hint in *hint. */
+int boot_nfs_start(struct boot *b, struct mount_item *it, char *what,
+		   size_t size, const char **hint);
 /* boot_nfs.c: the emergency message for an NFS item not mounted in time. */
-void boot_nfs_describe(const struct mount_item *it, char *buf, size_t size);
+void boot_nfs_describe(const struct boot *b, const struct mount_item *it,
+		       char *buf, size_t size);
 /* boot_nfs.c: sets up *it from root=/nfsroot= (or an fstab line's). */
 int boot_nfs_item(struct mount_item *it, const char *root, const char *nfsroot,
 		  char *err, size_t errlen);

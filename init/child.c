@@ -32,8 +32,8 @@ static struct child *child_find(pid_t pid)
 	return NULL;
 }
 
-int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
-		void *data, pid_t *pidp)
+int child_spawn_opts(char *const argv[], const struct sys_spawn_opts *o,
+		     child_exit_fn fn, void *data, pid_t *pidp)
 {
 	struct child *c = child_find(0);
 	pid_t pid;
@@ -41,7 +41,7 @@ int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
 
 	if (!c)
 		return -EAGAIN;
-	if ((r = sys_spawn(argv, flags, &pid)) < 0)
+	if ((r = sys_spawn(argv, o, &pid)) < 0)
 		return r;
 	c->pid = pid;
 	c->fn = fn;
@@ -50,6 +50,14 @@ int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
 	if (pidp)
 		*pidp = pid;
 	return 0;
+}
+
+int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
+		void *data, pid_t *pidp)
+{
+	struct sys_spawn_opts o = {.flags = flags};
+
+	return child_spawn_opts(argv, &o, fn, data, pidp);
 }
 
 int child_watch(pid_t pid, child_exit_fn fn, void *data)
@@ -77,25 +85,33 @@ void child_unwatch(pid_t pid)
 	}
 }
 
+int child_exited(pid_t pid, int wstatus)
+{
+	struct child *c = pid > 0 ? child_find(pid) : NULL;
+	child_exit_fn fn;
+	void *data;
+
+	if (!c)
+		return -ENOENT;
+	fn = c->fn;
+	data = c->data;
+	c->pid = 0;
+	c->fn = NULL;
+	c->data = NULL;
+	if (fn)
+		fn(pid, wstatus, data);
+	return 0;
+}
+
 int child_reap(void)
 {
 	int n = 0, status;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		struct child *c = child_find(pid);
 		n++;
-		if (!c) {
+		if (child_exited(pid, status) < 0)
 			log_debug("reaped orphan pid %d", (int)pid);
-			continue;
-		}
-		child_exit_fn fn = c->fn;
-		void *data = c->data;
-		c->pid = 0;
-		c->fn = NULL;
-		c->data = NULL;
-		if (fn)
-			fn(pid, status, data);
 	}
 	return n;
 }

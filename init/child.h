@@ -13,10 +13,17 @@
 /* Called once, from child_reap(), with the wait(2) status. */
 typedef void (*child_exit_fn)(pid_t pid, int wstatus, void *data);
 
+struct sys_spawn_opts;
+
 /*
- * Starts argv[0] (a path) through sys_spawn() and remembers it; fn may be
- * NULL. flags are SYS_SPAWN_*. -EAGAIN when the table is full.
+ * The one way PID 1 starts a program: argv[0] (a path) through
+ * sys_spawn() (init/sys.h: the seam tests replace) as o says (fds, session,
+ * environment, uid), remembered so that child_reap(), the one reaper, runs
+ * fn (may be NULL) with its status. -EAGAIN when the table is full.
  */
+int child_spawn_opts(char *const argv[], const struct sys_spawn_opts *o,
+		     child_exit_fn fn, void *data, pid_t *pidp);
+/* child_spawn_opts() with only flags (SYS_SPAWN_*). */
 int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
 		void *data, pid_t *pidp);
 /*
@@ -24,6 +31,12 @@ int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
  * the callbacks. Call it on SIGCHLD. Returns how many were reaped.
  */
 int child_reap(void);
+/*
+ * What child_reap() does for each pid it collects: runs pid's callback
+ * once (and forgets it). 0, or -ENOENT when pid is not ours. Tests use it
+ * to make a fake child exit.
+ */
+int child_exited(pid_t pid, int wstatus);
 /*
  * Watches pid, a child of ours started without child_spawn() (dropbear:
  * posix_spawn with file actions): child_reap() runs fn when it collects

@@ -9,17 +9,9 @@
 #include "common/log.h"
 #include "common/strutil.h"
 
-enum param_form {
-	PARAM_FLAG,	/* bare only */
-	PARAM_BOOL,	/* bare (true), or =0/1/yes/no/true/false */
-	PARAM_VALUE,	/* needs =value */
-	PARAM_OPTIONAL, /* bare or =value */
-	PARAM_FOREIGN,	/* read by other code through boot_config_find() */
-};
-
 struct param_def {
 	const char *name;
-	enum param_form form;
+	enum boot_param_form form;
 	/* value is NULL for a bare word; returns 0 or -EINVAL/-EOPNOTSUPP. */
 	int (*apply)(struct boot_config *c, const char *value);
 };
@@ -226,35 +218,37 @@ static int apply_mount(struct boot_config *c, const char *v)
 	return 0;
 }
 
+/* A parameter read later through boot_config_get(); only its form is
+ * checked here. */
+static int apply_kept(struct boot_config *c, const char *v)
+{
+	(void)c;
+	(void)v;
+	return 0;
+}
+
 /* Sorted by nothing but reading order; looked up linearly (tens of rows). */
 static const struct param_def param_defs[] = {
-    {"root", PARAM_VALUE, apply_root},
-    {"rootfstype", PARAM_VALUE, apply_rootfstype},
-    {"rootflags", PARAM_VALUE, apply_rootflags},
-    {"ro", PARAM_FLAG, apply_ro},
-    {"rw", PARAM_FLAG, apply_rw},
-    {"init", PARAM_VALUE, apply_init},
-    {"rd.timeout", PARAM_VALUE, apply_timeout},
-    {"rd.break", PARAM_OPTIONAL, apply_break},
-    {"rd.shell", PARAM_BOOL, apply_shell},
-    {"rd.debug", PARAM_BOOL, apply_debug},
-    {"rd.emergency", PARAM_VALUE, apply_emergency},
-    {"rd.skipfsck", PARAM_BOOL, apply_skipfsck},
-    {"fsck.mode", PARAM_VALUE, apply_fsck_mode},
-    {"sesame.emergency", PARAM_VALUE, apply_emergency},
-    {"sesame.reboot_delay", PARAM_VALUE, apply_reboot_delay},
-    {"sesame.mount", PARAM_VALUE, apply_mount},
-    {"sesame.nfs_overlay", PARAM_BOOL, apply_nfs_overlay},
-    /* Read by net/, sshd/ and the storage code; kept, not checked here. */
-    {"ip", PARAM_FOREIGN, NULL},
-    {"ifname", PARAM_FOREIGN, NULL},
-    {"rd.neednet", PARAM_FOREIGN, NULL},
-    {"nfsroot", PARAM_FOREIGN, NULL},
-    {"rd.luks.uuid", PARAM_FOREIGN, NULL},
-    {"rd.luks.name", PARAM_FOREIGN, NULL},
-    {"rd.md.uuid", PARAM_FOREIGN, NULL},
-    {"rd.lvm.vg", PARAM_FOREIGN, NULL},
-    {"rd.lvm.lv", PARAM_FOREIGN, NULL},
+    {"root", BOOT_PARAM_VALUE, apply_root},
+    {"rootfstype", BOOT_PARAM_VALUE, apply_rootfstype},
+    {"rootflags", BOOT_PARAM_VALUE, apply_rootflags},
+    {"ro", BOOT_PARAM_FLAG, apply_ro},
+    {"rw", BOOT_PARAM_FLAG, apply_rw},
+    {"init", BOOT_PARAM_VALUE, apply_init},
+    {"rd.timeout", BOOT_PARAM_VALUE, apply_timeout},
+    {"rd.break", BOOT_PARAM_OPTIONAL, apply_break},
+    {"rd.shell", BOOT_PARAM_BOOL, apply_shell},
+    {"rd.debug", BOOT_PARAM_BOOL, apply_debug},
+    {"rd.emergency", BOOT_PARAM_VALUE, apply_emergency},
+    {"rd.skipfsck", BOOT_PARAM_BOOL, apply_skipfsck},
+    {"fsck.mode", BOOT_PARAM_VALUE, apply_fsck_mode},
+    {"sesame.emergency", BOOT_PARAM_VALUE, apply_emergency},
+    {"sesame.reboot_delay", BOOT_PARAM_VALUE, apply_reboot_delay},
+    {"sesame.mount", BOOT_PARAM_VALUE, apply_mount},
+    {"sesame.nfs_overlay", BOOT_PARAM_BOOL, apply_nfs_overlay},
+    /* parsed with root= when the root is set up (boot_config_get) */
+    {"nfsroot", BOOT_PARAM_VALUE, apply_kept},
+    /* The hooks declare their own (boot_config_declare). */
 };
 
 void boot_config_init(struct boot_config *c)
@@ -266,12 +260,46 @@ void boot_config_init(struct boot_config *c)
 	c->fsck = FSCK_AUTO;
 }
 
+int boot_config_declare(struct boot_config *c, const struct boot_param_decl *d,
+			unsigned n)
+{
+	if (c->n_decl_tables >= BOOT_MAX_DECL_TABLES)
+		return -ENOSPC;
+	c->decl[c->n_decl_tables] = d;
+	c->n_decl[c->n_decl_tables++] = n;
+	return 0;
+}
+
 static const struct param_def *param_lookup(const char *name)
 {
 	for (size_t i = 0; i < sizeof(param_defs) / sizeof(param_defs[0]); i++)
 		if (strcmp(param_defs[i].name, name) == 0)
 			return &param_defs[i];
 	return NULL;
+}
+
+static const struct boot_param_decl *param_declared(const struct boot_config *c,
+						    const char *name)
+{
+	for (unsigned t = 0; t < c->n_decl_tables; t++)
+		for (unsigned i = 0; i < c->n_decl[t]; i++)
+			if (strcmp(c->decl[t][i].name, name) == 0)
+				return &c->decl[t][i];
+	return NULL;
+}
+
+/* 0 when value has form's shape: bare or not. */
+static int param_form_ok(enum boot_param_form form, const char *value)
+{
+	bool b;
+
+	if (form == BOOT_PARAM_VALUE && !value)
+		return -EINVAL;
+	if (form == BOOT_PARAM_FLAG && value)
+		return -EINVAL;
+	if (form == BOOT_PARAM_BOOL && value && param_bool(value, &b) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 /* Keeps the word for boot_config_find(); value NULL for a bare flag. */
@@ -302,6 +330,7 @@ static int boot_config_apply_word(struct boot_config *c, char *word)
 {
 	char *eq = strchr(word, '=');
 	const char *value = NULL;
+	const struct boot_param_decl *hd;
 	const struct param_def *d;
 	int r;
 
@@ -311,6 +340,13 @@ static int boot_config_apply_word(struct boot_config *c, char *word)
 	}
 	if (!*word)
 		return 0;
+	if ((hd = param_declared(c, word))) {
+		/* a hook's: kept only when well-formed */
+		if ((r = param_form_ok(hd->form, value)) < 0 ||
+		    (hd->check && (r = hd->check(word, value)) < 0))
+			goto bad;
+		return boot_config_store(c, word, value);
+	}
 	if ((r = boot_config_store(c, word, value)) < 0)
 		return r;
 	d = param_lookup(word);
@@ -318,16 +354,9 @@ static int boot_config_apply_word(struct boot_config *c, char *word)
 		log_debug("boot parameter %s: not ours, ignored", word);
 		return 0;
 	}
-	if (d->form == PARAM_FOREIGN)
-		return 0;
-	if (d->form == PARAM_VALUE && !value) {
-		r = -EINVAL;
+	if (d->form != BOOT_PARAM_BOOL &&
+	    (r = param_form_ok(d->form, value)) < 0)
 		goto bad;
-	}
-	if (d->form == PARAM_FLAG && value) {
-		r = -EINVAL;
-		goto bad;
-	}
 	r = d->apply(c, value);
 	if (r == 0)
 		return 0;

@@ -37,6 +37,30 @@ enum fsck_mode {
 #define BOOT_ARENA_SIZE 16384
 #define BOOT_WORD_MAX 1024
 
+/* How a boot parameter is written. */
+enum boot_param_form {
+	BOOT_PARAM_FLAG,     /* bare only */
+	BOOT_PARAM_BOOL,     /* bare (true), or =0/1/yes/no/true/false */
+	BOOT_PARAM_VALUE,    /* needs =value */
+	BOOT_PARAM_OPTIONAL, /* bare or =value */
+};
+
+/*
+ * A boot parameter of a hook (net/, sshd/, storage: they read it with
+ * boot_config_find()), declared in the hook's own table so the parser knows
+ * it: its form is checked, and check (NULL: none) may refuse the value
+ * (NULL for a bare word) with -EINVAL or -EOPNOTSUPP. A refused word is
+ * logged and counted in warnings like a malformed parameter of our own, and
+ * not kept: the hook sees the previous value.
+ */
+struct boot_param_decl {
+	const char *name;
+	enum boot_param_form form;
+	int (*check)(const char *name, const char *value);
+};
+
+#define BOOT_MAX_DECL_TABLES 8
+
 /* One word of the configuration, kept for parameters other code reads. */
 struct boot_word {
 	unsigned name_off;
@@ -61,6 +85,11 @@ struct boot_config {
 	unsigned n_mounts;
 	unsigned warnings; /* malformed or unsupported known parameters */
 
+	/* boot_config_declare()'s tables */
+	const struct boot_param_decl *decl[BOOT_MAX_DECL_TABLES];
+	unsigned n_decl[BOOT_MAX_DECL_TABLES];
+	unsigned n_decl_tables;
+
 	struct boot_word words[BOOT_MAX_WORDS];
 	unsigned n_words;
 	char arena[BOOT_ARENA_SIZE];
@@ -71,6 +100,14 @@ struct boot_config {
 void boot_config_init(struct boot_config *c);
 
 /*
+ * Adds a table of n hook parameters (kept by pointer: static data) for
+ * boot_config_parse() to know and check. After boot_config_init(), before
+ * parsing. -ENOSPC after BOOT_MAX_DECL_TABLES tables.
+ */
+int boot_config_declare(struct boot_config *c, const struct boot_param_decl *d,
+			unsigned n);
+
+/*
  * Applies every word of buf (len bytes, need not be terminated) to c, in
  * order, so later words override earlier ones. Words are separated by
  * white space; double quotes group a value with spaces and are removed
@@ -78,9 +115,11 @@ void boot_config_init(struct boot_config *c);
  * of a word comments out the rest of the line. On the kernel command line
  * a bare "--" ends the parameters (what follows is init's, and the kernel
  * passes it to us in argv). Malformed known parameters are logged with
- * their name and leave the previous value; unknown ones are kept for
- * boot_config_find() and otherwise ignored. Returns 0, or -E2BIG when the
- * word table or arena filled up (words up to that point still applied).
+ * their name and leave the previous value; declared ones
+ * (boot_config_declare) are checked the same way and kept for
+ * boot_config_find(); unknown ones are kept too and otherwise ignored. Returns
+ * 0, or -E2BIG when the word table or arena filled up (words up to that point
+ * still applied).
  */
 int boot_config_parse(struct boot_config *c, const char *buf, size_t len,
 		      bool is_file);

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "init/boot.h"
+#include "init/hooks.h"
 #include "init/modules.h"
 #include "nfs/mount.h"
 
@@ -55,6 +56,9 @@ int main(int argc, char **argv)
 			SESAME_VERSION);
 		return 2;
 	}
+	for (const struct init_hook *const *h = init_hook_table; *h; h++)
+		if (init_hook_register(*h) < 0)
+			log_err("hook %s: too many hooks", (*h)->name);
 	boot_main(argc, argv);
 	/* PID 1 never exits (the kernel would panic): just reap, forever. */
 	log_err("the event loop broke; only reaping children from now on");

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -44,9 +45,31 @@ static int real_execv(const char *path, char *const argv[])
 	return -errno;
 }
 
-/* In the child: what PID 1 blocked or set must not leak into programs. */
-static void spawn_child_setup(unsigned flags)
+/* In the child: fds 0-2 from o->stdio (copied above 2 first, so that one
+ * may name another's slot). */
+static int spawn_child_stdio(const struct sys_spawn_opts *o)
 {
+	int tmp[3];
+
+	for (int i = 0; i < 3; i++) {
+		tmp[i] = o->stdio[i] < 0 ? open("/dev/null", O_RDWR)
+					 : fcntl(o->stdio[i], F_DUPFD, 3);
+		if (tmp[i] < 0)
+			return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (dup2(tmp[i], i) < 0)
+			return -1;
+		close(tmp[i]);
+	}
+	return 0;
+}
+
+/* In the child: what PID 1 blocked or set must not leak into programs.
+ * -1 when the child must not run. */
+static int spawn_child_setup(const struct sys_spawn_opts *o)
+{
+	unsigned flags = o->flags;
 	sigset_t all;
 
 	sigemptyset(&all);
@@ -54,6 +77,14 @@ static void spawn_child_setup(unsigned flags)
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
+	if ((flags & SYS_SPAWN_SETSID) && !(flags & SYS_SPAWN_CONSOLE))
+		setsid();
+	if ((flags & SYS_SPAWN_STDIO) && spawn_child_stdio(o) < 0)
+		return -1;
+	if ((flags & SYS_SPAWN_IDS) &&
+	    (setgroups(0, NULL) < 0 || setresgid(o->gid, o->gid, o->gid) < 0 ||
+	     setresuid(o->uid, o->uid, o->uid) < 0))
+		return -1;
 	if (flags & SYS_SPAWN_CONSOLE) {
 		int fd;
 		setsid();
@@ -67,17 +98,23 @@ static void spawn_child_setup(unsigned flags)
 				close(fd);
 		}
 	}
+	return 0;
 }
 
-static int real_spawn(char *const argv[], unsigned flags, pid_t *pidp)
+static int real_spawn(char *const argv[], const struct sys_spawn_opts *o,
+		      pid_t *pidp)
 {
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		spawn_child_setup(flags);
-		execv(argv[0], argv);
+		if (spawn_child_setup(o) < 0)
+			_exit(127);
+		if (o->envp)
+			execve(argv[0], argv, o->envp);
+		else
+			execv(argv[0], argv);
 		_exit(127);
 	}
 	*pidp = pid;
@@ -156,9 +193,9 @@ int sys_execv(const char *path, char *const argv[])
 	return sys_current->execv(path, argv);
 }
 
-int sys_spawn(char *const argv[], unsigned flags, pid_t *pidp)
+int sys_spawn(char *const argv[], const struct sys_spawn_opts *o, pid_t *pidp)
 {
-	return sys_current->spawn(argv, flags, pidp);
+	return sys_current->spawn(argv, o, pidp);
 }
 
 int sys_kill(pid_t pid, int sig)

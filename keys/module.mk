@@ -1,7 +1,7 @@
 # keys: host keys, fingerprints, authorized_keys (libkeys; `sesame keys`).
 LIBS += keys
 keys_SRCS := keys/pubkey.c keys/fingerprint.c keys/authkeys.c \
-	keys/hostkeys.c keys/cmd_keys.c
+	keys/hostkeys.c
 # Debian 12's mbedtls 2.28 has no .pc file: the Makefile falls back to -l.
 keys_PKGS := mbedcrypto
 
@@ -13,7 +13,7 @@ test_keys_fingerprint_SRCS := tests/unit/test_keys_fingerprint.c
 test_keys_fingerprint_LIBS := keys common
 test_keys_fingerprint_PKGS := cmocka mbedcrypto
 test_keys_hostkeys_SRCS := tests/unit/test_keys_hostkeys.c
-test_keys_hostkeys_LIBS := keys common
+test_keys_hostkeys_LIBS := tool keys common
 test_keys_hostkeys_PKGS := cmocka mbedcrypto
 
 FUZZ_TARGETS += fuzz_authkeys

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "net/dhcp_child.h"
 
 #define USEC 1000000ull

@@ -17,7 +17,8 @@
 #include "net/runconf.h"
 #include "nfs/nfsroot.h"
 
-static struct {
+/* The hook's state: start hands it to stop as the context. */
+static struct net_hook_state {
 	struct net *net;
 	bool keep;
 	bool holding; /* the switch waits for the network (rd.neednet) */
@@ -27,15 +28,27 @@ static struct {
 } N;
 
 /* Parameters net reads from boot.conf and the kernel command line. */
-static const char *const net_params[] = {
-    "ip",
-    "ifname",
-    "rd.neednet",
-    "sesame.net_keep",
-    "sesame.dhcp_timeout",
-    "sesame.dhcp_release",
-    "sesame.hostname",
+/* The parser refuses what net_config_parse_param() would (a scratch config). */
+static int net_param_check(const char *name, const char *value)
+{
+	struct net_config c;
+	int r;
+
+	net_config_init(&c);
+	r = net_config_parse_param(&c, name, value);
+	return r < 0 && r != -E2BIG ? -EINVAL : 0;
+}
+
+static const struct boot_param_decl net_hook_params[] = {
+    {"ip", BOOT_PARAM_VALUE, net_param_check},
+    {"ifname", BOOT_PARAM_VALUE, net_param_check},
+    {"rd.neednet", BOOT_PARAM_OPTIONAL, net_param_check},
+    {"sesame.net_keep", BOOT_PARAM_OPTIONAL, net_param_check},
+    {"sesame.dhcp_timeout", BOOT_PARAM_VALUE, net_param_check},
+    {"sesame.dhcp_release", BOOT_PARAM_OPTIONAL, net_param_check},
+    {"sesame.hostname", BOOT_PARAM_VALUE, net_param_check},
 };
+
 
 /*
  * /etc/resolv.conf of the initramfs, for the rescue shell; it goes away
@@ -171,21 +184,24 @@ static bool net_root_needs_network(const struct boot_config *cfg)
 	return nfs_root_wanted(root, v);
 }
 
-static int net_hook_start(struct loop *l, const struct boot_config *cfg)
+static int net_hook_start(struct loop *l, const struct boot_config *cfg,
+			  void **ctxp)
 {
 	struct net_config c;
 	struct net_hooks h = {net_hook_event, NULL};
 	int r;
 
+	*ctxp = &N;
 	net_config_init(&c);
-	for (size_t i = 0; i < sizeof(net_params) / sizeof(net_params[0]);
-	     i++) {
+	for (size_t i = 0;
+	     i < sizeof(net_hook_params) / sizeof(net_hook_params[0]); i++) {
+		const char *name = net_hook_params[i].name;
 		unsigned it = 0;
 		const char *v;
-		while (boot_config_find(cfg, net_params[i], &it, &v) == 0) {
-			r = net_config_parse_param(&c, net_params[i], v);
+		while (boot_config_find(cfg, name, &it, &v) == 0) {
+			r = net_config_parse_param(&c, name, v);
 			if (r < 0)
-				log_warn("%s: %s, ignored", net_params[i],
+				log_warn("%s: %s, ignored", name,
 					 r == -E2BIG ? "too many"
 						     : "malformed");
 		}
@@ -213,21 +229,25 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg)
 	return 0;
 }
 
-static void net_hook_stop(void)
+static void net_hook_stop(void *ctx)
 {
+	struct net_hook_state *n = ctx;
 	/* an NFS mount from fstab (/usr, say) needs the network too */
-	bool keep = N.keep || boot_needs_network();
+	bool keep = n->keep || boot_needs_network();
 
 	net_hook_release();
-	net_teardown(N.net, keep);
-	N.net = NULL;
+	net_teardown(n->net, keep);
+	n->net = NULL;
 	if (!keep)
 		net_hook_remove_run_files();
 }
 
-static const struct init_hook net_hook = {
-    .name = "net", .start = net_hook_start, .stop = net_hook_stop,
+/* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
+const struct init_hook net_hook = {
+    .name = "net",
+    .params = net_hook_params,
+    .n_params = sizeof(net_hook_params) / sizeof(net_hook_params[0]),
+    .start = net_hook_start,
+    .stop = net_hook_stop,
     /* On emergency the network stays up: SSH is the way to rescue. */
 };
-
-INIT_HOOK(net_hook)

@@ -43,13 +43,12 @@ net-corpus: $(NET_CORPUS_GEN)
 
 # netprobe: net on the host (in a namespace) for the integration test and bench.
 PROGS += netprobe
-netprobe_SRCS := net/netprobe.c init/loop.c
+netprobe_SRCS := net/netprobe.c
 netprobe_LIBS := net common
 
 # End to end against dnsmasq in network namespaces it creates (root; CI is).
 UNIT_TESTS += test_net_netns
-test_net_netns_SRCS := tests/unit/test_net_netns.c tests/unit/test_net_frames.c \
-	init/loop.c
+test_net_netns_SRCS := tests/unit/test_net_netns.c tests/unit/test_net_frames.c
 test_net_netns_LIBS := net common
 test_net_netns_PKGS := cmocka
 

@@ -12,7 +12,7 @@
 #include <sys/epoll.h>
 
 #include "common/log.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "net/dhcp_child.h"
 #include "net/dhcp_client.h"
 #include "net/rtnl.h"

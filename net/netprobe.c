@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 
 #include "common/log.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "net/net.h"
 
 struct probe {

@@ -12,10 +12,11 @@ set -euo pipefail
 build_pkgs="build-essential pkg-config libcryptsetup-dev libdevmapper-dev
 	libblkid-dev libmbedtls-dev libkmod-dev libarchive-dev libmnl-dev zstd
 	lz4 xz-utils cpio"
-# The unit tests compare with ssh-keygen, readelf and dropbearkey and fail
-# when one is missing: their packages are listed here, not assumed.
+# The unit tests compare with ssh-keygen, readelf and dropbearkey, and the
+# boot's fsck tests need /sbin/e2fsck; they fail when one is missing: their
+# packages are listed here, not assumed.
 test_pkgs="libcmocka-dev clang libclang-rt-14-dev openssh-client binutils
-	dropbear-bin"
+	dropbear-bin e2fsprogs"
 vm_pkgs="qemu-system-x86 busybox-static dropbear-bin mdadm lvm2 e2fsprogs
 	cryptsetup-bin dnsmasq-base iproute2 openssh-client kmod gdisk python3
 	mmdebstrap"

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "common/proc.h"
 #include "common/strutil.h"
 #include "init/child.h"
+#include "init/sys.h"
 
 #define DROPBEAR_PATH "/sbin/dropbear"
 #define DROPBEAR_PID_FILE "/run/sesame/dropbear.pid"
@@ -221,47 +221,28 @@ static int dropbear_spawn(struct dropbear *d)
 {
 	static char *const envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin",
 				     NULL};
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t at;
-	sigset_t all, none;
+	/* Its own session, default signals, nothing blocked (init blocks
+	 * the ones its signalfd reads), stdin /dev/null, its log our pipe. */
+	struct sys_spawn_opts o = {
+	    .flags = SYS_SPAWN_SETSID | SYS_SPAWN_STDIO,
+	    .stdio = {-1, d->log_wr, d->log_wr},
+	    .envp = envp,
+	};
 	pid_t pid;
 	int r;
 
-	sigfillset(&all);
-	sigemptyset(&none);
-	if ((r = posix_spawn_file_actions_init(&fa)) != 0)
-		return -r;
-	if ((r = posix_spawnattr_init(&at)) != 0) {
-		posix_spawn_file_actions_destroy(&fa);
-		return -r;
-	}
-	/* Its own session, default signals, nothing blocked (init blocks
-	 * the ones its signalfd reads). */
-	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSID |
-					  POSIX_SPAWN_SETSIGMASK |
-					  POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &all);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, d->log_wr, 1);
-	posix_spawn_file_actions_adddup2(&fa, d->log_wr, 2);
-	/* argv is only read by the child; the cast is posix_spawn's API. */
-	r = posix_spawn(&pid, d->args.argv[0], &fa, &at,
-			(char *const *)(uintptr_t)d->args.argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&at);
-	if (r != 0)
-		return log_warn_errno(-r, "cannot start %s", d->args.argv[0]);
+	/* argv is only read by the child. */
+	r = child_spawn_opts((char *const *)(uintptr_t)d->args.argv, &o,
+			     dropbear_reaped, d, &pid);
+	if (r < 0)
+		return log_warn_errno(r, "cannot start %s", d->args.argv[0]);
 	d->pid = pid;
 	d->started_usec = loop_now_usec();
 	/*
-	 * Two ways to see it exit, whichever comes first: init's reaper
-	 * (SIGCHLD, waitpid(-1)) hands us the status, on every kernel; and
-	 * a pidfd in the loop (Linux 5.3 and later), for a loop without
-	 * init's reaper.
+	 * init's reaper (SIGCHLD, waitpid(-1)) hands us the status; a pidfd
+	 * in the loop (Linux 5.3 and later) also sees the exit, for a loop
+	 * without init's reaper, and dropbear_stop() waits on it.
 	 */
-	if ((r = child_watch(pid, dropbear_reaped, d)) < 0)
-		log_warn_errno(r, "dropbear: init's reaper cannot watch it");
 	d->pidfd = dropbear_pidfd_open(pid);
 	if (d->pidfd < 0)
 		log_debug("dropbear: no pidfd (%s): its exit is seen by init's "

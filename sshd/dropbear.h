@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "init/loop.h"
+#include "common/loop.h"
 
 #define DROPBEAR_LISTEN_MAX 4
 #define DROPBEAR_HOSTKEYS_MAX 4

@@ -44,7 +44,6 @@ static struct {
 	struct luks_set *set;
 	struct unlock_service *svc;
 	struct dropbear *db;
-	struct loop_timer *resume; /* boot_retry() outside the socket's call */
 	struct dropbear_config dbcfg;
 	char listen[DROPBEAR_LISTEN_MAX][SSHD_LISTEN_LEN];
 	char keys[DROPBEAR_HOSTKEYS_MAX][256];
@@ -86,6 +85,8 @@ static void sshd_on_opened(void *data, const struct luks_report *rep)
 	(void)data;
 	(void)rep;
 	/* The new /dev/mapper nodes arrive as uevents; boot probes them. */
+	if (rep && rep->opened)
+		boot_note_unlocked();
 	sshd_sync_holds();
 }
 
@@ -133,21 +134,12 @@ static int sshd_status(void *data, char *buf, size_t size)
  * again (a disk attached or assembled by hand shows up) and an emergency
  * is left, so the wait for root starts over.
  */
-static int sshd_resume_now(struct loop *l, struct loop_timer *t, void *data)
-{
-	(void)l;
-	(void)t;
-	(void)data;
-	(void)boot_retry(); /* rescans; may mount root and switch */
-	return 0;
-}
-
 static int sshd_resume(void *data, char *buf, size_t size)
 {
 	int r;
 
 	(void)data;
-	if (!S.resume)
+	if (!S.loop)
 		return -EOPNOTSUPP;
 	/* Only an emergency or a wait for a device is left this way. */
 	if (boot_resume_check(buf, size) < 0) {
@@ -157,9 +149,9 @@ static int sshd_resume(void *data, char *buf, size_t size)
 	}
 	log_info("resume asked for over the unlock socket: rescanning devices "
 		 "and trying the boot again");
-	/* Not from inside the socket's callback: the boot may reach the
-	 * handoff, which closes the socket. */
-	if ((r = loop_timer_arm(S.resume, 1)) < 0)
+	/* Only schedules: the rescan and the boot (which may reach the
+	 * handoff, closing this socket) run in the boot's deferred step. */
+	if ((r = boot_retry()) < 0)
 		return r;
 	snprintf(buf, size,
 		 "resume: block devices rescanned; the boot goes "
@@ -336,7 +328,8 @@ static void sshd_start_dropbear(const struct boot_config *cfg)
 	sshd_print_fingerprints();
 }
 
-static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
+static int sshd_hook_start(struct loop *l, const struct boot_config *cfg,
+			   void **ctxp)
 {
 	const struct sshd_hook_paths *p = sshd_paths();
 	struct unlock_service_config uc;
@@ -344,6 +337,7 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
 	struct luks_policy pol;
 	int r;
 
+	*ctxp = &S;
 	S.loop = l;
 	luks_config_init(&lc);
 	sshd_read_luks_params(cfg, &lc);
@@ -364,18 +358,17 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg)
 	uc.on_attempt = sshd_on_attempt;
 	uc.status = sshd_status;
 	uc.resume = sshd_resume;
-	if ((r = loop_timer_new(l, sshd_resume_now, NULL, &S.resume)) < 0)
-		log_warn_errno(r, "no resume timer");
 	if ((r = unlock_service_start(l, S.set, &uc, &S.svc)) < 0)
 		log_err_errno(r, "no unlock socket");
 	sshd_start_dropbear(cfg);
 	return 0;
 }
 
-static void sshd_hook_stop(void)
+static void sshd_hook_stop(void *ctx)
 {
 	int r;
 
+	(void)ctx;
 	if (S.db) {
 		if ((r = dropbear_stop(S.db)) < 0)
 			log_err_errno(r, "dropbear did not stop");
@@ -391,26 +384,40 @@ static void sshd_hook_stop(void)
 	}
 	luks_set_free(S.set);
 	S.set = NULL;
-	loop_timer_free(S.resume);
-	S.resume = NULL;
 	if (S.console_fd >= 0)
 		close(S.console_fd);
 	S.console_fd = -1;
 }
 
-static void sshd_hook_emergency(const char *reason)
+static void sshd_hook_emergency(void *ctx, const char *reason)
 {
+	(void)ctx;
 	(void)reason;
 	/* dropbear and the unlock socket stay up: rescue over SSH. */
 	if (S.db && dropbear_pid(S.db) > 0)
 		log_info("SSH stays up for rescue");
 }
 
-static const struct init_hook sshd_hook = {
+/* Read with boot_config_find(); their values are checked where read. */
+static const struct boot_param_decl sshd_hook_params[] = {
+    {"rd.luks", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.luks.crypttab", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.luks.uuid", BOOT_PARAM_VALUE, NULL},
+    {"rd.luks.name", BOOT_PARAM_VALUE, NULL},
+    {"rd.luks.options", BOOT_PARAM_VALUE, NULL},
+    {"rd.luks.key", BOOT_PARAM_OPTIONAL, NULL},
+    {"sesame.luks_tries", BOOT_PARAM_VALUE, NULL},
+    {"sesame.luks_fail", BOOT_PARAM_VALUE, NULL},
+    {"sesame.ssh", BOOT_PARAM_OPTIONAL, NULL},
+    {"sesame.ssh_listen", BOOT_PARAM_OPTIONAL, NULL},
+};
+
+/* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
+const struct init_hook sshd_hook = {
     .name = "sshd",
+    .params = sshd_hook_params,
+    .n_params = sizeof(sshd_hook_params) / sizeof(sshd_hook_params[0]),
     .start = sshd_hook_start,
     .stop = sshd_hook_stop,
     .emergency = sshd_hook_emergency,
 };
-
-INIT_HOOK(sshd_hook)

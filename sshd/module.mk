@@ -11,9 +11,9 @@ test_sshd_luks_SRCS := tests/unit/test_sshd_luks.c tests/unit/sshd_fixtures.c
 test_sshd_luks_LIBS := sshd common
 test_sshd_luks_PKGS := cmocka libcryptsetup
 
-# init/loop.c directly: the init library is being written at the same time.
+# The loop is in libcommon.
 UNIT_TESTS += test_sshd_unlockproto
-test_sshd_unlockproto_SRCS := tests/unit/test_sshd_unlockproto.c init/loop.c
+test_sshd_unlockproto_SRCS := tests/unit/test_sshd_unlockproto.c
 test_sshd_unlockproto_LIBS := sshd common
 test_sshd_unlockproto_PKGS := cmocka libcryptsetup
 
@@ -29,7 +29,7 @@ unlock_LIBS := common
 
 # End to end: runs $(B)/bin/unlock against the service (order-only prerequisite).
 UNIT_TESTS += test_sshd_unlock
-test_sshd_unlock_SRCS := tests/unit/test_sshd_unlock.c init/loop.c tests/unit/sshd_fixtures.c
+test_sshd_unlock_SRCS := tests/unit/test_sshd_unlock.c tests/unit/sshd_fixtures.c
 test_sshd_unlock_LIBS := sshd common
 test_sshd_unlock_PKGS := cmocka libcryptsetup
 $(B)/tests/test_sshd_unlock: | $(B)/bin/unlock

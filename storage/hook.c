@@ -21,7 +21,8 @@
 #include "init/child.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
-#include "init/loop.h"
+#include "init/sys.h"
+#include "common/loop.h"
 #include "storage/parse.h"
 
 #define STORAGE_DEVS_MAX 64
@@ -324,33 +325,21 @@ static int storage_out_ready(struct loop *l, int fd, uint32_t events,
 static void storage_job_exited(pid_t pid, int wstatus, void *data);
 
 /*
- * Starts argv with its stdout on a pipe we read (stderr stays on the
- * console, for mdadm's and lvm's own diagnostics). child_spawn() passes
- * our fds 0-2 on, so fd 1 is pointed at the pipe around it: PID 1 is one
- * thread and logs through its own kmsg and console fds, never fd 1.
+ * Starts argv with its stdout on a pipe we read, stdin on /dev/null and
+ * stderr on PID 1's (the console, for mdadm's and lvm's own diagnostics).
+ * PID 1's own fds are never touched.
  */
 static int storage_spawn(char *const argv[])
 {
-	int p[2], save, r;
+	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO};
+	int p[2], r;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return -errno;
-	save = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	if (dup2(p[1], STDOUT_FILENO) < 0) {
-		r = -errno;
-		close(p[0]);
-		close(p[1]);
-		if (save >= 0)
-			close(save);
-		return r;
-	}
-	r = child_spawn(argv, 0, storage_job_exited, NULL, NULL);
-	if (save >= 0) {
-		dup2(save, STDOUT_FILENO);
-		close(save);
-	} else {
-		close(STDOUT_FILENO);
-	}
+	o.stdio[0] = -1;
+	o.stdio[1] = p[1];
+	o.stdio[2] = STDERR_FILENO;
+	r = child_spawn_opts(argv, &o, storage_job_exited, NULL, NULL);
 	close(p[1]);
 	if (r < 0) {
 		close(p[0]);
@@ -881,13 +870,15 @@ static void storage_read_conf(void)
 	free(buf);
 }
 
-static int storage_hook_start(struct loop *l, const struct boot_config *cfg)
+static int storage_hook_start(struct loop *l, const struct boot_config *cfg,
+			      void **ctxp)
 {
 	const struct storage_paths *p = storage_paths();
 	static const char *const dirs[] = {"/run/mdadm", "/run/lvm",
 					   "/run/lock", "/run/lock/lvm"};
 	int r;
 
+	*ctxp = &S;
 	S.loop = l;
 	S.stopped = false;
 	storage_read_params(cfg);
@@ -909,8 +900,9 @@ static int storage_hook_start(struct loop *l, const struct boot_config *cfg)
 	return 0;
 }
 
-static void storage_hook_stop(void)
+static void storage_hook_stop(void *ctx)
 {
+	(void)ctx;
 	S.stopped = true;
 	if (S.held)
 		boot_release();
@@ -992,10 +984,11 @@ static void storage_lvm_report_missing(void)
 	}
 }
 
-static void storage_hook_emergency(const char *reason)
+static void storage_hook_emergency(void *ctx, const char *reason)
 {
 	char list[1024], u[48];
 
+	(void)ctx;
 	(void)reason;
 	for (unsigned i = 0; i < S.n_md_want; i++) {
 		bool seen = false;
@@ -1028,11 +1021,22 @@ static void storage_hook_emergency(const char *reason)
 	storage_lvm_report_missing();
 }
 
-static const struct init_hook storage_hook = {
+/* Read with boot_config_find(); their values are checked where read. */
+static const struct boot_param_decl storage_hook_params[] = {
+    {"rd.md", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.lvm", BOOT_PARAM_OPTIONAL, NULL},
+    {"rd.md.uuid", BOOT_PARAM_VALUE, NULL},
+    {"rd.lvm.vg", BOOT_PARAM_VALUE, NULL},
+    {"rd.lvm.lv", BOOT_PARAM_VALUE, NULL},
+    {"sesame.md_degraded_wait", BOOT_PARAM_VALUE, NULL},
+};
+
+/* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
+const struct init_hook storage_hook = {
     .name = "storage",
+    .params = storage_hook_params,
+    .n_params = sizeof(storage_hook_params) / sizeof(storage_hook_params[0]),
     .start = storage_hook_start,
     .stop = storage_hook_stop,
     .emergency = storage_hook_emergency,
 };
-
-INIT_HOOK(storage_hook)

@@ -25,6 +25,21 @@ static int fuzz_fstab_entry(const struct fstab_entry *e, void *arg)
 	return 0;
 }
 
+/* A hook's parameters as the parser sees them (init/hooks.h), one of each
+ * form, one with a check that refuses "bad". */
+static int fuzz_check(const char *name, const char *value)
+{
+	(void)name;
+	return value && strcmp(value, "bad") == 0 ? -1 : 0;
+}
+
+static const struct boot_param_decl fuzz_params[] = {
+    {"ip", BOOT_PARAM_VALUE, fuzz_check},
+    {"rd.neednet", BOOT_PARAM_BOOL, NULL},
+    {"rd.luks", BOOT_PARAM_OPTIONAL, NULL},
+    {"hook.flag", BOOT_PARAM_FLAG, NULL},
+};
+
 /* A NUL-terminated copy for the parsers that take C strings. */
 static char *fuzz_string(const uint8_t *data, size_t size)
 {
@@ -53,6 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 0:
 	case 1:
 		boot_config_init(&c);
+		boot_config_declare(&c, fuzz_params,
+				    sizeof(fuzz_params) /
+					sizeof(fuzz_params[0]));
 		boot_config_parse(&c, (const char *)data + 1, size - 1,
 				  data[0] % 6 == 1);
 		if (c.root.kind != SPEC_NONE) {

@@ -79,6 +79,48 @@ static void kill_all(void **state)
 	assert_int_equal(WTERMSIG(last_status), SIGKILL);
 }
 
+/*
+ * The options: stdin /dev/null, stdout and stderr on our pipe (PID 1's own
+ * fds untouched), the given environment, a session of its own.
+ */
+static void spawn_with_options(void **state)
+{
+	static char sh[] = "/bin/sh", c[] = "-c",
+		    cmd[] = "echo \"$FOO\"; echo err >&2; "
+			    "while read -r l; do echo \"in: $l\"; done; "
+			    "read -r pid comm st pp pg sid x </proc/$$/stat; "
+			    "[ \"$sid\" = $$ ] && echo own-session";
+	static char env[] = "FOO=from-opts";
+	char *argv[] = {sh, c, cmd, NULL};
+	char *envp[] = {env, NULL};
+	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO | SYS_SPAWN_SETSID,
+				   .envp = envp};
+	char out[256] = "";
+	struct stat before, after;
+	size_t len = 0;
+	ssize_t n;
+	int p[2], done = 0;
+
+	(void)state;
+	assert_int_equal(fstat(STDOUT_FILENO, &before), 0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	o.stdio[0] = -1;
+	o.stdio[1] = p[1];
+	o.stdio[2] = p[1];
+	assert_int_equal(child_spawn_opts(argv, &o, on_exit_cb, &done, NULL),
+			 0);
+	close(p[1]);
+	while ((n = read(p[0], out + len, sizeof(out) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(p[0]);
+	wait_reaped(&done);
+	assert_true(WIFEXITED(last_status));
+	assert_string_equal(out, "from-opts\nerr\nown-session\n");
+	assert_int_equal(fstat(STDOUT_FILENO, &after), 0);
+	assert_true(before.st_ino == after.st_ino &&
+		    before.st_dev == after.st_dev);
+}
+
 static void table_full(void **state)
 {
 	static char f[] = "/bin/false";
@@ -400,6 +442,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(spawn_and_reap),
 	    cmocka_unit_test(kill_all),
+	    cmocka_unit_test(spawn_with_options),
 	    cmocka_unit_test(table_full),
 	    cmocka_unit_test(scan_fake_proc),
 	    cmocka_unit_test(kill_all_deep_chain),

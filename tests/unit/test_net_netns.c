@@ -24,7 +24,7 @@
 
 #include "common/fileio.h"
 #include "common/log.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "net/dhcp_child.h"
 #include "net/net.h"
 #include "net/rtnl.h"

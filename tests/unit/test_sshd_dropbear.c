@@ -24,7 +24,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "init/child.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "tests/unit/sshd_fixtures.h"
 #include "sshd/dropbear.h"
 

@@ -6,7 +6,7 @@
 # ...), own N ms (fsck N), peak RSS N KiB, ..."), the guest time from
 # /init's exec to the real init's exec without the waits for devices and
 # module loading ("own"; target 150 ms) and init's peak RSS (target
-# 4 MiB). Cross-checks from the kernel's side (no quiet): the guest time
+# 4 MiB) and PID 1's longest event-loop stall (target 50 ms). Cross-checks from the kernel's side (no quiet): the guest time
 # from "Run /init" to the real root's marker, and from the kernel's start
 # to "Run /init" (unpacking the image), from "Run /init" to sesame-init's
 # first line (exec2main: the exec and dynamic loading, before sesame-init's
@@ -52,18 +52,18 @@ field() {
 	fi
 }
 
-COLS='%-6s %8s %8s %8s %6s %5s %6s %9s %9s %9s %9s %7s %8s\n'
+COLS='%-6s %8s %8s %8s %6s %5s %6s %8s %9s %9s %9s %9s %7s %8s\n'
 
 main() {
 	local i line kinit t v
 	declare -A col=()
-	local names=(total waiting modules own fsck rss unpack root ld ownx bbmods bbroot)
+	local names=(total waiting modules own fsck rss stall unpack root ld ownx bbmods bbroot)
 	local ref=${MEASURE_REFERENCE:-1} a b
 	image_build default "$@"
 	root_disk root
 	[ "$ref" = 0 ] || busybox_image smoke "$VM_DIR/t/smoke-init" "${VM_MODULES[@]}"
 	# shellcheck disable=SC2059 # the format is ours
-	printf "$COLS" run total_ms wait_ms mods_ms own_ms fsck rssKiB kern2init init2root exec2main own_exec \
+	printf "$COLS" run total_ms wait_ms mods_ms own_ms fsck rssKiB stall_ms kern2init init2root exec2main own_exec \
 		bb_mods bb_total
 	for ((i = 1; i <= runs; i++)); do
 		vm_boot default --verbose --disk root --log "$VM_LOGDIR/sesame-$i.log" \
@@ -79,6 +79,7 @@ main() {
 		t=$(field "$line" 'own ([0-9]+) ms') && col[own]+="$t " && v+=("$t")
 		t=$(field "$line" 'fsck ([0-9]+)') && col[fsck]+="$t " && v+=("$t")
 		t=$(field "$line" '(peak RSS|maxrss) ([0-9]+) KiB') && col[rss]+="$t " && v+=("$t")
+		t=$(field "$line" 'longest stall ([0-9]+) ms') && col[stall]+="$t " && v+=("$t")
 		t=$(awk -v a="$kinit" 'BEGIN { printf "%d", a * 1000 }') && col[unpack]+="$t " && v+=("$t")
 		t=$(awk -v a="$kinit" -v b="${M[uptime]}" 'BEGIN { printf "%d", (b - a) * 1000 }')
 		col[root]+="$t " && v+=("$t")
@@ -114,13 +115,16 @@ main() {
 	done
 	# shellcheck disable=SC2059
 	printf "$COLS" median "${v[@]}"
-	local own rss
+	local own rss stall
 	# shellcheck disable=SC2086 # lists of numbers
 	own=$(median ${col[own]}) rss=$(maximum ${col[rss]})
 	echo "own time (median of $runs): $own ms guest, target 150 ms: $([ "$own" -le 150 ] 2>/dev/null && echo met || echo MISSED)"
 	# shellcheck disable=SC2086
 	echo "own time from the exec (median; own_exec: exec2main included): $(median ${col[ownx]}) ms"
 	echo "peak RSS (max of $runs): $rss KiB, target 4096 KiB: $([ "$rss" -le 4096 ] 2>/dev/null && echo met || echo MISSED)"
+	# shellcheck disable=SC2086
+	stall=$(maximum ${col[stall]})
+	echo "longest event-loop stall (max of $runs): $stall ms, target 50 ms: $([ "$stall" -le 50 ] 2>/dev/null && echo met || echo MISSED)"
 	echo "(kernel $KVER, TCG, -smp 1 -m $VM_MEM; image $(stat -c %s "${IMAGES[default]}") bytes; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 }
 

@@ -1,6 +1,6 @@
 /* loop: epoll dispatch with a small table of watched fds; timers are timerfds.
  */
-#include "init/loop.h"
+#include "common/loop.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -23,6 +23,20 @@ struct loop {
 	int epfd;
 	int quit;
 	struct loop_source *sources;
+	/* pending deferred steps, oldest first; gen counts iterations */
+	struct loop_defer *defer_head, *defer_tail;
+	uint64_t defer_gen;
+	uint64_t woke; /* when the last wait returned; 0: none yet */
+	uint64_t stall_max;
+};
+
+struct loop_defer {
+	struct loop *loop;
+	loop_defer_fn fn;
+	void *data;
+	int pending;
+	uint64_t gen; /* runs in the batch of this generation */
+	struct loop_defer *next;
 };
 
 struct loop_timer {
@@ -60,6 +74,14 @@ void loop_free(struct loop *l)
 {
 	if (!l)
 		return;
+	/* Deferred steps are their owners'; only unlink them. */
+	while (l->defer_head) {
+		struct loop_defer *d = l->defer_head;
+		l->defer_head = d->next;
+		d->next = NULL;
+		d->pending = 0;
+		d->loop = NULL;
+	}
 	while (l->sources) {
 		struct loop_source *s = l->sources;
 		l->sources = s->next;
@@ -192,14 +214,105 @@ void loop_timer_free(struct loop_timer *t)
 	free(t);
 }
 
+int loop_defer_new(struct loop *l, loop_defer_fn fn, void *data,
+		   struct loop_defer **dp)
+{
+	struct loop_defer *d;
+
+	if (!l || !fn)
+		return -EINVAL;
+	if (!(d = calloc(1, sizeof(*d))))
+		return -ENOMEM;
+	d->loop = l;
+	d->fn = fn;
+	d->data = data;
+	*dp = d;
+	return 0;
+}
+
+void loop_defer(struct loop_defer *d)
+{
+	struct loop *l;
+
+	if (!d || d->pending || !(l = d->loop))
+		return;
+	d->pending = 1;
+	d->gen = l->defer_gen;
+	d->next = NULL;
+	if (l->defer_tail)
+		l->defer_tail->next = d;
+	else
+		l->defer_head = d;
+	l->defer_tail = d;
+}
+
+void loop_defer_cancel(struct loop_defer *d)
+{
+	struct loop_defer **dp, *prev = NULL;
+	struct loop *l;
+
+	if (!d || !d->pending || !(l = d->loop))
+		return;
+	for (dp = &l->defer_head; *dp; prev = *dp, dp = &(*dp)->next)
+		if (*dp == d) {
+			*dp = d->next;
+			if (l->defer_tail == d)
+				l->defer_tail = prev;
+			break;
+		}
+	d->next = NULL;
+	d->pending = 0;
+}
+
+void loop_defer_free(struct loop_defer *d)
+{
+	if (!d)
+		return;
+	loop_defer_cancel(d);
+	free(d);
+}
+
+/* Runs the steps scheduled before this call; later ones wait a turn. */
+static int loop_run_defers(struct loop *l)
+{
+	uint64_t gen = l->defer_gen++;
+	int ran = 0;
+
+	while (l->defer_head && l->defer_head->gen <= gen) {
+		struct loop_defer *d = l->defer_head;
+		l->defer_head = d->next;
+		if (!l->defer_head)
+			l->defer_tail = NULL;
+		d->next = NULL;
+		d->pending = 0;
+		d->fn(l, d->data);
+		ran++;
+	}
+	return ran;
+}
+
+uint64_t loop_stall_max_usec(const struct loop *l)
+{
+	uint64_t now = loop_now_usec();
+
+	/* the gap under way counts too: it lasts at least until now */
+	if (l->woke && now - l->woke > l->stall_max)
+		return now - l->woke;
+	return l->stall_max;
+}
+
 int loop_run_once(struct loop *l, int timeout_ms)
 {
 	struct epoll_event evs[16];
+	uint64_t now = loop_now_usec();
 	int n, ran = 0;
 
-	n = epoll_wait(l->epfd, evs, 16, timeout_ms);
+	if (l->woke && now - l->woke > l->stall_max)
+		l->stall_max = now - l->woke;
+	n = epoll_wait(l->epfd, evs, 16, l->defer_head ? 0 : timeout_ms);
+	l->woke = loop_now_usec();
 	if (n < 0)
-		return errno == EINTR ? 0 : -errno;
+		return errno == EINTR ? loop_run_defers(l) : -errno;
 	for (int i = 0; i < n; i++) {
 		struct loop_source *s = evs[i].data.ptr, *live;
 		int r;
@@ -213,7 +326,7 @@ int loop_run_once(struct loop *l, int timeout_ms)
 			log_warn_errno(r, "event source fd %d", s->fd);
 		ran++;
 	}
-	return ran;
+	return ran + loop_run_defers(l);
 }
 
 int loop_run(struct loop *l)
