@@ -25,6 +25,8 @@
 #define DROPBEAR_PID_FILE "/run/sesame/dropbear.pid"
 #define DROPBEAR_LINE_MAX 400
 #define DROPBEAR_DESC_MAX 64
+/* How long a just-answered unlock session may take to end at the handoff. */
+#define DROPBEAR_UNLOCK_GRACE_USEC 2000000u
 #define DROPBEAR_PROC_MAX 4096
 #define DROPBEAR_STABLE_USEC 60000000u /* running this long resets back-off */
 
@@ -413,6 +415,67 @@ static int dropbear_proc_stat(pid_t pid, pid_t *ppid, char *state)
 	return proc_read_stat(AT_FDCWD, dir, ppid, state);
 }
 
+/* True when /proc/PID/comm is name: what that process runs. */
+static bool dropbear_comm_is(pid_t pid, const char *name)
+{
+	char path[40], comm[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, comm, sizeof(comm) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	comm[n] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+	return !strcmp(comm, name);
+}
+
+/*
+ * An `unlock` whose passphrase has just opened the root is still telling
+ * its user so when the handoff begins: its SSH session ends by itself once
+ * the answer is out. Waits (up to grace usec) for those sessions, and only
+ * those, so that the admin sees "opened ..." and a clean exit rather than
+ * a cut connection. Rescue shells are not waited for.
+ */
+static void dropbear_let_unlock_finish(const pid_t *desc, size_t n,
+				       uint64_t grace)
+{
+	pid_t wait_for[DROPBEAR_DESC_MAX];
+	size_t nw = 0;
+	uint64_t deadline = loop_now_usec() + grace;
+
+	for (size_t i = 0; i < n && nw + 2 <= DROPBEAR_DESC_MAX; i++) {
+		pid_t pp;
+		char st;
+		if (!dropbear_comm_is(desc[i], "unlock") ||
+		    dropbear_proc_stat(desc[i], &pp, &st) < 0)
+			continue;
+		wait_for[nw++] = desc[i];
+		wait_for[nw++] = pp; /* its session's dropbear */
+	}
+	while (nw && loop_now_usec() < deadline) {
+		size_t alive = 0;
+		for (size_t i = 0; i < nw; i++) {
+			pid_t pp;
+			char st;
+			if (dropbear_proc_stat(wait_for[i], &pp, &st) == 0 &&
+			    st != 'Z')
+				alive++;
+		}
+		if (!alive)
+			return;
+		poll(NULL, 0, 20);
+	}
+	if (nw)
+		log_info("an unlock session was still open at the handoff; "
+			 "ended after %llu ms",
+			 (unsigned long long)(grace / 1000));
+}
+
 /* Every live process below root (excluding zombies), at most max. */
 static size_t dropbear_descendants(pid_t root, pid_t *out, size_t max)
 {
@@ -542,6 +605,7 @@ int dropbear_stop(struct dropbear *d)
 	}
 	/* Its per-connection processes are in sessions of their own. */
 	n = dropbear_descendants(d->pid, desc, DROPBEAR_DESC_MAX);
+	dropbear_let_unlock_finish(desc, n, DROPBEAR_UNLOCK_GRACE_USEC);
 	pidfd = d->pidfd >= 0 ? dup(d->pidfd) : dropbear_pidfd_open(d->pid);
 	dropbear_drop_pidfd(d);
 	dropbear_signal_all(0, desc, n, SIGTERM);
