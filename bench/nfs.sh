@@ -79,7 +79,8 @@ declare -A res=()
 for i in $(seq "$runs"); do
 	res[sesame3]+=" $(boot_once nfs "root=nfs:192.0.2.1:/root:vers=3 $ipcfg")"
 	res[sesame4]+=" $(boot_once nfs "root=nfs:192.0.2.1:/root $ipcfg")"
-	res[itools]+=" $(boot_once mk "boot=nfs root=/dev/nfs nfsroot=192.0.2.1:/root,vers=3,tcp $ipcfg ro")"
+	# net.ifnames=0: its udev would rename eth0, which ip= names
+	res[itools]+=" $(boot_once mk "boot=nfs root=/dev/nfs nfsroot=192.0.2.1:/root,vers=3,tcp $ipcfg ro net.ifnames=0")"
 done
 for k in sesame3 sesame4 itools; do
 	# shellcheck disable=SC2086 # the list of numbers
