@@ -7,11 +7,11 @@ test_image_list_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_list
 fuzz_list_SRCS := tests/fuzz/fuzz_list.c
-fuzz_list_LIBS := image common
+fuzz_list_LIBS := image keys common
 
 FUZZ_TARGETS += fuzz_list_image
 fuzz_list_image_SRCS := tests/fuzz/fuzz_list_image.c
-fuzz_list_image_LIBS := image common
+fuzz_list_image_LIBS := image keys common
 
 UNIT_TESTS += test_image_cpio
 test_image_cpio_SRCS := tests/unit/test_image_cpio.c

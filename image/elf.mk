@@ -11,4 +11,4 @@ test_image_libdeps_PKGS := cmocka
 
 FUZZ_TARGETS += fuzz_elf
 fuzz_elf_SRCS := tests/fuzz/fuzz_elf.c
-fuzz_elf_LIBS := image common
+fuzz_elf_LIBS := image keys common

@@ -3,7 +3,7 @@
 #ifndef SESAME_CONSOLE_PROMPT_H
 #define SESAME_CONSOLE_PROMPT_H
 
-#include "init/loop.h"
+#include "common/loop.h"
 #include "sshd/unlock_server.h"
 
 struct console_prompt;

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "init/loop.h"
+#include "common/loop.h"
 #include "sshd/luks.h"
 
 struct luks_worker;

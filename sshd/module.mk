@@ -57,6 +57,6 @@ fuzz_crypttab_LIBS := common
 # The unlock worker's answer to /init (sshd/luks_worker.h).
 FUZZ_TARGETS += fuzz_luksworker
 fuzz_luksworker_SRCS := tests/fuzz/fuzz_luksworker.c sshd/luks_worker.c \
-	sshd/luks.c sshd/luks_config.c sshd/secret.c init/loop.c
+	sshd/luks.c sshd/luks_config.c sshd/secret.c
 fuzz_luksworker_LIBS := common
 fuzz_luksworker_PKGS := libcryptsetup

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "init/loop.h"
+#include "common/loop.h"
 #include "sshd/unlockproto.h"
 
 /* The answer to one passphrase: a code and text lines for the person. */

@@ -3,7 +3,7 @@
 #ifndef SESAME_UNLOCK_SERVICE_H
 #define SESAME_UNLOCK_SERVICE_H
 
-#include "init/loop.h"
+#include "common/loop.h"
 #include "sshd/luks.h"
 #include "sshd/unlock_server.h"
 

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "tests/unit/sshd_fixtures.h"
 #include "sshd/console_prompt.h"
 #include "sshd/luks.h"

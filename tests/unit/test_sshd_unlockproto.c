@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "init/loop.h"
+#include "common/loop.h"
 #include "sshd/luks_worker.h"
 #include "sshd/secret.h"
 #include "sshd/unlock_server.h"
