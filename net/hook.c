@@ -21,6 +21,7 @@
 static struct net_hook_state {
 	struct net *net;
 	bool keep;
+	bool nfs; /* the root is on NFS: its address must not expire */
 	bool holding; /* the switch waits for the network (rd.neednet) */
 	/* the /run/net-IFACE.conf files written, removed unless kept */
 	char run_files[NET_MAX_IFACES][64];
@@ -206,7 +207,8 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg,
 						     : "malformed");
 		}
 	}
-	N.keep = c.keep || net_root_needs_network(cfg);
+	N.nfs = net_root_needs_network(cfg);
+	N.keep = c.keep || N.nfs;
 	/*
 	 * A kept network is one the real system needs: as dracut does for
 	 * rd.neednet, the switch waits until it is configured or until the
@@ -234,8 +236,14 @@ static void net_hook_stop(void *ctx)
 	struct net_hook_state *n = ctx;
 	/* an NFS mount from fstab (/usr, say) needs the network too */
 	bool keep = n->keep || boot_needs_network();
+	int r;
 
 	net_hook_release();
+	if ((n->nfs || boot_needs_network()) &&
+	    (r = net_keep_forever(n->net)) > 0)
+		log_info("net: NFS: the address%s kept without a lifetime "
+			 "(the real system renews or keeps it)",
+			 r > 1 ? "es are" : " is");
 	net_teardown(n->net, keep);
 	n->net = NULL;
 	if (!keep)

@@ -867,6 +867,22 @@ static int net_verify_clean(struct net *n)
 	return ret;
 }
 
+int net_keep_forever(struct net *n)
+{
+	int done = 0, r;
+
+	if (!n)
+		return 0;
+	for (struct net_iface *i = n->ifaces; i; i = i->next) {
+		if (!i->configured)
+			continue;
+		if ((r = net_apply_addr(i, NULL)) < 0)
+			return r;
+		done++;
+	}
+	return done;
+}
+
 int net_teardown(struct net *n, bool keep)
 {
 	int ret = 0;

@@ -150,5 +150,14 @@ int net_get_lease(const struct net *n, struct net_lease *out);
  * leave the loop and its child is gone; n is freed. NULL is accepted.
  */
 int net_teardown(struct net *n, bool keep);
+/*
+ * Before a kept teardown under an NFS root: makes every configured address
+ * permanent. A DHCP address carries its lease as its lifetime (the kernel
+ * removes it when the lease ends); with the root on NFS and the real
+ * system told to leave the interface alone (docs/nfs.md), that would take
+ * the root away. The kernel's own ip= and initramfs-tools do the same.
+ * Returns the number of addresses made permanent, or a negative errno.
+ */
+int net_keep_forever(struct net *n);
 
 #endif

@@ -443,3 +443,18 @@ expect_stamps_between() {
 		fail "$5: took $d s"
 	fi
 }
+
+# expect_addr_lifetime ADDR_REGEX forever|finite: in the real root's network
+# report, the line after the inet line of ADDR_REGEX says "valid_lft
+# forever" (a permanent address) or a number of seconds (a lease's).
+expect_addr_lifetime() {
+	local re=$1 want=$2 lft
+	lft=$(awk -v re="inet $re/" '
+		found { if ($0 ~ /valid_lft/) { sub(/.*valid_lft /, ""); sub(/ .*/, ""); print; exit } }
+		$0 ~ /^net-report:/ && $0 ~ re { found = 1 }' "$LOG_TXT")
+	case $want:$lft in
+	forever:forever) ok "the address $re is permanent after the switch" ;;
+	finite:[0-9]*sec) ok "the address $re keeps its lease's lifetime ($lft)" ;;
+	*) fail "the address $re after the switch: valid_lft '${lft:-none}', wanted $want" ;;
+	esac
+}

@@ -51,4 +51,5 @@ expect_net addrs "/(^|,)eth0:${addr//./\\.}\/24(,|$)/"
 expect_net routes "/(^|,)default_via_192\.0\.2\.1_dev_eth0/"
 expect_net up eth0
 expect_net runconf /run/net-eth0.conf,/run/sesame/net-pnp
+expect_addr_lifetime '192\.0\.2\.5[0-9]' finite
 vm_done

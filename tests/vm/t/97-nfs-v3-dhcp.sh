@@ -34,6 +34,9 @@ expect_marker
 expect_field root '/^192\.0\.2\.1:/root:nfs:ro$/'
 expect_field usr '/^192\.0\.2\.1:/usr:nfs4:real-usr$/'
 expect_net addrs '/eth0:192\.0\.2\.5[0-9]\/24/'
+expect_log 'sesame-init: net: NFS: the address is kept without a lifetime' \
+	"net says the NFS root's address is made permanent"
+expect_addr_lifetime '192\.0\.2\.5[0-9]' forever
 expect_log "^RUNCONF /run/net-eth0\.conf: IPV4ADDR='192\.0\.2\.5[0-9]'" \
 	"the real system finds initramfs-tools' /run/net-eth0.conf"
 expect_log "^RUNCONF /run/net-eth0\.conf: ROOTPATH='nfs:192\.0\.2\.1:/root,vers=3'" \
