@@ -434,28 +434,52 @@ static bool dropbear_comm_is(pid_t pid, const char *name)
 	return !strcmp(comm, name);
 }
 
+/* Is pid below top (pid's parent chain reaches it within a few steps)? */
+static bool dropbear_is_below(pid_t pid, pid_t top)
+{
+	for (int depth = 0; depth < 8 && pid > 1; depth++) {
+		pid_t pp;
+		char st;
+		if (dropbear_proc_stat(pid, &pp, &st) < 0)
+			return false;
+		if (pp == top)
+			return true;
+		pid = pp;
+	}
+	return false;
+}
+
 /*
- * An `unlock` whose passphrase has just opened the root is still telling
- * its user so when the handoff begins: its SSH session ends by itself once
- * the answer is out. Waits (up to grace usec) for those sessions, and only
- * those, so that the admin sees "opened ..." and a clean exit rather than
- * a cut connection. Rescue shells are not waited for.
+ * When the handoff begins, an `unlock` whose passphrase has just opened the
+ * root may still be telling its user so: its SSH session ends by itself
+ * once the answer and the exit status are out. Waits (up to grace usec)
+ * for the sessions that run `unlock`, or whose command has already ended
+ * (they are flushing), so that the admin sees "opened ..." and a clean
+ * exit rather than a cut connection. A session with a live shell (rescue)
+ * is not waited for. desc: the listener's live descendants.
  */
-static void dropbear_let_unlock_finish(const pid_t *desc, size_t n,
-				       uint64_t grace)
+static void dropbear_let_unlock_finish(pid_t listener, const pid_t *desc,
+				       size_t n, uint64_t grace)
 {
 	pid_t wait_for[DROPBEAR_DESC_MAX];
 	size_t nw = 0;
 	uint64_t deadline = loop_now_usec() + grace;
 
-	for (size_t i = 0; i < n && nw + 2 <= DROPBEAR_DESC_MAX; i++) {
+	for (size_t i = 0; i < n; i++) {
 		pid_t pp;
 		char st;
-		if (!dropbear_comm_is(desc[i], "unlock") ||
-		    dropbear_proc_stat(desc[i], &pp, &st) < 0)
-			continue;
-		wait_for[nw++] = desc[i];
-		wait_for[nw++] = pp; /* its session's dropbear */
+		bool has_child = false, runs_unlock = false;
+		if (dropbear_proc_stat(desc[i], &pp, &st) < 0 ||
+		    pp != listener)
+			continue; /* not a session's own process */
+		for (size_t k = 0; k < n; k++) {
+			if (k == i || !dropbear_is_below(desc[k], desc[i]))
+				continue;
+			has_child = true;
+			runs_unlock |= dropbear_comm_is(desc[k], "unlock");
+		}
+		if (runs_unlock || !has_child)
+			wait_for[nw++] = desc[i];
 	}
 	while (nw && loop_now_usec() < deadline) {
 		size_t alive = 0;
@@ -471,9 +495,9 @@ static void dropbear_let_unlock_finish(const pid_t *desc, size_t n,
 		poll(NULL, 0, 20);
 	}
 	if (nw)
-		log_info("an unlock session was still open at the handoff; "
-			 "ended after %llu ms",
-			 (unsigned long long)(grace / 1000));
+		log_info("%zu unlock session(s) still open at the handoff "
+			 "after %llu ms; ended",
+			 nw, (unsigned long long)(grace / 1000));
 }
 
 /* Every live process below root (excluding zombies), at most max. */
@@ -605,7 +629,7 @@ int dropbear_stop(struct dropbear *d)
 	}
 	/* Its per-connection processes are in sessions of their own. */
 	n = dropbear_descendants(d->pid, desc, DROPBEAR_DESC_MAX);
-	dropbear_let_unlock_finish(desc, n, DROPBEAR_UNLOCK_GRACE_USEC);
+	dropbear_let_unlock_finish(d->pid, desc, n, DROPBEAR_UNLOCK_GRACE_USEC);
 	pidfd = d->pidfd >= 0 ? dup(d->pidfd) : dropbear_pidfd_open(d->pid);
 	dropbear_drop_pidfd(d);
 	dropbear_signal_all(0, desc, n, SIGTERM);

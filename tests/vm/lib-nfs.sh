@@ -97,7 +97,7 @@ CONF
 	pid=$!
 	NET_DAEMONS+=("$pid")
 	for _ in $(seq 100); do
-		if ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q ':2049 '; then
+		if text_has ':2049 ' "$(ip netns exec "$ns" ss -ltn 2>/dev/null)"; then
 			return 0
 		fi
 		kill -0 "$pid" 2>/dev/null || break

@@ -15,7 +15,7 @@ unlock_nic
 scenario() {
 	local deadline
 	deadline=$(($(now_ms) + 60000))
-	until tr -d '\r' <"$LOG" | grep -q 'Passphrase (or unlock over SSH)'; do
+	until log_has 'Passphrase \(or unlock over SSH\)'; do
 		if [ "$(now_ms)" -gt "$deadline" ]; then
 			drv_fail "no passphrase prompt on the console after 60 s"
 			return 0

@@ -13,7 +13,7 @@ args=(--no-generic-modules --authorized-keys "$T/ssh/authorized_keys"
 	--keydir "$UNLOCK_KEYDIR")
 for m in "${VM_MODULES[@]}"; do args+=(-m "$m"); done
 image_build nonic "${args[@]}"
-if "$SESAME_BIN/sesame" ls "${IMAGES[nonic]}" | grep -q 'virtio_net'; then
+if text_has 'virtio_net' "$("$SESAME_BIN/sesame" ls "${IMAGES[nonic]}")"; then
 	die "the image holds virtio_net: not the image this test needs"
 fi
 try_run --keydir "$UNLOCK_KEYDIR" --identity "$T/ssh/unlock" \

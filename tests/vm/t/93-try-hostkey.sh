@@ -23,8 +23,12 @@ expect_step "network up" ok 'eth0 at 10\.9\.0\.5, static'
 expect_step "SSH answered" ok 'SSH-2.0-dropbear'
 expect_step "host key is the image's" FAIL "not one of $UNLOCK_KEYDIR"
 # the offered key is the old one, named by its fingerprint
-oldfp=$(echo "$old" | grep -oE 'SHA256:[A-Za-z0-9+/]+' | head -n 2)
-if grep -F "host key is the image's" "$TRY_OUT" | grep -qF -e "$(echo "$oldfp" | head -n1)" -e "$(echo "$oldfp" | tail -n1)"; then
+# (no pipe into a reader that stops early: tests/sh/vm-pipes.sh)
+oldfp=$(grep -oE 'SHA256:[A-Za-z0-9+/]+' <<<"$old" | sed -n 1,2p)
+fp1=$(sed -n 1p <<<"$oldfp")
+fp2=$(sed -n '$p' <<<"$oldfp")
+step=$(grep -F "host key is the image's" "$TRY_OUT" || true)
+if [ -n "$fp1" ] && grep -qF -e "$fp1" -e "$fp2" <<<"$step"; then
 	ok "the failure names the old key's fingerprint"
 else
 	fail "the failure does not name an old fingerprint ($oldfp)"
