@@ -34,6 +34,33 @@ int proc_parse_stat(const char *buf, size_t len, pid_t *ppidp, char *statep)
 	return 0;
 }
 
+int proc_read_comm(int dirfd, const char *name, char *comm, size_t size)
+{
+	char path[300], buf[64];
+	ssize_t n;
+	int fd;
+
+	if (size == 0)
+		return -EINVAL;
+	if (snprintf(path, sizeof(path), "%s/comm", name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1 < size - 1 ? sizeof(buf) - 1
+						       : size - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	if (buf[n - 1] == '\n')
+		n--;
+	for (ssize_t i = 0; i < n; i++)
+		comm[i] = (unsigned char)buf[i] < 0x20 || buf[i] == 0x7f
+			      ? '?'
+			      : buf[i];
+	comm[n] = '\0';
+	return 0;
+}
+
 int proc_read_stat(int dirfd, const char *name, pid_t *ppidp, char *statep)
 {
 	char path[300], buf[512];

@@ -15,5 +15,11 @@
 int proc_parse_stat(const char *buf, size_t len, pid_t *ppidp, char *statep);
 /* Reads and parses NAME/stat relative to dirfd (AT_FDCWD: NAME is a path). */
 int proc_read_stat(int dirfd, const char *name, pid_t *ppidp, char *statep);
+/*
+ * NAME/comm (relative to dirfd, as proc_read_stat) into comm of size
+ * bytes: the one line without its newline, control bytes shown as '?'.
+ * comm is written only on success; a negative errno otherwise.
+ */
+int proc_read_comm(int dirfd, const char *name, char *comm, size_t size);
 
 #endif

@@ -142,32 +142,6 @@ void child_forget(pid_t pid)
 	}
 }
 
-/* NAME/comm into p->comm: one line, control bytes shown as '?'. */
-static void child_read_comm(int dirfd, const char *name, struct child_proc *p)
-{
-	char path[300];
-	ssize_t n;
-	int fd;
-
-	snprintf(p->comm, sizeof(p->comm), "?");
-	if (snprintf(path, sizeof(path), "%s/comm", name) >= (int)sizeof(path))
-		return;
-	if ((fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	n = read(fd, p->comm, sizeof(p->comm) - 1);
-	close(fd);
-	if (n <= 0) {
-		snprintf(p->comm, sizeof(p->comm), "?");
-		return;
-	}
-	if (p->comm[n - 1] == '\n')
-		n--;
-	p->comm[n] = '\0';
-	for (ssize_t i = 0; i < n; i++)
-		if ((unsigned char)p->comm[i] < 0x20 || p->comm[i] == 0x7f)
-			p->comm[i] = '?';
-}
-
 #define CHILD_KTHREADS_MAX 4096
 
 /* The kernel's threads: kthreadd (2) and its children, at most max. */
@@ -230,7 +204,9 @@ int child_scan_all(const char *proc_dir, pid_t self, struct child_proc *ps,
 			continue;
 		ps[n].pid = (pid_t)v;
 		ps[n].state = state;
-		child_read_comm(dirfd(d), de->d_name, &ps[n]);
+		if (proc_read_comm(dirfd(d), de->d_name, ps[n].comm,
+				   sizeof(ps[n].comm)) < 0)
+			snprintf(ps[n].comm, sizeof(ps[n].comm), "?");
 		n++;
 	}
 	closedir(d);

@@ -418,20 +418,11 @@ static int dropbear_proc_stat(pid_t pid, pid_t *ppid, char *state)
 /* True when /proc/PID/comm is name: what that process runs. */
 static bool dropbear_comm_is(pid_t pid, const char *name)
 {
-	char path[40], comm[32];
-	ssize_t n;
-	int fd;
+	char dir[32], comm[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	comm[n] = '\0';
-	comm[strcspn(comm, "\n")] = '\0';
-	return !strcmp(comm, name);
+	snprintf(dir, sizeof(dir), "/proc/%d", (int)pid);
+	return proc_read_comm(AT_FDCWD, dir, comm, sizeof(comm)) == 0 &&
+	       !strcmp(comm, name);
 }
 
 /* Is pid below top (pid's parent chain reaches it within a few steps)? */

@@ -133,6 +133,41 @@ static void proc_stat_is_parsed_strictly(void **state)
 	assert_int_equal(st, 'R');
 }
 
+/* proc_read_comm: one line, control bytes as '?', the buffer's size kept. */
+static void proc_comm_is_read_safely(void **state)
+{
+	char dir[] = "/tmp/test_common_comm.XXXXXX", path[64], comm[17];
+	static const char raw[] = "ab\033c\td\177e\n";
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/comm", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(raw, f);
+	fclose(f);
+	assert_int_equal(proc_read_comm(AT_FDCWD, dir, comm, sizeof(comm)), 0);
+	assert_string_equal(comm, "ab?c?d?e");
+	/* a small buffer: cut, terminated */
+	assert_int_equal(proc_read_comm(AT_FDCWD, dir, comm, 4), 0);
+	assert_string_equal(comm, "ab?");
+	/* an empty file and a missing one: errors, comm untouched */
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	strcpy(comm, "keep");
+	assert_int_equal(proc_read_comm(AT_FDCWD, dir, comm, sizeof(comm)), -EIO);
+	assert_string_equal(comm, "keep");
+	unlink(path);
+	assert_int_equal(proc_read_comm(AT_FDCWD, dir, comm, sizeof(comm)),
+			 -ENOENT);
+	assert_string_equal(comm, "keep");
+	rmdir(dir);
+	assert_int_equal(proc_read_comm(AT_FDCWD, "/proc/self", comm,
+					sizeof(comm)),
+			 0);
+	assert_string_equal(comm, "test_common");
+}
+
 /* ---- issue 9 item 5: console writes never block ---- */
 
 static void log_blocked(int sig)
@@ -230,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(copies_refuse_truncation),
 	    cmocka_unit_test(atomic_write_replaces_whole),
 	    cmocka_unit_test(proc_stat_is_parsed_strictly),
+	    cmocka_unit_test(proc_comm_is_read_safely),
 	    cmocka_unit_test(console_writes_never_block),
 	};
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
