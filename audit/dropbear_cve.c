@@ -1,11 +1,12 @@
 /* dropbear_cve: dropbear's version from its binary, the CVE table, and the
  * distribution changelog that tells about backports. */
-#include <archive.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit/dropbear_cve.h"
+#include "audit/unpack.h"
+#include "common/fileio.h"
 #include "common/log.h"
 
 #define CHANGELOG_MAX (4u << 20)
@@ -103,44 +104,22 @@ bool dropbear_changelog_mentions(const char *text, size_t len, const char *cve)
 
 int dropbear_read_gzip(const char *path, char **textp, size_t *lenp)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *ae;
-	char *buf = NULL;
-	size_t len = 0;
-	la_ssize_t n;
-	int r = -EBADMSG;
+	char *gz = NULL;
+	uint8_t *text = NULL;
+	size_t gzlen, len;
+	int r;
 
-	if (!a)
-		return -ENOMEM;
-	if (!(buf = malloc(CHANGELOG_MAX + 1))) {
-		r = -ENOMEM;
-		goto out;
+	/* (under CHANGELOG_MAX bytes either way, as a changelog is) */
+	if ((r = file_read_all(path, CHANGELOG_MAX - 1, &gz, &gzlen)) < 0 ||
+	    (r = audit_unpack((const uint8_t *)gz, gzlen, CHANGELOG_MAX - 1,
+			      &text, &len)) < 0) {
+		log_warn("%s: %s", path,
+			 r == -EFBIG ? "more than 4 MiB" : strerror(-r));
+		free(gz);
+		return r;
 	}
-	archive_read_support_filter_gzip(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_filename(a, path, 16384) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &ae) != ARCHIVE_OK) {
-		log_warn("%s: %s", path, archive_error_string(a));
-		goto out;
-	}
-	while ((n = archive_read_data(a, buf + len, CHANGELOG_MAX - len)) > 0)
-		len += (size_t)n;
-	if (n < 0) {
-		log_warn("%s: %s", path, archive_error_string(a));
-		goto out;
-	}
-	if (len == CHANGELOG_MAX) {
-		log_warn("%s: more than %u bytes", path, CHANGELOG_MAX);
-		r = -EFBIG;
-		goto out;
-	}
-	buf[len] = '\0';
-	*textp = buf;
+	free(gz);
+	*textp = (char *)text;
 	*lenp = len;
-	buf = NULL;
-	r = 0;
-out:
-	free(buf);
-	archive_read_free(a);
-	return r;
+	return 0;
 }

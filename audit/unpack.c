@@ -48,6 +48,7 @@ int audit_unpack(const uint8_t *p, size_t len, size_t max, uint8_t **outp,
 	}
 	if (got < 0)
 		goto out;
+	buf[n] = '\0'; /* room for it: max + 1; text readers rely on it */
 	*outp = buf;
 	*outlen = n;
 	buf = NULL;

@@ -8,7 +8,8 @@
 /*
  * Decompresses [p, p+len) (any filter libarchive reads; bytes that are not
  * compressed are copied as they are) into a malloc'd buffer of at most max
- * bytes: -EFBIG beyond, -EBADMSG for a corrupt stream.
+ * bytes, NUL-terminated after them: -EFBIG beyond, -EBADMSG for a corrupt
+ * stream.
  */
 int audit_unpack(const uint8_t *p, size_t len, size_t max, uint8_t **outp,
 		 size_t *outlen);
