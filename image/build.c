@@ -160,6 +160,34 @@ static int build_add_binary(struct image_list *l, struct libdeps *ld,
 	return 0;
 }
 
+/*
+ * sesame-unlockd, the process /init starts for LUKS unlocking (it alone
+ * links libcryptsetup): --unlockd PATH, or found like sesame-init. A
+ * custom --init without --unlockd brings its own unlocking: none added.
+ */
+static int build_add_unlockd(const struct build_opts *o, struct image_list *l,
+			     struct libdeps *ld)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (o->unlockd)
+		r = str_copy(path, sizeof(path), o->unlockd);
+	else if (o->init)
+		return 0;
+	else
+		r = build_find_prog("sesame-unlockd", path, sizeof(path));
+	if (r < 0) {
+		log_err("sesame-unlockd not found beside this program nor in "
+			"%s (build it, or give --unlockd PATH)",
+			SESAME_LIBEXECDIR);
+		return r;
+	}
+	if (access(path, X_OK) < 0)
+		return log_err_errno(-errno, "sesame-unlockd program %s", path);
+	return build_add_binary(l, ld, path, "/sbin/sesame-unlockd");
+}
+
 /* Optional host tools: missing is a warning, a broken one an error. */
 static int build_add_optional(struct image_list *l, struct libdeps *ld,
 			      const char *src, const char *dest,
@@ -208,6 +236,8 @@ static int build_add_base(const struct build_opts *o, struct image_list *l,
 	if ((r = list_add_slink(l, "/sbin/nfs-mount", "/init")) < 0)
 		return r;
 	if ((r = list_add_slink(l, "/sbin/modprobe", "/init")) < 0)
+		return r;
+	if ((r = build_add_unlockd(o, l, ld)) < 0)
 		return r;
 
 	r = build_add_optional(l, ld, o->e2fsck ? o->e2fsck : "/sbin/e2fsck",
