@@ -35,7 +35,6 @@ struct unlockd {
 	struct unlock_service *svc;
 	int console_fd;
 	int sigfd;
-	int running; /* an attempt's worker runs */
 	int status_busy;
 	char status[UNLOCKD_STATUS_MAX]; /* init's lines */
 	char busy_why[UNLOCKD_STATUS_MAX];
@@ -66,7 +65,9 @@ static void unlockd_send_state(struct unlockd *d)
 	st->wrong = luks_set_attempts_wrong(d->set);
 	st->exhausted = luks_set_exhausted(d->set);
 	st->action = d->pol.action;
-	st->attempt_running = d->running;
+	/* False once the attempt's answer is being applied,
+	 * so an attempt counted in wrong never counts again as cut short. */
+	st->attempt_running = unlock_service_busy(d->svc);
 	unlockd_send(d, &m);
 }
 
@@ -95,7 +96,7 @@ static void unlockd_on_attempt(void *data, int running)
 {
 	struct unlockd *d = data;
 
-	d->running = running;
+	(void)running; /* unlock_service_busy() says it */
 	unlockd_send_state(d);
 }
 
