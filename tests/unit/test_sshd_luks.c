@@ -38,15 +38,14 @@ static int fake_is_active(const char *name)
 	return fake_active_name && !strcmp(name, fake_active_name);
 }
 
-static int fake_activate(struct crypt_device *cd, const char *name,
+static int fake_activate(struct crypt_device *cd, const char *name, int keyslot,
 			 const char *pass, size_t len, uint32_t flags)
 {
 	(void)name;
 	(void)flags;
 	fake_activations++;
 	/* A NULL name only checks the passphrase: no device-mapper needed. */
-	return crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, pass, len,
-					    0);
+	return crypt_activate_by_passphrase(cd, NULL, keyslot, pass, len, 0);
 }
 
 static uint64_t fake_clock(void)
@@ -439,9 +438,10 @@ static void other_errors_do_not_count(void **state)
 /* libcryptsetup failing after it was asked for a key (a later key slot's
  * Argon2 memory, a missing cipher) still derived keys: it counts. */
 static int enomem_activate(struct crypt_device *cd, const char *name,
-			   const char *pass, size_t len, uint32_t flags)
+			   int keyslot, const char *pass, size_t len,
+			   uint32_t flags)
 {
-	int r = fake_activate(cd, name, pass, len, flags);
+	int r = fake_activate(cd, name, keyslot, pass, len, flags);
 
 	return r == -EPERM ? -ENOMEM : r;
 }

@@ -53,13 +53,12 @@ static int fake_is_active(const char *name)
 	return 0;
 }
 
-static int fake_activate(struct crypt_device *cd, const char *name,
+static int fake_activate(struct crypt_device *cd, const char *name, int keyslot,
 			 const char *pass, size_t len, uint32_t flags)
 {
 	(void)name;
 	(void)flags;
-	return crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, pass, len,
-					    0);
+	return crypt_activate_by_passphrase(cd, NULL, keyslot, pass, len, 0);
 }
 
 static uint64_t real_clock(void)
@@ -615,10 +614,12 @@ static int crash_signal; /* what the worker's activation dies of */
 static int hold_fd = -1; /* the worker's activation waits for a byte here */
 
 static int crashing_activate(struct crypt_device *cd, const char *name,
-			     const char *pass, size_t len, uint32_t flags)
+			     int keyslot, const char *pass, size_t len,
+			     uint32_t flags)
 {
 	(void)cd;
 	(void)name;
+	(void)keyslot;
 	(void)pass;
 	(void)len;
 	(void)flags;
@@ -629,14 +630,15 @@ static int crashing_activate(struct crypt_device *cd, const char *name,
 }
 
 static int holding_activate(struct crypt_device *cd, const char *name,
-			    const char *pass, size_t len, uint32_t flags)
+			    int keyslot, const char *pass, size_t len,
+			    uint32_t flags)
 {
 	char c;
 
 	/* A long key derivation: until the test lets it go. */
 	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
 		;
-	return fake_activate(cd, name, pass, len, flags);
+	return fake_activate(cd, name, keyslot, pass, len, flags);
 }
 
 static const struct luks_sys crashing_sys = {

@@ -503,7 +503,7 @@ static size_t worker_msg(uint8_t *buf, size_t size, int with_status)
 	    .dev = 2, .outcome = LUKS_OUT_FAILED, .kdf = 1, .error = -ENOMEM};
 	assert_int_equal(luks_worker_encode_result(&a, buf, size, &n), 0);
 	if (with_status) {
-		static const uint8_t st[] = {LUKS_WORKER_STATUS, 3, 0, 0, 0};
+		static const uint8_t st[] = {LUKS_WORKER_STATUS, 0, 3, 0, 0, 0};
 		memcpy(buf + n, st, sizeof(st));
 		n += sizeof(st);
 	}
@@ -527,7 +527,7 @@ static void worker_answer_round_trip(void **state)
 	assert_int_equal(a.e[1].dev, 2);
 	assert_int_equal(a.e[1].error, -ENOMEM);
 	/* A worker killed before it answered: only the monitor's STATUS. */
-	static const uint8_t killed[] = {LUKS_WORKER_STATUS, 3, 1, 6, 0};
+	static const uint8_t killed[] = {LUKS_WORKER_STATUS, 0, 3, 1, 6, 0};
 	assert_int_equal(luks_worker_parse(killed, sizeof(killed), &a, &end),
 			 0);
 	assert_false(end.have_result);
@@ -543,31 +543,35 @@ static void worker_answer_refuses_hostile(void **state)
 	uint8_t buf[LUKS_WORKER_MSG_MAX], bad[LUKS_WORKER_MSG_MAX];
 	struct luks_worker_end end;
 	struct luks_attempt a;
-	size_t n = worker_msg(buf, sizeof(buf), 1), r = n - 5;
-	/* Byte offsets in the RESULT: 2 n_devs, 3 n, 4.. entries of 6. */
+	size_t n = worker_msg(buf, sizeof(buf), 1), r = n - 6;
+	/* Byte offsets in the RESULT: 1-2 length, 3 n_devs, 4 n, 5.. entries
+	 * of 15 (the second, FAILED, at 20). */
 	static const struct {
 		size_t off;
 		uint8_t val;
 	} pokes[] = {
-	    {0, 0x7f},		    /* unknown type */
-	    {1, 0xff},		    /* length past the end */
-	    {2, LUKS_MAX_DEVICES + 1}, /* too many devices */
-	    {3, 4},		    /* more entries than devices */
-	    {4, 3},		    /* device index out of range */
-	    {5, 9},		    /* unknown outcome */
-	    {6, 2},		    /* kdf neither 0 nor 1 */
-	    {7, LUKS_KEYSLOT_MAX},  /* key slot out of range */
-	    {14, 0},		    /* FAILED without an errno... */
+	    {0, 0x7f},		       /* unknown type */
+	    {1, 0xff},		       /* length past the end */
+	    {2, 0xff},		       /* length past the end */
+	    {3, LUKS_MAX_DEVICES + 1}, /* too many devices */
+	    {4, 4},		       /* more entries than devices */
+	    {5, 3},		       /* device index out of range */
+	    {6, 9},		       /* unknown outcome */
+	    {7, 2},		       /* kdf neither 0 nor 1 */
+	    {8, LUKS_KEYSLOT_MAX},     /* key slot out of range */
+	    {11, 2},		       /* a PBKDF on an OPENED entry */
+	    {15, 1},		       /* needed MiB on an OPENED entry */
+	    {19, 1},		       /* available MiB on an OPENED entry */
+	    {24, 0},		       /* FAILED without an errno... */
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
 		memcpy(bad, buf, n);
 		bad[pokes[i].off] = pokes[i].val;
-		if (pokes[i].off == 14)
-			bad[15] = 0; /* ...both bytes zero */
-		assert_int_equal(luks_worker_parse(bad, n, &a, &end),
-				 -EBADMSG);
+		if (pokes[i].off == 24)
+			bad[25] = 0; /* ...both bytes zero */
+		assert_int_equal(luks_worker_parse(bad, n, &a, &end), -EBADMSG);
 	}
 	/* Every truncation of the whole answer. */
 	for (size_t len = 1; len < n; len++)
@@ -582,10 +586,10 @@ static void worker_answer_refuses_hostile(void **state)
 	memcpy(bad, buf, n);
 	bad[n] = 0;
 	assert_int_equal(luks_worker_parse(bad, n + 1, &a, &end), -EBADMSG);
-	static const uint8_t st4[] = {LUKS_WORKER_STATUS, 4, 0, 0, 0, 0};
+	static const uint8_t st4[] = {LUKS_WORKER_STATUS, 0, 4, 0, 0, 0, 0};
 	assert_int_equal(luks_worker_parse(st4, sizeof(st4), &a, &end),
 			 -EBADMSG);
-	static const uint8_t sig0[] = {LUKS_WORKER_STATUS, 3, 1, 0, 0};
+	static const uint8_t sig0[] = {LUKS_WORKER_STATUS, 0, 3, 1, 0, 0};
 	assert_int_equal(luks_worker_parse(sig0, sizeof(sig0), &a, &end),
 			 -EBADMSG);
 }
