@@ -594,6 +594,98 @@ static void worker_answer_refuses_hostile(void **state)
 			 -EBADMSG);
 }
 
+/* Issue 10: NO_MEMORY entries carry the slot, the PBKDF and the MiB. */
+static void worker_answer_no_memory(void **state)
+{
+	struct luks_attempt a = {.n_devs = 2, .n = 2}, got;
+	uint8_t buf[LUKS_WORKER_MSG_MAX], bad[LUKS_WORKER_MSG_MAX];
+	struct luks_worker_end end;
+	size_t n = 0;
+	/* Offsets in the second entry (at 20): 20 dev, 21 outcome, 22 kdf,
+	 * 23 slot, 24-25 errno, 26 PBKDF, 27-30 needed, 31-34 available. */
+	static const struct {
+		size_t off;
+		uint8_t val;
+	} pokes[] = {
+	    {22, 1},		    /* a derivation ran after all */
+	    {23, LUKS_KEYSLOT_MAX}, /* no such key slot */
+	    {25, 12},		    /* an errno with it */
+	    {26, 0},		    /* no memory-hard PBKDF */
+	    {26, 3},		    /* an unknown one */
+	    {29, 0x02},		    /* needed 512 < available 612 */
+	    {29, 0},		    /* needed 0 < available */
+	    {33, 0xff},		    /* available past needed */
+	};
+
+	(void)state;
+	a.e[0] = (struct luks_attempt_entry){
+	    .dev = 0, .outcome = LUKS_OUT_WRONG, .kdf = 1};
+	a.e[1] = (struct luks_attempt_entry){.dev = 1,
+					     .outcome = LUKS_OUT_NO_MEMORY,
+					     .keyslot = 31,
+					     .pbkdf = LUKS_PBKDF_ARGON2ID,
+					     .need_mib = 1024,
+					     .avail_mib = 612};
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_int_equal(n, 3 + 2 + 2 * 15);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), 0);
+	assert_true(end.have_result);
+	assert_int_equal(got.e[1].outcome, LUKS_OUT_NO_MEMORY);
+	assert_int_equal(got.e[1].keyslot, 31);
+	assert_int_equal(got.e[1].pbkdf, LUKS_PBKDF_ARGON2ID);
+	assert_int_equal(got.e[1].need_mib, 1024);
+	assert_int_equal(got.e[1].avail_mib, 612);
+	assert_int_equal(got.e[1].kdf, 0);
+	/* Big numbers are fine while needed > available. */
+	a.e[1].need_mib = UINT32_MAX;
+	a.e[1].avail_mib = UINT32_MAX - 1;
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), 0);
+	assert_int_equal(got.e[1].need_mib, UINT32_MAX);
+	/* Needed == available: it would have fit. */
+	a.e[1].need_mib = 612;
+	a.e[1].avail_mib = 612;
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), -EBADMSG);
+	a.e[1].need_mib = 1024;
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
+		memcpy(bad, buf, n);
+		bad[pokes[i].off] = pokes[i].val;
+		assert_int_equal(luks_worker_parse(bad, n, &got, &end),
+				 -EBADMSG);
+	}
+	/* Truncated anywhere, or the length one short or long. */
+	for (size_t len = 1; len < n; len++)
+		assert_int_equal(luks_worker_parse(buf, len, &got, &end),
+				 -EBADMSG);
+	memcpy(bad, buf, n);
+	bad[2]--;
+	assert_int_equal(luks_worker_parse(bad, n, &got, &end), -EBADMSG);
+	bad[2] += 2;
+	assert_int_equal(luks_worker_parse(bad, n, &got, &end), -EBADMSG);
+	/* The largest answer (32 entries) and its STATUS fit the buffer. */
+	memset(&a, 0, sizeof(a));
+	a.n_devs = a.n = LUKS_MAX_DEVICES;
+	for (unsigned i = 0; i < LUKS_MAX_DEVICES; i++)
+		a.e[i] =
+		    (struct luks_attempt_entry){.dev = (uint8_t)i,
+						.outcome = LUKS_OUT_NO_MEMORY,
+						.keyslot = 0,
+						.pbkdf = LUKS_PBKDF_ARGON2I,
+						.need_mib = 2,
+						.avail_mib = 1};
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_true(n + 6 <= LUKS_WORKER_MSG_MAX);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), 0);
+	assert_int_equal(got.n, LUKS_MAX_DEVICES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +696,7 @@ int main(void)
 	    cmocka_unit_test(sanitize_text),
 	    cmocka_unit_test(worker_answer_round_trip),
 	    cmocka_unit_test(worker_answer_refuses_hostile),
+	    cmocka_unit_test(worker_answer_no_memory),
 	    cmocka_unit_test_setup_teardown(socket_is_private, fx_setup,
 					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(passphrase_answered_and_wiped,
