@@ -31,8 +31,10 @@
 #define UUID_A "11111111-2222-3333-4444-555555555555"
 #define UUID_B "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 #define PASS "correct horse"
+#define UUID_M "0000aaaa-0000-0000-0000-00000000000d"
 
 static char tmpdir[64], img_a[128], img_b[128], sock[128];
+static char img_argon[128], meminfo[128];
 static char unlock_bin[PATH_MAX];
 
 struct pty {
@@ -97,6 +99,10 @@ static int group_setup(void **state)
 	snprintf(sock, sizeof(sock), "%s/run/unlock.sock", tmpdir);
 	fixture_luks_image(img_a, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_A, PASS);
 	fixture_luks_image(img_b, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_B, PASS);
+	/* Issue 10: one Argon2id key slot wanting 64 MiB. */
+	snprintf(img_argon, sizeof(img_argon), "%s/argon.img", tmpdir);
+	snprintf(meminfo, sizeof(meminfo), "%s/meminfo", tmpdir);
+	fixture_luks_argon2(img_argon, UUID_M, PASS, 64 * 1024);
 	log_set_max_level(LOG_LVL_ERR);
 	return 0;
 }
@@ -183,7 +189,21 @@ static int on_resume(void *data, char *buf, size_t size)
 	return 0;
 }
 
+static void fx_start_devs(struct fx *fx, unsigned max_attempts,
+			  const struct luks_sys *sys,
+			  const struct luks_probe *devs, unsigned n);
+
 static void fx_start(struct fx *fx, unsigned max_attempts)
+{
+	const struct luks_probe devs[] = {{.path = img_a, .uuid = UUID_A},
+					  {.path = img_b, .uuid = UUID_B}};
+
+	fx_start_devs(fx, max_attempts, &fake_sys, devs, 2);
+}
+
+static void fx_start_devs(struct fx *fx, unsigned max_attempts,
+			  const struct luks_sys *sys,
+			  const struct luks_probe *devs, unsigned n)
 {
 	struct luks_policy pol;
 	struct unlock_service_config cfg = {
@@ -193,8 +213,6 @@ static void fx_start(struct fx *fx, unsigned max_attempts)
 	    .resume = on_resume,
 	    .data = fx,
 	};
-	struct luks_probe a = {.path = img_a, .uuid = UUID_A};
-	struct luks_probe b = {.path = img_b, .uuid = UUID_B};
 
 	memset(fx, 0, sizeof(*fx));
 	luks_policy_default(&pol);
@@ -202,9 +220,9 @@ static void fx_start(struct fx *fx, unsigned max_attempts)
 	pol.max_attempts = max_attempts;
 	assert_int_equal(loop_new(&fx->loop), 0);
 	assert_int_equal(luks_set_new(NULL, &pol, &fx->set), 0);
-	luks_set_set_sys(fx->set, &fake_sys);
-	assert_int_equal(luks_set_add(fx->set, &a), 0);
-	assert_int_equal(luks_set_add(fx->set, &b), 0);
+	luks_set_set_sys(fx->set, sys);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(luks_set_add(fx->set, &devs[i]), 0);
 	pty_open(&fx->console);
 	cfg.console_fd = fx->console.slave;
 	assert_int_equal(
@@ -771,6 +789,79 @@ static void stop_during_attempt(void **state)
 	fx_stop(&fx);
 }
 
+/* ---- issue 10: memory-hard PBKDFs and the machine's memory ---- */
+
+/* MemAvailable as a fake /proc/meminfo (meminfo) says: the worker reads it. */
+static int fake_meminfo(uint64_t *kibp)
+{
+	return luks_meminfo_read(meminfo, kibp);
+}
+
+static const struct luks_sys lowmem_sys = {
+    .is_active = fake_is_active,
+    .activate = fake_activate,
+    .now_usec = real_clock,
+    .mem_available_kib = fake_meminfo,
+};
+
+static void meminfo_write(const char *text)
+{
+	FILE *f = fopen(meminfo, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * A 64 MiB Argon2id key slot on a machine with 64 MiB available (32 MiB
+ * once the margin is kept): not tried, said on both sides in the same
+ * words, not an attempt, not "wrong passphrase"; with memory it opens.
+ */
+static void argon2_not_tried_for_memory(void **state)
+{
+	const struct luks_probe dev = {.path = img_argon, .uuid = UUID_M};
+	struct fx fx;
+	struct child c;
+	char out[4096], tty[4096], want[512];
+
+	(void)state;
+	meminfo_write("MemTotal:         131072 kB\n"
+		      "MemFree:           70000 kB\n"
+		      "MemAvailable:      65536 kB\n");
+	fx_start_devs(&fx, 10, &lowmem_sys, &dev, 1);
+	snprintf(want, sizeof(want),
+		 "luks-" UUID_M " (%s): not tried: key slot 0 needs 64 MiB "
+		 "for argon2id, 32 MiB available\n",
+		 img_argon);
+	/* Over SSH: the text, and a failure exit. */
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_not_equal(child_wait(&fx, &c, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, want));
+	assert_null(strstr(out, "wrong passphrase"));
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	assert_int_equal(luks_set_count_locked(fx.set), 1);
+	/* On the console: the same line; the prompt asks again. */
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	console_type(&fx, PASS "\n", strlen(PASS) + 1);
+	pty_expect(&fx.console, tty, sizeof(tty), "not tried");
+	want[strlen(want) - 1] = '\0'; /* the terminal shows "\r\n" */
+	assert_non_null(strstr(tty, want));
+	assert_null(strstr(tty, "wrong passphrase"));
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	assert_int_equal(fx.opened_calls, 0);
+	/* Memory freed: the console's next line opens it. */
+	meminfo_write("MemAvailable:     1048576 kB\n");
+	console_type(&fx, PASS "\n", strlen(PASS) + 1);
+	pump(&fx);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	assert_int_equal(fx.opened_calls, 1);
+	fx_stop(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -789,6 +880,7 @@ int main(void)
 	    cmocka_unit_test(worker_segv_is_survived),
 	    cmocka_unit_test(loop_runs_during_attempt),
 	    cmocka_unit_test(stop_during_attempt),
+	    cmocka_unit_test(argon2_not_tried_for_memory),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
