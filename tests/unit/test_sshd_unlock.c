@@ -862,6 +862,130 @@ static void argon2_not_tried_for_memory(void **state)
 	fx_stop(&fx);
 }
 
+/* ---- issue 10: the console answers while an attempt runs ---- */
+
+/*
+ * Runs the loop (an attempt may be held, so pump() would wait for it)
+ * until needle shows on the console; out holds what it showed.
+ */
+static void console_expect_running(struct fx *fx, char *out, size_t size,
+				   const char *needle)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 200 && !strstr(out, needle); i++) {
+		loop_run_once(fx->loop, 50);
+		pty_drain(&fx->console, out + off, size - off);
+		off += strlen(out + off);
+	}
+}
+
+static unsigned count_of(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* An attempt from SSH runs: the console's line is kept and goes next. */
+static void console_waits_for_ssh_attempt(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096], tty[8192];
+	int hold[2];
+
+	(void)state;
+	fx_start(&fx, 10);
+	assert_int_equal(pipe(hold), 0);
+	hold_fd = hold[0];
+	luks_set_set_sys(fx.set, &holding_sys);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, "wrong\n", 6), 6);
+	while (!unlock_service_busy(fx.svc))
+		loop_run_once(fx.loop, 100);
+	assert_int_equal(write(fx.console.master, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	console_expect_running(&fx, tty, sizeof(tty), "yours is next");
+	assert_non_null(strstr(tty, "please wait: a passphrase from SSH is "
+				    "being tried; yours is next\r\n"));
+	/* Another line meanwhile: the same answer, and it is dropped. */
+	assert_int_equal(write(fx.console.master, "extra\n", 6), 6);
+	console_expect_running(&fx, tty, sizeof(tty), "yours is next");
+	assert_non_null(strstr(tty, "please wait: a passphrase from SSH is "
+				    "being tried; yours is next\r\n"));
+	assert_true(unlock_service_busy(fx.svc));
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	/* Both derivations go (more bytes than two attempts need: a third
+	 * one, wrongly tried, would show as a count, not a hang). */
+	assert_int_equal(write(hold[1], "xxxxxxxx", 8), 8);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "wrong passphrase, 9 attempts left"));
+	pump(&fx);
+	pty_expect(&fx.console, tty, sizeof(tty), "opened luks-");
+	assert_int_equal(count_of(tty, "please wait: trying the passphrase..."),
+			 1);
+	assert_non_null(strstr(tty, "opened luks-"));
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	assert_int_equal(luks_set_attempts_left(fx.set), 9);
+	close(hold[0]);
+	close(hold[1]);
+	hold_fd = -1;
+	fx_stop(&fx);
+}
+
+/* The console's own passphrase runs: a line meanwhile is told how long it
+ * has run, and dropped. */
+static void console_own_attempt_says_wait(void **state)
+{
+	struct fx fx;
+	char tty[8192];
+	int hold[2];
+
+	(void)state;
+	fx_start(&fx, 10);
+	assert_int_equal(pipe(hold), 0);
+	hold_fd = hold[0];
+	luks_set_set_sys(fx.set, &holding_sys);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_int_equal(write(fx.console.master, "wrong\n", 6), 6);
+	console_expect_running(&fx, tty, sizeof(tty), "trying the passphrase");
+	assert_non_null(
+	    strstr(tty, "please wait: trying the passphrase...\r\n"));
+	assert_true(unlock_service_busy(fx.svc));
+	assert_int_equal(write(fx.console.master, "another\n", 8), 8);
+	console_expect_running(&fx, tty, sizeof(tty), "still being tried");
+	assert_non_null(
+	    strstr(tty, "please wait: the passphrase is still being tried ("));
+	assert_non_null(strstr(tty, " s)\r\n"));
+	assert_null(strstr(tty, "another"));
+	/* Said once, not again for the extra line. */
+	assert_null(strstr(tty, "trying the passphrase..."));
+	assert_int_equal(write(fx.console.master, "\n", 1), 1);
+	console_expect_running(&fx, tty, sizeof(tty), "still being tried");
+	assert_non_null(strstr(tty, "still being tried"));
+	/* Let it go (room for more, which must not be used). */
+	assert_int_equal(write(hold[1], "xxxxxxxx", 8), 8);
+	pump(&fx);
+	pty_expect(&fx.console, tty, sizeof(tty), "attempts left");
+	assert_non_null(strstr(tty, "wrong passphrase, 9 attempts left"));
+	for (int i = 0; i < 10; i++)
+		pump(&fx);
+	assert_false(unlock_service_busy(fx.svc));
+	assert_int_equal(luks_set_attempts_left(fx.set), 9);
+	assert_int_equal(luks_set_count_locked(fx.set), 2);
+	close(hold[0]);
+	close(hold[1]);
+	hold_fd = -1;
+	fx_stop(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -881,6 +1005,8 @@ int main(void)
 	    cmocka_unit_test(loop_runs_during_attempt),
 	    cmocka_unit_test(stop_during_attempt),
 	    cmocka_unit_test(argon2_not_tried_for_memory),
+	    cmocka_unit_test(console_waits_for_ssh_attempt),
+	    cmocka_unit_test(console_own_attempt_says_wait),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
