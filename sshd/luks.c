@@ -597,7 +597,10 @@ static void luks_open_one(const struct luks_set *s, const struct luks_dev *d,
 		e->outcome = LUKS_OUT_NO_MEMORY;
 		e->keyslot = p.short_slot;
 		e->pbkdf = (uint8_t)p.short_pbkdf;
-		e->need_mib = luks_mib_up(p.short_kib);
+		/* At least 1: with less than the margin free, even a slot
+		 * claiming no memory does not fit, and need > available
+		 * must hold for the reader (luks_attempt_check()). */
+		e->need_mib = luks_mib_up(p.short_kib ? p.short_kib : 1);
 		e->avail_mib = luks_mib_down(p.avail_kib);
 		goto done;
 	}
@@ -657,6 +660,11 @@ int luks_attempt_begin(struct luks_set *s, struct luks_report *rep)
 	return r;
 }
 
+/*
+ * One device after the other, never in parallel: with the caller's one
+ * attempt (one worker) at a time, at most one memory-hard derivation runs
+ * at once, which is what the memory check in luks_open_one() assumes.
+ */
 void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
 		      struct luks_attempt *a)
 {
