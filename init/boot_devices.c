@@ -31,7 +31,7 @@
 #include "init/fstab.h"
 #include "init/hooks.h"
 #include "common/loop.h"
-#include "init/modules.h"
+#include "init/modqueue.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
 #include "init/sys.h"
@@ -59,6 +59,7 @@ static void boot_block_added(struct boot *b, const struct uevent *ev)
 		  p.type, p.uuid, p.label, p.partuuid);
 	if ((r = blockdev_table_put(&b->devs, &p)) < 0)
 		log_warn_errno(r, "device table full, %s not kept", p.name);
+	boot_want_fs_module(p.type);
 	if ((r = blockdev_dispatch(&p)) < 0)
 		log_warn_errno(r, "%s (%s)", p.name, p.type);
 	boot_schedule(false);
@@ -66,17 +67,10 @@ static void boot_block_added(struct boot *b, const struct uevent *ev)
 
 static void boot_handle_uevent(struct boot *b, const struct uevent *ev)
 {
-	uint64_t t0;
-	int r;
-
-	if (strcmp(ev->action, "add") == 0 && ev->modalias && b->kmod) {
-		t0 = loop_now_usec();
-		r = modules_load(b->kmod, ev->modalias);
-		if (r == 0)
-			log_debug("loaded a module for %s", ev->modalias);
-		if (!b->wait_since)
-			b->t_modules += loop_now_usec() - t0;
-	}
+	/* Loaded by a modprobe child: PID 1 never waits in init_module(). */
+	if (strcmp(ev->action, "add") == 0 && ev->modalias &&
+	    modqueue_add(ev->modalias) == -EINVAL)
+		log_debug("uevent MODALIAS with bytes no alias has, ignored");
 	if (!ev->subsystem || strcmp(ev->subsystem, "block") != 0)
 		return;
 	if (strcmp(ev->action, "add") == 0 || strcmp(ev->action, "change") == 0)

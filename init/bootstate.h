@@ -82,7 +82,6 @@ enum boot_phase {
 struct boot {
 	struct boot_config cfg;
 	struct loop *loop;
-	struct kmod_ctx *kmod;
 	int uevent_fd, signal_fd;
 	struct loop_timer *timeout, *reboot_timer;
 	/* The boot's progress (boot_step) and the rd.timeout decision run
@@ -102,7 +101,7 @@ struct boot {
 	const char *sysfs_block; /* NULL: /sys/class/block (tests: their own) */
 	sigset_t sigmask_saved, sigmask_ours;
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
-	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;
+	uint64_t t_start, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
 	uint64_t t_unlocked; /* boot_note_unlocked(); 0: no passphrase */
 	uint64_t stall_boot; /* the loop's longest stall when the handoff began */
@@ -142,6 +141,11 @@ bool boot_fsck_needed(enum fsck_mode mode, const struct mount_item *it,
 		      const char *type);
 /* boot_mount.c: 0 mounted, or a negative errno (logged). */
 int boot_mount_item(struct boot *b, struct mount_item *it);
+/* boot_mount.c: queues the module of a probed file system type. */
+void boot_want_fs_module(const char *type);
+/* boot_mount.c: true while a modprobe child may still bring type's
+ * module (the mount waits; the queue's end schedules the step). */
+bool boot_fs_module_pending(const char *type);
 /* boot_mount.c: NULL when the target is there already or no room. */
 struct mount_item *boot_add_item(struct boot *b, const char *target);
 /* boot_mount.c: adds the new root's fstab lines to mount before the switch. */

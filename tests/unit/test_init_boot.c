@@ -21,6 +21,7 @@
 #include "init/child.h"
 #include "init/fsck.h"
 #include "init/hooks.h"
+#include "init/modqueue.h"
 #include "init/sys.h"
 #include "nfs/mount.h"
 
@@ -188,6 +189,41 @@ static void root_found_later_is_mounted(void **state)
 	assert_string_equal(sys.mounted[0], NEWROOT);
 	assert_reached_switch();
 	assert_int_equal(sys.spawns, 0);
+}
+
+static void schedule_step(void)
+{
+	boot_schedule(false);
+}
+
+/*
+ * A file system the kernel does not know yet while a modprobe child
+ * runs: the mount waits for the child (mount(2) would sit in the kernel's
+ * request_module); the child's end lets it go on. The switch too waits
+ * for module loading to end.
+ */
+static void mount_waits_for_modprobe(void **state)
+{
+	(void)state;
+	boot_with("root=UUID=" ROOT_UUID " fsck.mode=skip");
+	assert_int_equal(modqueue_init(boot.loop, "/sbin/modprobe",
+				       schedule_step),
+			 0);
+	assert_int_equal(modqueue_boot("/etc/sesame/modules", "/sys/devices"),
+			 0);
+	assert_int_equal(sys.spawns, 1);
+	boot_start();
+	settle();
+	/* No kernel knows "sesamefs": a module could bring it. */
+	device_appears("test-vda", "sesamefs");
+	settle();
+	assert_int_equal(sys.mounts, 0);
+	assert_int_not_equal(boot.items[0].state, ITEM_MOUNTED);
+	last_child_exits(0);
+	settle();
+	assert_int_equal(sys.mounts, 1);
+	assert_reached_switch();
+	modqueue_stop();
 }
 
 /* No root= at all: the emergency at once, nothing mounted. */
@@ -475,6 +511,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(root_found_later_is_mounted),
+	    T(mount_waits_for_modprobe),
 	    T(no_root_is_an_emergency),
 	    T(no_fs_type_is_an_emergency),
 	    T(mount_failure_then_retry),
