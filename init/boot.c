@@ -2,6 +2,7 @@
  * mounts; the only file that moves the boot on or decides an emergency. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -267,6 +268,7 @@ static void boot_advance(void)
 
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 {
+	(void)l;
 	(void)t;
 	(void)data;
 	if (boot.phase != PHASE_RUNNING)
@@ -275,7 +277,7 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 	 * boot's step, which runs before the decision (deferred steps run in
 	 * order). */
 	if (boot.uevent_fd >= 0)
-		boot_uevent_ready(l, boot.uevent_fd, EPOLLIN, &boot);
+		(void)boot_uevents_read(&boot, boot.uevent_fd, UINT_MAX);
 	loop_defer(boot.timeout_check);
 	return 0;
 }

@@ -39,6 +39,8 @@
 
 /* ---- devices ---------------------------------------------------------- */
 
+#define BOOT_UEVENTS_PER_CALL 1
+
 static void boot_block_added(struct boot *b, const struct uevent *ev)
 {
 	struct dev_props p;
@@ -128,16 +130,14 @@ void boot_rescan_now(struct boot *b)
 	closedir(d);
 }
 
-int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
+/* Handles up to max uevents waiting on fd; 0, or a negative errno. */
+int boot_uevents_read(struct boot *b, int fd, unsigned max)
 {
 	static char buf[UEVENT_BUF_MAX];
-	struct boot *b = data;
 	struct uevent ev;
 	int n;
 
-	(void)l;
-	(void)events;
-	for (;;) {
+	for (unsigned done = 0; done < max; done++) {
 		n = uevent_recv(fd, buf, sizeof(buf) - 1);
 		if (n == -EAGAIN || n == -EWOULDBLOCK)
 			return 0;
@@ -159,6 +159,19 @@ int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
 		}
 		boot_handle_uevent(b, &ev);
 	}
+	return 0;
+}
+
+int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
+{
+	(void)l;
+	(void)events;
+	/*
+	 * One uevent per call: a block device's probe reads its disk, and a
+	 * burst of them must not hold the loop (the socket stays readable,
+	 * so the loop calls again after serving everything else).
+	 */
+	return boot_uevents_read(data, fd, BOOT_UEVENTS_PER_CALL);
 }
 
 /* ---- signals ---------------------------------------------------------- */
