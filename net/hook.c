@@ -11,8 +11,10 @@
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "init/child.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
+#include "net/dhcp_child.h"
 #include "net/net.h"
 #include "net/runconf.h"
 #include "nfs/nfsroot.h"
@@ -27,6 +29,12 @@ static struct net_hook_state {
 	char run_files[NET_MAX_IFACES][64];
 	unsigned n_run_files;
 } N;
+
+/* The DHCP parser is reaped by init's one reaper, never by net. */
+static const struct dhcp_child_watch net_hook_child_watch = {
+    .watch = child_watch,
+    .forget = child_forget,
+};
 
 /* Parameters net reads from boot.conf and the kernel command line. */
 /* The parser refuses what net_config_parse_param() would (a scratch config). */
@@ -189,7 +197,7 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg,
 			  void **ctxp)
 {
 	struct net_config c;
-	struct net_hooks h = {net_hook_event, NULL};
+	struct net_hooks h = {net_hook_event, NULL, &net_hook_child_watch};
 	int r;
 
 	*ctxp = &N;
