@@ -152,13 +152,16 @@ static void net_hook_tell_boot(const struct net_lease *l)
 	boot_net_configured(&info);
 }
 
+/* Why net holds the switch: init's log and status say it. */
+#define NET_HOLD_WHY "rd.neednet: the network comes first"
+
 /* Lets the switch go on: the network is up, or its timeout passed. */
 static void net_hook_release(void)
 {
 	if (!N.holding)
 		return;
 	N.holding = false;
-	boot_release_handoff();
+	boot_release_handoff(NET_HOLD_WHY);
 }
 
 static void net_hook_event(void *data, enum net_event ev,
@@ -230,7 +233,7 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg,
 			 "(rd.neednet, sesame.net_keep or NFS root ignored)");
 	else if (N.keep) {
 		N.holding = true;
-		boot_hold_handoff();
+		boot_hold_handoff(NET_HOLD_WHY);
 	}
 	if ((r = net_start(l, &c, &h, &N.net)) < 0) {
 		net_hook_release();
