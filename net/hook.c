@@ -246,11 +246,12 @@ static void net_hook_stop(void *ctx)
 {
 	struct net_hook_state *n = ctx;
 	/* an NFS mount from fstab (/usr, say) needs the network too */
-	bool keep = n->keep || boot_needs_network();
+	bool nfs = n->nfs || boot_needs_network();
+	bool keep = n->keep || nfs;
 	int r;
 
 	net_hook_release();
-	if ((n->nfs || boot_needs_network()) &&
+	if (nfs &&
 	    (r = net_keep_forever(n->net)) > 0)
 		log_info("net: NFS: the address%s kept without a lifetime "
 			 "(the real system renews or keeps it)",
