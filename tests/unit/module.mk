@@ -17,3 +17,8 @@ test_common_cmdline_PKGS := cmocka
 FUZZ_TARGETS += fuzz_cmdline_split
 fuzz_cmdline_split_SRCS := tests/fuzz/fuzz_cmdline_split.c
 fuzz_cmdline_split_LIBS := common
+
+UNIT_TESTS += test_common_spawn
+test_common_spawn_SRCS := tests/unit/test_common_spawn.c
+test_common_spawn_LIBS := try common
+test_common_spawn_PKGS := cmocka
