@@ -138,9 +138,11 @@ static void boot_finish(void)
 	char what[400];
 
 	if (boot.handoff_holds) {
-		if (!boot.handoff_waiting)
-			log_info("root is mounted; the switch waits for the "
-				 "network (rd.neednet)");
+		char why[300];
+		if (!boot.handoff_waiting) {
+			boot_handoff_reasons(&boot, why, sizeof(why));
+			log_info("root is mounted; the switch waits: %s", why);
+		}
 		boot.handoff_waiting = true;
 		boot_wait_begin();
 		return;

@@ -79,6 +79,8 @@ enum boot_phase {
 	PHASE_HANDOFF,
 };
 
+#define BOOT_HANDOFF_WHY_MAX 8
+
 struct boot {
 	struct boot_config cfg;
 	struct loop *loop;
@@ -94,7 +96,9 @@ struct boot {
 	unsigned n_items;
 	enum boot_phase phase;
 	unsigned breaks_done, holds;
-	unsigned handoff_holds;	 /* boot_hold_handoff() calls outstanding */
+	unsigned handoff_holds; /* boot_hold_handoff() calls outstanding */
+	/* their reasons (the first BOOT_HANDOFF_WHY_MAX), for log and status */
+	const char *handoff_why[BOOT_HANDOFF_WHY_MAX];
 	bool handoff_waiting;	 /* every mount done, a hold kept the switch */
 	bool started;		 /* boot_start() ran */
 	char **init_args;	 /* our argv + 1, NULL-terminated */
@@ -104,7 +108,8 @@ struct boot {
 	uint64_t t_start, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
 	uint64_t t_unlocked; /* boot_note_unlocked(); 0: no passphrase */
-	uint64_t stall_boot; /* the loop's longest stall when the handoff began */
+	uint64_t
+	    stall_boot; /* the loop's longest stall when the handoff began */
 	struct boot_net_state net;
 	struct boot_nfs_state nfs;
 };
@@ -116,6 +121,8 @@ extern struct boot boot;
 void boot_mark(const char *what);
 /* boot.c */
 void boot_wait_end(void);
+/* The reasons the switch is held, "; "-separated, into buf (truncated). */
+void boot_handoff_reasons(const struct boot *b, char *buf, size_t size);
 /* boot.c: the boot's progress, on the loop's next iteration (boot_step):
  * a rescan first when rescan is true, then the state machine. */
 void boot_schedule(bool rescan);

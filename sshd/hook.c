@@ -125,10 +125,10 @@ static void sshd_hold_attempt(int running)
 {
 	if (running && !S.attempt_held) {
 		S.attempt_held = 1;
-		boot_hold_handoff();
+		boot_hold_handoff("a passphrase attempt is running");
 	} else if (!running && S.attempt_held) {
 		S.attempt_held = 0;
-		boot_release_handoff();
+		boot_release_handoff("a passphrase attempt is running");
 	}
 }
 

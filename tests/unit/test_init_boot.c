@@ -419,16 +419,91 @@ static void handoff_waits_for_network(void **state)
 {
 	(void)state;
 	boot_with("root=UUID=" ROOT_UUID " fsck.mode=skip");
-	boot_hold_handoff();
+	boot_hold_handoff("rd.neednet: the network comes first");
 	boot_start();
 	device_appears("test-vda", "ext4");
 	settle();
 	assert_int_equal(boot.items[0].state, ITEM_MOUNTED);
 	assert_int_equal(boot.phase, PHASE_RUNNING);
 	assert_true(boot.handoff_waiting);
-	boot_release_handoff();
+	boot_release_handoff("rd.neednet: the network comes first");
 	assert_int_equal(boot.phase, PHASE_RUNNING);
 	settle();
+	assert_reached_switch();
+}
+
+/* Our log (stderr) into a temporary file; returns the saved stderr. */
+static int log_capture(FILE **f)
+{
+	int saved = dup(2);
+
+	assert_true(saved >= 0);
+	*f = tmpfile();
+	assert_non_null(*f);
+	assert_int_equal(dup2(fileno(*f), 2), 2);
+	return saved;
+}
+
+/* Restores stderr and returns what was logged (free it). */
+static char *log_collect(FILE *f, int saved)
+{
+	char *buf = calloc(1, 8192);
+	size_t n;
+
+	assert_non_null(buf);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(buf, 1, 8191, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The log and the status say why the switch waits: the hold's own reason
+ * (a passphrase attempt held by sshd is no rd.neednet); a hold taken while
+ * waiting is logged too, and each release drops its own reason.
+ */
+static void handoff_wait_names_its_reasons(void **state)
+{
+	static const char attempt[] = "a passphrase attempt is running";
+	static const char neednet[] = "rd.neednet: the network comes first";
+	char why[300], *log;
+	FILE *f;
+	int saved;
+
+	(void)state;
+	boot_with("root=UUID=" ROOT_UUID " fsck.mode=skip");
+	saved = log_capture(&f);
+	boot_hold_handoff(attempt);
+	boot_start();
+	device_appears("test-vda", "ext4");
+	settle();
+	assert_true(boot.handoff_waiting);
+	assert_int_equal(boot_resume_check(why, sizeof(why)), -EBUSY);
+	assert_non_null(strstr(why, "the switch waits (a passphrase attempt "
+				    "is running)"));
+	boot_hold_handoff(neednet);
+	assert_int_equal(boot_resume_check(why, sizeof(why)), -EBUSY);
+	assert_non_null(strstr(why, "(a passphrase attempt is running; "
+				    "rd.neednet: the network comes first)"));
+	boot_release_handoff(attempt);
+	settle();
+	assert_true(boot.handoff_waiting); /* the network still holds it */
+	assert_int_equal(boot_resume_check(why, sizeof(why)), -EBUSY);
+	assert_null(strstr(why, attempt));
+	assert_non_null(strstr(why, neednet));
+	boot_release_handoff(neednet);
+	settle();
+	log = log_collect(f, saved);
+	assert_non_null(strstr(log, "root is mounted; the switch waits: a "
+				    "passphrase attempt is running\n"));
+	assert_non_null(strstr(log, "the switch waits: a passphrase attempt "
+				    "is running; rd.neednet: the network "
+				    "comes first\n"));
+	free(log);
 	assert_reached_switch();
 }
 
@@ -523,6 +598,7 @@ int main(void)
 	    T(breaks),
 	    T(break_without_shell_is_ignored),
 	    T(handoff_waits_for_network),
+	    T(handoff_wait_names_its_reasons),
 	    T(nfs_waits_for_network),
 	    T(nfs_timeout_without_network),
 	    T(hook_failure),
