@@ -180,24 +180,38 @@ static int build_add_binary(struct image_list *l, struct libdeps *ld,
 }
 
 /*
- * sesame-unlockd, the process /init starts for LUKS unlocking (it alone
- * links libcryptsetup): --unlockd PATH, or found like sesame-init. A
- * custom --init without --unlockd brings its own unlocking: none added.
+ * The processes /init starts: sesame-probe (libblkid, reading every
+ * disk) and sesame-unlockd (LUKS unlocking; it alone links
+ * libcryptsetup), each found like sesame-init (--unlockd PATH for the
+ * latter). A custom --init brings its own: none added unless given.
  */
-static int build_add_unlockd(const struct build_opts *o, struct image_list *l,
+static int build_add_helpers(const struct build_opts *o, struct image_list *l,
 			     struct libdeps *ld)
 {
+	const struct {
+		const char *prog, *given, *opt, *dest;
+	} helpers[] = {
+	    {"sesame-probe", NULL, "--init", "/sbin/sesame-probe"},
+	    {"sesame-unlockd", o->unlockd, "--unlockd",
+	     "/sbin/sesame-unlockd"},
+	};
 	char path[PATH_MAX];
 	int r;
 
-	if (o->init && !o->unlockd)
-		return 0;
-	if ((r = build_prog_path(o->unlockd, "sesame-unlockd", "--unlockd", path,
-				 sizeof(path))) < 0)
-		return r;
-	if (access(path, X_OK) < 0)
-		return log_err_errno(-errno, "sesame-unlockd program %s", path);
-	return build_add_binary(l, ld, path, "/sbin/sesame-unlockd");
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		if (o->init && !helpers[i].given)
+			continue;
+		if ((r = build_prog_path(helpers[i].given, helpers[i].prog,
+					 helpers[i].opt, path, sizeof(path))) <
+		    0)
+			return r;
+		if (access(path, X_OK) < 0)
+			return log_err_errno(-errno, "%s program %s",
+					     helpers[i].prog, path);
+		if ((r = build_add_binary(l, ld, path, helpers[i].dest)) < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* Optional host tools: missing is a warning, a broken one an error. */
@@ -249,7 +263,7 @@ static int build_add_base(const struct build_opts *o, struct image_list *l,
 		return r;
 	if ((r = list_add_slink(l, "/sbin/modprobe", "/init")) < 0)
 		return r;
-	if ((r = build_add_unlockd(o, l, ld)) < 0)
+	if ((r = build_add_helpers(o, l, ld)) < 0)
 		return r;
 
 	r = build_add_optional(l, ld, o->e2fsck ? o->e2fsck : "/sbin/e2fsck",

@@ -34,6 +34,7 @@
 #include "init/hooks.h"
 #include "common/loop.h"
 #include "init/modqueue.h"
+#include "init/probe.h"
 #include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
@@ -295,6 +296,12 @@ static void boot_timeout_check(struct loop *l, void *data)
 	(void)data;
 	if (boot.phase != PHASE_RUNNING)
 		return;
+	if (probe_pending()) {
+		/* Devices are being read: their answers come first. */
+		if ((r = loop_timer_arm(boot.timeout, 200000)) < 0)
+			log_err_errno(r, "timeout timer");
+		return;
+	}
 	if (boot.holds) {
 		/* Someone waits for a passphrase: look again later. */
 		if ((r = loop_timer_arm(boot.timeout,
@@ -494,7 +501,8 @@ int boot_main(int argc, char **argv)
 	log_info("start at %llu.%06llu s (monotonic), version %s",
 		 (unsigned long long)(boot.t_start / 1000000),
 		 (unsigned long long)(boot.t_start % 1000000), SESAME_VERSION);
-	if ((r = loop_new(&l)) < 0 || (r = boot_loop_init(l)) < 0)
+	if ((r = loop_new(&l)) < 0 || (r = boot_loop_init(l)) < 0 ||
+	    (r = probe_init(l, NULL, boot_block_probed, &boot)) < 0)
 		return log_err_errno(r, "event loop");
 	if ((r = boot_setup_signals(&boot)) < 0)
 		log_err_errno(r, "signals");

@@ -32,6 +32,7 @@
 #include "init/hooks.h"
 #include "common/loop.h"
 #include "init/modqueue.h"
+#include "init/probe.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
 #include "init/sys.h"
@@ -41,11 +42,29 @@
 
 #define BOOT_UEVENTS_PER_CALL 1
 
+/* A probed device (sesame-probe's answer): kept, dispatched, the boot on. */
+void boot_block_probed(const struct dev_props *p, void *data)
+{
+	struct boot *b = data;
+	int r;
+
+	log_debug("block %s: type=%s uuid=%s label=%s partuuid=%s", p->name,
+		  p->type, p->uuid, p->label, p->partuuid);
+	if ((r = blockdev_table_put(&b->devs, p)) < 0)
+		log_warn_errno(r, "device table full, %s not kept", p->name);
+	boot_want_fs_module(p->type);
+	if ((r = blockdev_dispatch(p)) < 0)
+		log_warn_errno(r, "%s (%s)", p->name, p->type);
+	boot_schedule(false);
+}
+
+/* A block device came or changed: sesame-probe reads it (init/probe.h). */
 static void boot_block_added(struct boot *b, const struct uevent *ev)
 {
 	struct dev_props p;
 	int r;
 
+	(void)b;
 	if (!uevent_devname_ok(ev->devname)) {
 		log_debug("block uevent with a bad DEVNAME, ignored");
 		return;
@@ -55,16 +74,8 @@ static void boot_block_added(struct boot *b, const struct uevent *ev)
 	snprintf(p.node, sizeof(p.node), "/dev/%s", ev->devname);
 	if (ev->has_devnum)
 		p.devnum = makedev(ev->major, ev->minor);
-	if ((r = blockdev_probe(p.node, &p)) < 0)
-		log_debug("probing %s: %s", p.node, strerror(-r));
-	log_debug("block %s: type=%s uuid=%s label=%s partuuid=%s", p.name,
-		  p.type, p.uuid, p.label, p.partuuid);
-	if ((r = blockdev_table_put(&b->devs, &p)) < 0)
-		log_warn_errno(r, "device table full, %s not kept", p.name);
-	boot_want_fs_module(p.type);
-	if ((r = blockdev_dispatch(&p)) < 0)
-		log_warn_errno(r, "%s (%s)", p.name, p.type);
-	boot_schedule(false);
+	if ((r = probe_request(&p)) < 0)
+		log_warn_errno(r, "%s not probed", p.node);
 }
 
 static void boot_handle_uevent(struct boot *b, const struct uevent *ev)

@@ -23,6 +23,7 @@
 #include "init/blockdev.h"
 #include "init/bootstate.h"
 #include "init/modqueue.h"
+#include "init/probe.h"
 #include "init/child.h"
 #include "init/cmdline.h"
 #include "init/early.h"
@@ -206,6 +207,7 @@ int boot_handoff(struct boot *b, char *what, size_t size, const char **hint)
 		loop_timer_arm(b->timeout, 0);
 	log_info("switching to %s on %s", init, b->items[0].dev.node);
 	modqueue_stop();
+	probe_stop();
 	init_hooks_stop();
 	boot_mark("hooks stopped");
 	boot_stop_children(b);

@@ -141,6 +141,8 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
 void boot_rescan_now(struct boot *b);
 /* boot_devices.c: the uevent socket's callback; data is the struct boot. */
 int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data);
+/* boot_devices.c: sesame-probe's answer for a block device (probe.h). */
+void boot_block_probed(const struct dev_props *p, void *data);
 /* boot_devices.c: handles up to max uevents waiting on fd. */
 int boot_uevents_read(struct boot *b, int fd, unsigned max);
 /* boot_devices.c */

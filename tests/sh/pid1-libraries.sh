@@ -1,6 +1,7 @@
 #!/bin/bash
-# PID 1 links no LUKS or crypto library: libcryptsetup and what it pulls in
-# live in sesame-unlockd (issue 10). Read from the binaries' DT_NEEDED.
+# PID 1 links no LUKS, crypto or disk-format library: libcryptsetup and what
+# it pulls in live in sesame-unlockd, libblkid in sesame-probe (issue 10).
+# Read from the binaries' DT_NEEDED.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -13,7 +14,7 @@ init_libs=$(needed "$B/bin/sesame-init")
 if [ -z "$init_libs" ]; then
 	bad "sesame-init has no NEEDED entries (not built? $B/bin/sesame-init)"
 fi
-for lib in libcryptsetup libdevmapper libargon2 libjson-c libssl libcrypto \
+for lib in libcryptsetup libblkid libdevmapper libargon2 libjson-c libssl libcrypto \
 	libudev libselinux; do
 	if grep -q "^$lib\." <<<"$init_libs"; then
 		bad "sesame-init links $lib"
@@ -21,10 +22,12 @@ for lib in libcryptsetup libdevmapper libargon2 libjson-c libssl libcrypto \
 		ok "sesame-init does not link $lib"
 	fi
 done
-# The unlock process is where libcryptsetup went.
-if grep -q '^libcryptsetup\.' <<<"$(needed "$B/bin/sesame-unlockd")"; then
-	ok "sesame-unlockd links libcryptsetup"
-else
-	bad "sesame-unlockd does not link libcryptsetup"
-fi
+# Where they went: the unlock process and the prober.
+for pair in sesame-unlockd:libcryptsetup sesame-probe:libblkid; do
+	if grep -q "^${pair#*:}\." <<<"$(needed "$B/bin/${pair%%:*}")"; then
+		ok "${pair%%:*} links ${pair#*:}"
+	else
+		bad "${pair%%:*} does not link ${pair#*:}"
+	fi
+done
 sh_done
