@@ -183,7 +183,8 @@ static int build_add_binary(struct image_list *l, struct libdeps *ld,
  * The processes /init starts: sesame-probe (libblkid, reading every
  * disk) and sesame-unlockd (LUKS unlocking; it alone links
  * libcryptsetup), each found like sesame-init (--unlockd PATH for the
- * latter). A custom --init brings its own: none added unless given.
+ * latter). With --init PATH they are taken from beside PATH (a build
+ * tree); a custom /init without them brings its own unlocking.
  */
 static int build_add_helpers(const struct build_opts *o, struct image_list *l,
 			     struct libdeps *ld)
@@ -199,12 +200,23 @@ static int build_add_helpers(const struct build_opts *o, struct image_list *l,
 	int r;
 
 	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
-		if (o->init && !helpers[i].given)
-			continue;
-		if ((r = build_prog_path(helpers[i].given, helpers[i].prog,
-					 helpers[i].opt, path, sizeof(path))) <
-		    0)
+		if (o->init && !helpers[i].given) {
+			/* beside the given init (a build tree), or none */
+			const char *slash = strrchr(o->init, '/');
+			int dir = slash ? (int)(slash - o->init) : 1;
+			if (snprintf(path, sizeof(path), "%.*s/%s", dir,
+				     slash ? o->init : ".", helpers[i].prog) >=
+				(int)sizeof(path) ||
+			    access(path, X_OK) < 0) {
+				log_info("no %s beside --init %s: not added",
+					 helpers[i].prog, o->init);
+				continue;
+			}
+		} else if ((r = build_prog_path(helpers[i].given,
+						helpers[i].prog, helpers[i].opt,
+						path, sizeof(path))) < 0) {
 			return r;
+		}
 		if (access(path, X_OK) < 0)
 			return log_err_errno(-errno, "%s program %s",
 					     helpers[i].prog, path);
