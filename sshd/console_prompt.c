@@ -33,11 +33,18 @@ struct console_prompt {
 	int in_callback;
 	int stop_pending;
 	int waiting;	   /* for console_prompt_answer() */
+	uint64_t tried_at; /* when the line waited for was handed over */
 	size_t parked_len; /* a line kept for console_prompt_retry(), or 0 */
 	unsigned eofs;	   /* end-of-file reads since the last line */
 	struct loop_timer *timer;
-	char *line; /* locked, CONSOLE_LINE_MAX bytes */
+	char *line;  /* locked, CONSOLE_LINE_MAX bytes */
+	char *extra; /* locked: lines typed while an attempt runs */
 };
+
+/* What a line typed while an attempt runs is told (issue 10). */
+#define CONSOLE_WAIT_SSH                                                       \
+	"please wait: a passphrase from SSH is being tried; yours is next\n"
+#define CONSOLE_WAIT_TRYING "please wait: trying the passphrase...\n"
 
 /* Never blocks /init: a stopped console drops text, counted (log_tty). */
 static void console_write(struct console_prompt *cp, const char *s)
@@ -82,6 +89,7 @@ static void console_free(struct console_prompt *cp)
 	console_finish(cp);
 	loop_timer_free(cp->timer);
 	secret_mem_free(cp->line, CONSOLE_LINE_MAX);
+	secret_mem_free(cp->extra, CONSOLE_LINE_MAX);
 	free(cp);
 }
 
@@ -112,9 +120,15 @@ static void console_show_answer(struct console_prompt *cp,
 	console_watch(cp, 1);
 }
 
-/* Hands the line (len bytes) to fn; the line is wiped unless fn says
- * -EBUSY, when it stays (locked) until console_prompt_retry(). */
-static void console_answer(struct console_prompt *cp, size_t len)
+/*
+ * Hands the line (len bytes) to fn; the line is wiped unless fn says
+ * -EBUSY (an attempt from SSH runs), when it stays (locked) until
+ * console_prompt_retry(). Either way the console keeps reading while the
+ * attempt runs, so that a line typed meanwhile is answered at once
+ * (console_ready_busy()). retry: the line was parked before (its "yours
+ * is next" was said).
+ */
+static void console_answer(struct console_prompt *cp, size_t len, int retry)
 {
 	struct unlock_answer ans;
 	int r;
@@ -125,15 +139,18 @@ static void console_answer(struct console_prompt *cp, size_t len)
 	cp->in_callback = 0;
 	if (r == -EBUSY && !cp->stop_pending) {
 		cp->parked_len = len;
-		console_watch(cp, 0);
+		if (!retry)
+			console_write(cp, CONSOLE_WAIT_SSH);
 		return;
 	}
 	explicit_bzero(cp->line, CONSOLE_LINE_MAX);
 	if (cp->stop_pending)
 		return;
 	if (r == UNLOCK_ANSWER_LATER) {
+		/* Said once, now: the derivation may take a minute. */
 		cp->waiting = 1;
-		console_watch(cp, 0);
+		cp->tried_at = loop_now_usec();
+		console_write(cp, CONSOLE_WAIT_TRYING);
 		return;
 	}
 	if (r < 0) {
@@ -159,6 +176,45 @@ static int console_eof_is_key(struct console_prompt *cp)
 	return ++cp->eofs <= CONSOLE_EOF_MAX;
 }
 
+/*
+ * A read while an attempt runs: the bytes go to their own buffer (the
+ * parked line stays as it is) and are wiped at once; each line gets a
+ * "please wait" answer and is dropped.
+ */
+static int console_ready_busy(struct console_prompt *cp)
+{
+	char msg[96];
+	ssize_t n;
+
+	n = read(cp->fd, cp->extra, CONSOLE_LINE_MAX);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n == 0 && console_eof_is_key(cp))
+		return 0; /* Ctrl-D: nothing to say */
+	if (n <= 0) {
+		log_warn(
+		    "console prompt: the console gave %s; not asking there",
+		    n == 0 ? "end of file" : strerror(errno));
+		console_finish(cp);
+		return 0;
+	}
+	cp->eofs = 0;
+	if (cp->extra[n - 1] == '\n') {
+		if (cp->waiting)
+			snprintf(msg, sizeof(msg),
+				 "please wait: the passphrase is still being "
+				 "tried (%llu s)\n",
+				 (unsigned long long)((loop_now_usec() -
+						       cp->tried_at) /
+						      1000000u));
+		else
+			snprintf(msg, sizeof(msg), "%s", CONSOLE_WAIT_SSH);
+		console_write(cp, msg);
+	}
+	explicit_bzero(cp->extra, CONSOLE_LINE_MAX);
+	return 0;
+}
+
 static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 {
 	struct console_prompt *cp = data;
@@ -167,6 +223,8 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 
 	(void)l;
 	(void)events;
+	if (cp->waiting || cp->parked_len)
+		return console_ready_busy(cp);
 	/* Canonical mode: a read returns at most one line. */
 	n = read(fd, cp->line, CONSOLE_LINE_MAX);
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -215,7 +273,7 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 		console_show_prompt(cp);
 		return 0;
 	}
-	console_answer(cp, len);
+	console_answer(cp, len, 0);
 	if (cp->stop_pending)
 		console_free(cp);
 	return 0;
@@ -274,6 +332,9 @@ int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 	if ((r = secret_mem_alloc(CONSOLE_LINE_MAX, &line)) < 0)
 		goto out;
 	cp->line = line;
+	if ((r = secret_mem_alloc(CONSOLE_LINE_MAX, &line)) < 0)
+		goto out;
+	cp->extra = line;
 	if ((r = loop_timer_new(l, console_timer, cp, &cp->timer)) < 0)
 		goto out;
 	if (tcgetattr(tty_fd, &cp->saved) < 0) {
@@ -347,7 +408,7 @@ void console_prompt_retry(struct console_prompt *cp)
 		return;
 	size_t len = cp->parked_len;
 	cp->parked_len = 0;
-	console_answer(cp, len);
+	console_answer(cp, len, 1);
 	if (cp->stop_pending)
 		console_free(cp);
 }

@@ -19,6 +19,14 @@ struct console_prompt;
  * "Passphrase (or unlock over SSH): "). tty_fd is made non-blocking while
  * the prompt runs (give it an open of its own): its writes never block
  * /init, and text a stopped console does not take is dropped (log_tty).
+ *
+ * While an attempt runs the console stays responsive: when its own line is
+ * handed over it says "please wait: trying the passphrase..." once, and a
+ * line typed meanwhile is answered at once and dropped ("please wait: the
+ * passphrase is still being tried (N s)"). A line fn refuses with -EBUSY
+ * (an attempt from SSH runs) is kept for console_prompt_retry() and
+ * answered "please wait: a passphrase from SSH is being tried; yours is
+ * next", as are lines typed after it (those are dropped).
  */
 int console_prompt_start(struct loop *l, int tty_fd, const char *prompt,
 			 unlock_passphrase_fn fn, void *data,

@@ -3,6 +3,7 @@
 #include "sshd/luks.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libcryptsetup.h>
 #include <linux/if_alg.h>
 #include <stdio.h>
@@ -11,7 +12,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -101,10 +101,16 @@ static int luks_sys_is_active(const char *name)
 }
 
 static int luks_sys_activate(struct crypt_device *cd, const char *name,
-			     const char *pass, size_t len, uint32_t flags)
+			     int keyslot, const char *pass, size_t len,
+			     uint32_t flags)
 {
-	return crypt_activate_by_passphrase(cd, name, CRYPT_ANY_SLOT, pass, len,
+	return crypt_activate_by_passphrase(cd, name, keyslot, pass, len,
 					    flags);
+}
+
+static int luks_sys_mem_available(uint64_t *kibp)
+{
+	return luks_meminfo_read("/proc/meminfo", kibp);
 }
 
 static uint64_t luks_sys_now(void)
@@ -119,7 +125,185 @@ static const struct luks_sys luks_sys_real = {
     .is_active = luks_sys_is_active,
     .activate = luks_sys_activate,
     .now_usec = luks_sys_now,
+    .mem_available_kib = luks_sys_mem_available,
 };
+
+/* ---- memory for Argon2 key slots ---- */
+
+int luks_meminfo_parse(const char *buf, size_t len, uint64_t *kibp)
+{
+	static const char key[] = "MemAvailable:";
+	size_t off = 0;
+
+	while (off < len) {
+		const char *line = buf + off;
+		const char *nl = memchr(line, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - line) : len - off, i;
+		uint64_t v = 0;
+		int digits = 0;
+
+		off += n + (nl ? 1 : 0);
+		if (n < sizeof(key) - 1 || memcmp(line, key, sizeof(key) - 1))
+			continue;
+		i = sizeof(key) - 1;
+		while (i < n && line[i] == ' ')
+			i++;
+		for (; i < n && line[i] >= '0' && line[i] <= '9'; i++) {
+			if (__builtin_mul_overflow(v, 10u, &v) ||
+			    __builtin_add_overflow(v, (unsigned)(line[i] - '0'),
+						   &v))
+				return -EINVAL;
+			digits++;
+		}
+		while (i < n && line[i] == ' ')
+			i++;
+		/* proc(5): "MemAvailable: %lu kB", nothing after. */
+		if (!digits || n - i != 2 || memcmp(line + i, "kB", 2))
+			return -EINVAL;
+		*kibp = v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int luks_meminfo_read(const char *path, uint64_t *kibp)
+{
+	char buf[16384];
+	size_t len = 0;
+	ssize_t n;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len < sizeof(buf) &&
+	       ((n = read(fd, buf + len, sizeof(buf) - len)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	r = n < 0 ? -errno : 0;
+	close(fd);
+	if (r < 0)
+		return r;
+	if (len == sizeof(buf))
+		return -EFBIG;
+	return luks_meminfo_parse(buf, len, kibp);
+}
+
+int luks_mem_fits(const char *pbkdf_type, uint32_t max_memory_kb,
+		  uint64_t avail_kib)
+{
+	if (!pbkdf_type || strncmp(pbkdf_type, "argon2", 6))
+		return 1; /* PBKDF2: no memory to speak of */
+	return (uint64_t)max_memory_kb + LUKS_MEM_MARGIN_KIB <= avail_kib;
+}
+
+const char *luks_pbkdf_name(unsigned pbkdf)
+{
+	switch (pbkdf) {
+	case LUKS_PBKDF_ARGON2I:
+		return "argon2i";
+	case LUKS_PBKDF_ARGON2ID:
+		return "argon2id";
+	}
+	return "?";
+}
+
+static unsigned luks_pbkdf_code(const char *type)
+{
+	if (type && !strcmp(type, CRYPT_KDF_ARGON2I))
+		return LUKS_PBKDF_ARGON2I;
+	if (type && !strcmp(type, CRYPT_KDF_ARGON2ID))
+		return LUKS_PBKDF_ARGON2ID;
+	return LUKS_PBKDF_NONE;
+}
+
+/* MiB for the messages: what is needed rounded up, what is there down, so
+ * a slot that does not fit always reads as needing more than there is. */
+static uint32_t luks_mib_up(uint64_t kib)
+{
+	uint64_t m = kib / 1024u + (kib % 1024u != 0);
+	return m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+}
+
+static uint32_t luks_mib_down(uint64_t kib)
+{
+	uint64_t m = kib / 1024u;
+	return m > UINT32_MAX ? UINT32_MAX : (uint32_t)m;
+}
+
+/*
+ * Which of a loaded header's key slots to try, given the memory now. When
+ * every active slot fits (or the memory is unknown) the caller tries
+ * CRYPT_ANY_SLOT, as libcryptsetup orders it; otherwise only slot[0..n),
+ * preferred ones first and those libcryptsetup would skip left out.
+ */
+struct luks_slot_plan {
+	int mem_known;
+	uint64_t avail_kib; /* MemAvailable minus the margin */
+	unsigned active;    /* active key slots */
+	unsigned short_n;   /* active slots that do not fit */
+	unsigned n;
+	int slot[LUKS_KEYSLOT_MAX];
+	/* The slot that does not fit and needs the least. */
+	int short_slot;
+	uint32_t short_kib;
+	unsigned short_pbkdf;
+};
+
+static void luks_slot_plan_make(const struct luks_set *s,
+				struct crypt_device *cd,
+				struct luks_slot_plan *p)
+{
+	const char *type = crypt_get_type(cd);
+	uint64_t mem = 0;
+	int max = type ? crypt_keyslot_max(type) : -1;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	p->short_slot = -1;
+	r = s->sys->mem_available_kib ? s->sys->mem_available_kib(&mem)
+				      : luks_sys_mem_available(&mem);
+	p->mem_known = r == 0;
+	if (r < 0)
+		log_warn_errno(
+		    r, "cannot tell the memory available (MemAvailable "
+		       "in /proc/meminfo); key slots tried as they are");
+	p->avail_kib =
+	    mem > LUKS_MEM_MARGIN_KIB ? mem - LUKS_MEM_MARGIN_KIB : 0;
+	if (max > LUKS_KEYSLOT_MAX)
+		max = LUKS_KEYSLOT_MAX;
+	/* Preferred slots first, then the normal ones, as CRYPT_ANY_SLOT. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < max; k++) {
+			crypt_keyslot_info st = crypt_keyslot_status(cd, k);
+			crypt_keyslot_priority pr =
+			    crypt_keyslot_get_priority(cd, k);
+			struct crypt_pbkdf_type pb;
+
+			if (st != CRYPT_SLOT_ACTIVE &&
+			    st != CRYPT_SLOT_ACTIVE_LAST)
+				continue;
+			if ((pass == 0) != (pr == CRYPT_SLOT_PRIORITY_PREFER))
+				continue;
+			p->active++;
+			if (crypt_keyslot_get_pbkdf(cd, k, &pb) < 0)
+				memset(&pb, 0, sizeof(pb)); /* let it say */
+			if (!p->mem_known ||
+			    luks_mem_fits(pb.type, pb.max_memory_kb, mem)) {
+				if (pr != CRYPT_SLOT_PRIORITY_IGNORE)
+					p->slot[p->n++] = k;
+				continue;
+			}
+			p->short_n++;
+			if (p->short_slot < 0 ||
+			    pb.max_memory_kb < p->short_kib) {
+				p->short_slot = k;
+				p->short_kib = pb.max_memory_kb;
+				p->short_pbkdf = luks_pbkdf_code(pb.type);
+			}
+		}
+}
 
 /* libcryptsetup's messages, into our log; they never carry a passphrase. */
 static void luks_crypt_log(int level, const char *msg, void *data)
@@ -215,34 +399,24 @@ static int luks_want_matches(const struct luks_want *w,
  * (OpenSSL's provider setup: about 2 s under QEMU TCG) is initialised
  * before anyone has typed, off the passphrase-to-root path.
  */
-/* Argon2 key slots wanting more memory than is free: warned, not refused. */
-static void luks_check_pbkdf_memory(struct crypt_device *cd,
+/* Argon2 key slots the memory does not fit now: said when the device is
+ * queued, long before anyone types (the worker decides again then). */
+static void luks_check_pbkdf_memory(const struct luks_set *s,
+				    struct crypt_device *cd,
 				    const struct luks_dev *d)
 {
-	const char *type = crypt_get_type(cd);
-	struct sysinfo si;
-	uint64_t free_kb;
-	int max;
+	struct luks_slot_plan p;
 
-	if (!type || sysinfo(&si) < 0)
+	luks_slot_plan_make(s, cd, &p);
+	if (!p.short_n)
 		return;
-	free_kb = (uint64_t)si.freeram * si.mem_unit / 1024u;
-	max = crypt_keyslot_max(type);
-	for (int k = 0; k < max; k++) {
-		struct crypt_pbkdf_type pb;
-		crypt_keyslot_info st = crypt_keyslot_status(cd, k);
-		if (st != CRYPT_SLOT_ACTIVE && st != CRYPT_SLOT_ACTIVE_LAST)
-			continue;
-		if (crypt_keyslot_get_pbkdf(cd, k, &pb) < 0 || !pb.type ||
-		    strncmp(pb.type, "argon2", 6))
-			continue;
-		if (pb.max_memory_kb > free_kb)
-			log_warn(
-			    "%s: key slot %d wants %u MiB for %s, only %llu "
-			    "MiB are free: it may fail to open",
-			    d->path, k, pb.max_memory_kb / 1024, pb.type,
-			    (unsigned long long)(free_kb / 1024));
-	}
+	log_warn("%s: %u of %u key slots need more memory than the %u MiB "
+		 "available now (key slot %d needs %u MiB for %s): %s",
+		 d->path, p.short_n, p.active, luks_mib_down(p.avail_kib),
+		 p.short_slot, luks_mib_up(p.short_kib),
+		 luks_pbkdf_name(p.short_pbkdf),
+		 p.short_n == p.active ? "none will be tried"
+				       : "those will not be tried");
 }
 
 /*
@@ -283,7 +457,7 @@ static void luks_warm_cipher(struct crypt_device *cd)
 	close(fd);
 }
 
-static void luks_check_header(struct luks_dev *d)
+static void luks_check_header(const struct luks_set *s, struct luks_dev *d)
 {
 	struct crypt_device *cd = NULL;
 	int r;
@@ -300,7 +474,7 @@ static void luks_check_header(struct luks_dev *d)
 	else {
 		log_debug("%s: %s header, UUID %s", d->path, crypt_get_type(cd),
 			  crypt_get_uuid(cd) ? crypt_get_uuid(cd) : "?");
-		luks_check_pbkdf_memory(cd, d);
+		luks_check_pbkdf_memory(s, cd, d);
 		luks_warm_cipher(cd);
 	}
 	crypt_free(cd);
@@ -350,7 +524,7 @@ int luks_set_add(struct luks_set *s, const struct luks_probe *dev)
 	d.state = LUKS_LOCKED;
 	s->dev[s->n++] = d;
 	log_info("LUKS device %s queued for unlock as %s", d.path, d.name);
-	luks_check_header(&s->dev[s->n - 1]);
+	luks_check_header(s, &s->dev[s->n - 1]);
 	return 0;
 }
 
@@ -374,13 +548,39 @@ static uint32_t luks_activate_flags(const struct luks_options *o)
 }
 
 /*
- * Loads one header and tries the passphrase; the key slot or -errno. *kdf
- * is set once libcryptsetup was asked to derive a key.
+ * Tries the planned key slots one by one: the first that opens wins; a
+ * slot's error other than a wrong passphrase outranks -EPERM (the
+ * passphrase may have been right for it).
  */
-static int luks_open_one(const struct luks_set *s, const struct luks_dev *d,
-			 const char *pass, size_t len, uint8_t *kdf)
+static int luks_open_slots(const struct luks_set *s, struct crypt_device *cd,
+			   const struct luks_dev *d,
+			   const struct luks_slot_plan *p, const char *pass,
+			   size_t len)
+{
+	int r = -EPERM;
+
+	for (unsigned i = 0; i < p->n; i++) {
+		int k = s->sys->activate(cd, d->name, p->slot[i], pass, len,
+					 luks_activate_flags(&d->opt));
+		if (k >= 0)
+			return k;
+		if (k != -EPERM && k != -ENOENT && r == -EPERM)
+			r = k;
+	}
+	return r;
+}
+
+/*
+ * Loads one header and tries the passphrase on the key slots the memory
+ * fits; fills e's outcome. e->kdf is set once libcryptsetup was asked to
+ * derive a key.
+ */
+static void luks_open_one(const struct luks_set *s, const struct luks_dev *d,
+			  const char *pass, size_t len,
+			  struct luks_attempt_entry *e)
 {
 	struct crypt_device *cd = NULL;
+	struct luks_slot_plan p;
 	int r;
 
 	if (d->opt.header[0])
@@ -391,12 +591,43 @@ static int luks_open_one(const struct luks_set *s, const struct luks_dev *d,
 		goto out;
 	if ((r = crypt_load(cd, CRYPT_LUKS, NULL)) < 0)
 		goto out;
-	*kdf = 1;
-	r = s->sys->activate(cd, d->name, pass, len,
-			     luks_activate_flags(&d->opt));
+	luks_slot_plan_make(s, cd, &p);
+	if (p.short_n && !p.n) {
+		/* No derivation at all: none would survive it. */
+		e->outcome = LUKS_OUT_NO_MEMORY;
+		e->keyslot = p.short_slot;
+		e->pbkdf = (uint8_t)p.short_pbkdf;
+		/* At least 1: with less than the margin free, even a slot
+		 * claiming no memory does not fit, and need > available
+		 * must hold for the reader (luks_attempt_check()). */
+		e->need_mib = luks_mib_up(p.short_kib ? p.short_kib : 1);
+		e->avail_mib = luks_mib_down(p.avail_kib);
+		goto done;
+	}
+	e->kdf = 1;
+	if (!p.short_n) {
+		r = s->sys->activate(cd, d->name, CRYPT_ANY_SLOT, pass, len,
+				     luks_activate_flags(&d->opt));
+	} else {
+		log_warn("%s: key slot %d needs %u MiB for %s, %u MiB "
+			 "available: not tried (nor %u other(s) too big)",
+			 d->path, p.short_slot, luks_mib_up(p.short_kib),
+			 luks_pbkdf_name(p.short_pbkdf),
+			 luks_mib_down(p.avail_kib), p.short_n - 1);
+		r = luks_open_slots(s, cd, d, &p, pass, len);
+	}
 out:
+	if (r >= 0) {
+		e->outcome = LUKS_OUT_OPENED;
+		e->keyslot = r;
+	} else if (r == -EPERM) {
+		e->outcome = LUKS_OUT_WRONG;
+	} else {
+		e->outcome = LUKS_OUT_FAILED;
+		e->error = r;
+	}
+done:
 	crypt_free(cd); /* NULL-safe; wipes the volume key it held */
-	return r;
 }
 
 static void luks_report_fill_state(const struct luks_set *s,
@@ -429,6 +660,11 @@ int luks_attempt_begin(struct luks_set *s, struct luks_report *rep)
 	return r;
 }
 
+/*
+ * One device after the other, never in parallel: with the caller's one
+ * attempt (one worker) at a time, at most one memory-hard derivation runs
+ * at once, which is what the memory check in luks_open_one() assumes.
+ */
 void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
 		      struct luks_attempt *a)
 {
@@ -437,7 +673,7 @@ void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct luks_dev *d = &s->dev[i];
 		struct luks_attempt_entry *e = &a->e[a->n];
-		int r, act;
+		int act;
 
 		if (d->state != LUKS_LOCKED)
 			continue;
@@ -448,20 +684,11 @@ void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
 			e->outcome = LUKS_OUT_ALREADY_OPEN;
 			continue;
 		}
-		r = luks_open_one(s, d, pass, len, &e->kdf);
+		luks_open_one(s, d, pass, len, e);
 		/* Without a usable device-mapper libcryptsetup refuses before
 		 * it derives any key: nothing was guessed. */
-		if (act < 0 && r < 0 && r != -EPERM)
+		if (act < 0 && e->outcome == LUKS_OUT_FAILED)
 			e->kdf = 0;
-		if (r >= 0) {
-			e->outcome = LUKS_OUT_OPENED;
-			e->keyslot = r;
-		} else if (r == -EPERM) {
-			e->outcome = LUKS_OUT_WRONG;
-		} else {
-			e->outcome = LUKS_OUT_FAILED;
-			e->error = r;
-		}
 	}
 }
 
@@ -487,6 +714,14 @@ static int luks_attempt_check(const struct luks_set *s,
 			break;
 		case LUKS_OUT_FAILED:
 			if (e->error >= 0 || e->error < -4095)
+				return -EBADMSG;
+			break;
+		case LUKS_OUT_NO_MEMORY:
+			if (e->kdf || e->keyslot < 0 ||
+			    e->keyslot >= LUKS_KEYSLOT_MAX ||
+			    (e->pbkdf != LUKS_PBKDF_ARGON2I &&
+			     e->pbkdf != LUKS_PBKDF_ARGON2ID) ||
+			    e->need_mib <= e->avail_mib)
 				return -EBADMSG;
 			break;
 		case LUKS_OUT_WRONG:
@@ -549,6 +784,17 @@ int luks_attempt_finish(struct luks_set *s, const struct luks_attempt *a,
 			log_warn_errno(ae->error, "cannot open %s (%s)",
 				       d->name, d->path);
 			break;
+		case LUKS_OUT_NO_MEMORY:
+			e->keyslot = ae->keyslot;
+			e->pbkdf = ae->pbkdf;
+			e->need_mib = ae->need_mib;
+			e->avail_mib = ae->avail_mib;
+			rep->no_memory++;
+			log_err("%s (%s): not tried: key slot %d needs %u MiB "
+				"for %s, %u MiB available",
+				d->name, d->path, ae->keyslot, ae->need_mib,
+				luks_pbkdf_name(ae->pbkdf), ae->avail_mib);
+			break;
 		}
 	}
 	/*
@@ -567,6 +813,8 @@ int luks_attempt_finish(struct luks_set *s, const struct luks_attempt *a,
 			r = -EPERM;
 		else if (first_err)
 			r = first_err;
+		else if (rep->no_memory)
+			r = -ENOMEM; /* nothing derived: no attempt */
 		else
 			r = -ENOENT;
 	}
@@ -737,6 +985,15 @@ int luks_report_format(const struct luks_report *rep, char *buf, size_t size)
 			r = luks_text_add(buf, body, &off, "%s (%s): %s\n",
 					  e->name, e->path, err);
 			break;
+		case LUKS_OUT_NO_MEMORY:
+			r = luks_text_add(
+			    buf, body, &off,
+			    "%s (%s): not tried: key slot %d "
+			    "needs %u MiB for %s, %u MiB "
+			    "available\n",
+			    e->name, e->path, e->keyslot, e->need_mib,
+			    luks_pbkdf_name(e->pbkdf), e->avail_mib);
+			break;
 		}
 		if (r < 0)
 			more++;
@@ -782,6 +1039,14 @@ int luks_report_format(const struct luks_report *rep, char *buf, size_t size)
 	case -ENOENT:
 		luks_text_add(buf, size, &off, "no locked device to open\n");
 		break;
+	case -ENOMEM:
+		if (rep->no_memory && !rep->counted) {
+			luks_text_add(buf, size, &off,
+				      "not enough memory to try the passphrase "
+				      "(not counted as an attempt)\n");
+			break;
+		}
+		/* fall through */
 	default:
 		if (!rep->counted)
 			luks_text_add(buf, size, &off, "not opened: %s\n",

@@ -135,14 +135,33 @@ enum luks_outcome {
 	LUKS_OUT_WRONG,	       /* -EPERM: no key slot took the passphrase */
 	LUKS_OUT_ALREADY_OPEN, /* its mapping existed before we tried */
 	LUKS_OUT_FAILED,       /* another error: see error */
+	/*
+	 * Not tried: no active key slot's Argon2 memory fits what the machine
+	 * can give now (luks_mem_fits()). No key derivation ran, so it is no
+	 * attempt; keyslot, pbkdf, need_mib and avail_mib say which slot
+	 * came closest and by how much it missed.
+	 */
+	LUKS_OUT_NO_MEMORY,
 };
+
+/* The memory-hard PBKDFs, as they travel (luks_attempt_entry.pbkdf). */
+enum luks_pbkdf {
+	LUKS_PBKDF_NONE = 0,
+	LUKS_PBKDF_ARGON2I = 1,
+	LUKS_PBKDF_ARGON2ID = 2,
+};
+/* "argon2i", "argon2id", or "?" */
+const char *luks_pbkdf_name(unsigned pbkdf);
 
 struct luks_report_entry {
 	char name[LUKS_NAME_MAX];
 	char path[LUKS_PATH_MAX];
 	enum luks_outcome outcome;
 	int error;   /* negative errno from libcryptsetup when FAILED */
-	int keyslot; /* when OPENED */
+	int keyslot; /* when OPENED or NO_MEMORY */
+	/* when NO_MEMORY: enum luks_pbkdf, and need_mib > avail_mib */
+	unsigned pbkdf;
+	uint32_t need_mib, avail_mib;
 };
 
 /*
@@ -157,6 +176,7 @@ struct luks_report {
 	unsigned locked; /* still locked afterwards */
 	unsigned attempts_left;
 	int counted;	    /* this attempt cost one of the attempts */
+	unsigned no_memory; /* devices not tried for want of memory */
 	uint64_t wait_usec; /* until the next try is allowed; 0: now */
 	enum luks_fail_action action; /* meaningful when result is -EACCES */
 	char note[128];		      /* why the attempt itself failed, or "" */
@@ -164,7 +184,9 @@ struct luks_report {
 
 /*
  * Human text for the report, one line per fact ("opened root (/dev/vda2)",
- * "wrong passphrase, 8 attempts left, next try in 2 s"). Lines that do not
+ * "wrong passphrase, 8 attempts left, next try in 2 s", "root (/dev/vda2):
+ * not tried: key slot 0 needs 1024 MiB for argon2id, 612 MiB available").
+ * Lines that do not
  * fit are replaced by one "(... more)" line. -ENOSPC if size is tiny.
  */
 int luks_report_format(const struct luks_report *r, char *buf, size_t size);
@@ -184,11 +206,44 @@ struct crypt_device;
 struct luks_sys {
 	/* 1 when a mapping called name exists, 0 when not, <0 unknown. */
 	int (*is_active)(const char *name);
-	/* crypt_activate_by_passphrase(); returns the key slot or -errno. */
-	int (*activate)(struct crypt_device *cd, const char *name,
+	/*
+	 * crypt_activate_by_passphrase() on keyslot (a number, or
+	 * CRYPT_ANY_SLOT); returns the key slot or -errno.
+	 */
+	int (*activate)(struct crypt_device *cd, const char *name, int keyslot,
 			const char *pass, size_t len, uint32_t flags);
 	uint64_t (*now_usec)(void); /* CLOCK_MONOTONIC */
+	/*
+	 * MemAvailable in KiB (luks_meminfo_read("/proc/meminfo")); <0 when
+	 * unknown. NULL: that real one.
+	 */
+	int (*mem_available_kib)(uint64_t *kibp);
 };
+
+/*
+ * Memory kept back beyond a key slot's Argon2 memory: the worker's own
+ * pages, libcryptsetup's and the kernel's buffers for the mapping, and what
+ * the rest of the initramfs (dropbear, the loop) keeps using meanwhile.
+ */
+#define LUKS_MEM_MARGIN_KIB (32u * 1024u)
+
+/*
+ * The MemAvailable line of a /proc/meminfo text in [buf, buf+len) (need
+ * not be NUL-terminated): 0 with *kibp set, -ENOENT without such a line,
+ * -EINVAL when it is garbled (no digits, no "kB", overflow).
+ */
+int luks_meminfo_parse(const char *buf, size_t len, uint64_t *kibp);
+/* Reads path (at most 16 KiB) and parses it as above. */
+int luks_meminfo_read(const char *path, uint64_t *kibp);
+/*
+ * Whether a key slot's PBKDF fits avail_kib (MemAvailable, before the
+ * margin): PBKDF2 always does; Argon2 when max_memory_kb plus
+ * LUKS_MEM_MARGIN_KIB is at most avail_kib. The one place that says what
+ * fits: the warning when a device is queued and the worker's choice of key
+ * slots both ask it.
+ */
+int luks_mem_fits(const char *pbkdf_type, uint32_t max_memory_kb,
+		  uint64_t avail_kib);
 
 struct luks_set;
 
@@ -212,15 +267,19 @@ int luks_set_add(struct luks_set *s, const struct luks_probe *dev);
 
 /*
  * Tries one passphrase on every locked device, one device at a time (so at
- * most one memory-hard PBKDF runs at once), in this process. Returns 0 when
- * at least one device opened; -EPERM for a wrong passphrase (no device took
- * it and at least one said -EPERM); -EAGAIN when the delay after the last
- * counted attempt has not passed (nothing tried); -EACCES when the cap is
- * reached (nothing tried; carry out report->action); -ENOENT when nothing is
- * locked; another libcryptsetup error as is. Every attempt that asked
- * libcryptsetup for a key derivation and opened nothing counts against the
- * cap (report->counted), whatever the error. pass need not be
- * NUL-terminated; it is never copied, logged or kept. It is
+ * most one memory-hard PBKDF runs at once), in this process. Before any key
+ * derivation the device's active key slots are held against the memory
+ * available now (luks_mem_fits()): slots that do not fit are not tried
+ * (never an OOM kill); when none fits, the device is LUKS_OUT_NO_MEMORY.
+ * Returns 0 when at least one device opened; -EPERM for a wrong passphrase (no
+ * device took it and at least one said -EPERM); -EAGAIN when the delay after
+ * the last counted attempt has not passed (nothing tried); -EACCES when the cap
+ * is reached (nothing tried; carry out report->action); -ENOENT when nothing is
+ * locked; -ENOMEM when nothing opened and no derivation ran because no key
+ * slot fit the memory (not counted; report->no_memory); another libcryptsetup
+ * error as is. Every attempt that asked libcryptsetup for a key derivation and
+ * opened nothing counts against the cap (report->counted), whatever the error.
+ * pass need not be NUL-terminated; it is never copied, logged or kept. It is
  * luks_attempt_begin(), _run() and _finish() in a row; /init runs the middle
  * one in a worker process (sshd/luks_worker.h).
  */
@@ -234,8 +293,12 @@ struct luks_attempt_entry {
 	uint8_t dev;	 /* index in the set */
 	uint8_t outcome; /* enum luks_outcome */
 	uint8_t kdf;	 /* 1: libcryptsetup was asked to derive a key */
-	int keyslot;	 /* when OPENED: 0..LUKS_KEYSLOT_MAX-1 */
+	int keyslot;	 /* when OPENED or NO_MEMORY: 0..LUKS_KEYSLOT_MAX-1 */
 	int error;	 /* when FAILED: -4095..-1 */
+	/* when NO_MEMORY (kdf 0): enum luks_pbkdf, need_mib > avail_mib;
+	 * otherwise all 0 */
+	uint8_t pbkdf;
+	uint32_t need_mib, avail_mib;
 };
 
 /* One attempt on every device locked when it began. Holds no secret. */
@@ -252,8 +315,10 @@ struct luks_attempt {
  */
 int luks_attempt_begin(struct luks_set *s, struct luks_report *rep);
 /*
- * The work: libcryptsetup on every locked device. Changes nothing in s (it
- * may run in a forked copy of it); the result goes to luks_attempt_finish().
+ * The work: libcryptsetup on every locked device, one after the other (the
+ * caller runs one attempt at a time: at most one memory-hard derivation
+ * at once). Changes nothing in s (it may run in a forked copy of it); the
+ * result goes to luks_attempt_finish().
  */
 void luks_attempt_run(const struct luks_set *s, const char *pass, size_t len,
 		      struct luks_attempt *a);

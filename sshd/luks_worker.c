@@ -18,8 +18,17 @@
 #include "common/log.h"
 #include "sshd/secret.h"
 
-#define LUKS_WORKER_ENTRY_LEN 6
+#define LUKS_WORKER_ENTRY_LEN 15
 #define LUKS_WORKER_STATUS_LEN 3
+#define LUKS_WORKER_HDR_LEN 3 /* type, length (2 bytes) */
+#define LUKS_WORKER_RESULT_MAX                                                 \
+	(LUKS_WORKER_HDR_LEN + 2 + LUKS_MAX_DEVICES * LUKS_WORKER_ENTRY_LEN)
+
+/* The longest honest answer fits the read buffer and one atomic write. */
+_Static_assert(LUKS_WORKER_RESULT_MAX + LUKS_WORKER_HDR_LEN +
+		       LUKS_WORKER_STATUS_LEN <=
+		   LUKS_WORKER_MSG_MAX,
+	       "LUKS_WORKER_MSG_MAX too small");
 #define LUKS_WORKER_PASS_CAP (SECRET_MAX + 1)
 
 struct luks_worker {
@@ -33,6 +42,14 @@ struct luks_worker {
 	uint8_t buf[LUKS_WORKER_MSG_MAX];
 };
 
+static void luks_worker_put_be32(uint8_t *o, uint32_t v)
+{
+	o[0] = (uint8_t)(v >> 24);
+	o[1] = (uint8_t)(v >> 16);
+	o[2] = (uint8_t)(v >> 8);
+	o[3] = (uint8_t)v;
+}
+
 int luks_worker_encode_result(const struct luks_attempt *a, uint8_t *buf,
 			      size_t size, size_t *lenp)
 {
@@ -40,16 +57,18 @@ int luks_worker_encode_result(const struct luks_attempt *a, uint8_t *buf,
 
 	if (a->n > LUKS_MAX_DEVICES || a->n_devs > LUKS_MAX_DEVICES)
 		return -EMSGSIZE;
-	need = 4 + (size_t)a->n * LUKS_WORKER_ENTRY_LEN;
+	need = LUKS_WORKER_HDR_LEN + 2 + (size_t)a->n * LUKS_WORKER_ENTRY_LEN;
 	if (need > size)
 		return -EMSGSIZE;
 	buf[0] = LUKS_WORKER_RESULT;
-	buf[1] = (uint8_t)(need - 2);
-	buf[2] = (uint8_t)a->n_devs;
-	buf[3] = (uint8_t)a->n;
+	buf[1] = (uint8_t)((need - LUKS_WORKER_HDR_LEN) >> 8);
+	buf[2] = (uint8_t)(need - LUKS_WORKER_HDR_LEN);
+	buf[3] = (uint8_t)a->n_devs;
+	buf[4] = (uint8_t)a->n;
 	for (unsigned i = 0; i < a->n; i++) {
 		const struct luks_attempt_entry *e = &a->e[i];
-		uint8_t *o = buf + 4 + (size_t)i * LUKS_WORKER_ENTRY_LEN;
+		uint8_t *o = buf + LUKS_WORKER_HDR_LEN + 2 +
+			     (size_t)i * LUKS_WORKER_ENTRY_LEN;
 		unsigned err = e->error < 0 && e->error >= -0xffff
 				   ? (unsigned)-e->error
 				   : 0;
@@ -60,12 +79,73 @@ int luks_worker_encode_result(const struct luks_attempt *a, uint8_t *buf,
 							   : 0xff;
 		o[4] = (uint8_t)(err >> 8);
 		o[5] = (uint8_t)err;
+		o[6] = e->pbkdf;
+		luks_worker_put_be32(o + 7, e->need_mib);
+		luks_worker_put_be32(o + 11, e->avail_mib);
 	}
 	*lenp = need;
 	return 0;
 }
 
-/* One RESULT payload; every field in range (luks.h's struct comments). */
+/*
+ * One RESULT entry: device, outcome, kdf, key slot, errno (2 bytes), then
+ * for NO_MEMORY the PBKDF, needed and available MiB (4 bytes each); every
+ * field in range (luks.h's struct comments), the unused ones 0.
+ */
+static int luks_worker_parse_entry(struct cursor *c, uint8_t n_devs,
+				   struct luks_attempt_entry *e)
+{
+	uint8_t dev, outcome, kdf, slot, pbkdf;
+	uint16_t err;
+	uint32_t need, avail;
+
+	if (cursor_u8(c, &dev) < 0 || cursor_u8(c, &outcome) < 0 ||
+	    cursor_u8(c, &kdf) < 0 || cursor_u8(c, &slot) < 0 ||
+	    cursor_be16(c, &err) < 0 || cursor_u8(c, &pbkdf) < 0 ||
+	    cursor_be32(c, &need) < 0 || cursor_be32(c, &avail) < 0)
+		return -EBADMSG;
+	if (dev >= n_devs || kdf > 1)
+		return -EBADMSG;
+	if (outcome != LUKS_OUT_NO_MEMORY && (pbkdf || need || avail))
+		return -EBADMSG;
+	e->dev = dev;
+	e->outcome = outcome;
+	e->kdf = kdf;
+	switch (outcome) {
+	case LUKS_OUT_OPENED:
+		if (slot >= LUKS_KEYSLOT_MAX || err)
+			return -EBADMSG;
+		e->keyslot = slot;
+		break;
+	case LUKS_OUT_FAILED:
+		if (err == 0 || err > 4095)
+			return -EBADMSG;
+		e->error = -(int)err;
+		break;
+	case LUKS_OUT_WRONG:
+	case LUKS_OUT_ALREADY_OPEN:
+		if (err)
+			return -EBADMSG;
+		break;
+	case LUKS_OUT_NO_MEMORY:
+		/* Nothing was derived, and it did not fit. */
+		if (kdf || err || slot >= LUKS_KEYSLOT_MAX ||
+		    (pbkdf != LUKS_PBKDF_ARGON2I &&
+		     pbkdf != LUKS_PBKDF_ARGON2ID) ||
+		    need <= avail)
+			return -EBADMSG;
+		e->keyslot = slot;
+		e->pbkdf = pbkdf;
+		e->need_mib = need;
+		e->avail_mib = avail;
+		break;
+	default:
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* One RESULT payload: the devices count, the entries count, the entries. */
 static int luks_worker_parse_result(struct cursor c, struct luks_attempt *a)
 {
 	uint8_t n_devs, n;
@@ -77,39 +157,9 @@ static int luks_worker_parse_result(struct cursor c, struct luks_attempt *a)
 		return -EBADMSG;
 	a->n_devs = n_devs;
 	a->n = n;
-	for (unsigned i = 0; i < n; i++) {
-		struct luks_attempt_entry *e = &a->e[i];
-		uint8_t f[LUKS_WORKER_ENTRY_LEN];
-		unsigned err;
-
-		if (cursor_copy(&c, f, sizeof(f)) < 0)
+	for (unsigned i = 0; i < n; i++)
+		if (luks_worker_parse_entry(&c, n_devs, &a->e[i]) < 0)
 			return -EBADMSG;
-		err = (unsigned)f[4] << 8 | f[5];
-		if (f[0] >= n_devs || f[2] > 1)
-			return -EBADMSG;
-		e->dev = f[0];
-		e->outcome = f[1];
-		e->kdf = f[2];
-		switch (f[1]) {
-		case LUKS_OUT_OPENED:
-			if (f[3] >= LUKS_KEYSLOT_MAX || err)
-				return -EBADMSG;
-			e->keyslot = f[3];
-			break;
-		case LUKS_OUT_FAILED:
-			if (err == 0 || err > 4095)
-				return -EBADMSG;
-			e->error = -(int)err;
-			break;
-		case LUKS_OUT_WRONG:
-		case LUKS_OUT_ALREADY_OPEN:
-			if (err)
-				return -EBADMSG;
-			break;
-		default:
-			return -EBADMSG;
-		}
-	}
 	return 0;
 }
 
@@ -120,12 +170,13 @@ int luks_worker_parse(const uint8_t *buf, size_t len, struct luks_attempt *a,
 
 	memset(end, 0, sizeof(*end));
 	while (c.left) {
-		uint8_t type, plen, how, code, core;
+		uint8_t type, how, code, core;
+		uint16_t plen;
 		struct cursor p;
 
 		if (end->have_status)
 			return -EBADMSG; /* nothing after the STATUS */
-		if (cursor_u8(&c, &type) < 0 || cursor_u8(&c, &plen) < 0 ||
+		if (cursor_u8(&c, &type) < 0 || cursor_be16(&c, &plen) < 0 ||
 		    cursor_take(&c, plen, &p) < 0)
 			return -EBADMSG;
 		switch (type) {
@@ -193,8 +244,8 @@ static void luks_worker_work(const struct luks_set *s, void *pass, size_t len,
 static void luks_worker_monitor(const struct luks_set *s, void *pass,
 				size_t len, int wfd)
 {
-	uint8_t st[2 + LUKS_WORKER_STATUS_LEN] = {LUKS_WORKER_STATUS,
-						  LUKS_WORKER_STATUS_LEN};
+	uint8_t st[LUKS_WORKER_HDR_LEN + LUKS_WORKER_STATUS_LEN] = {
+	    LUKS_WORKER_STATUS, 0, LUKS_WORKER_STATUS_LEN};
 	sigset_t none;
 	pid_t pid;
 	int status;
@@ -222,11 +273,11 @@ static void luks_worker_monitor(const struct luks_set *s, void *pass,
 		if (errno != EINTR)
 			_exit(1);
 	if (WIFSIGNALED(status)) {
-		st[2] = 1;
-		st[3] = (uint8_t)WTERMSIG(status);
-		st[4] = WCOREDUMP(status) ? 1 : 0;
+		st[3] = 1;
+		st[4] = (uint8_t)WTERMSIG(status);
+		st[5] = WCOREDUMP(status) ? 1 : 0;
 	} else {
-		st[3] = (uint8_t)WEXITSTATUS(status);
+		st[4] = (uint8_t)WEXITSTATUS(status);
 	}
 	luks_worker_write(wfd, st, sizeof(st));
 	_exit(0);

@@ -41,10 +41,13 @@ void luks_worker_cancel(struct luks_worker *w);
 
 /*
  * The pipe's messages, exposed for the tests and the fuzzer: frames of
- * type (1 byte), length (1 byte), payload. RESULT (from the worker): the
- * devices count, the entries count, 6 bytes per entry (device, outcome,
- * kdf, key slot, errno as 2 bytes big-endian). STATUS (from the monitor,
- * last): how (0 exited, 1 killed), the exit status or signal, core dumped.
+ * type (1 byte), length (2 bytes big-endian), payload. RESULT (from the
+ * worker): the devices count, the entries count, 15 bytes per entry
+ * (device, outcome, kdf, key slot, errno as 2 bytes; then, for
+ * LUKS_OUT_NO_MEMORY and 0 otherwise, the PBKDF, the MiB the key slot
+ * needs and the MiB available, 4 bytes each; big-endian). STATUS (from
+ * the monitor, last): how (0 exited, 1 killed), the exit status or signal,
+ * core dumped.
  */
 #define LUKS_WORKER_MSG_MAX 512
 enum luks_worker_msg {

@@ -21,9 +21,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (unsigned i = 0; i < a.n; i++) {
 		const struct luks_attempt_entry *e = &a.e[i];
-		if (e->dev >= a.n_devs || e->outcome > LUKS_OUT_FAILED ||
+		if (e->dev >= a.n_devs || e->outcome > LUKS_OUT_NO_MEMORY ||
 		    e->keyslot < 0 || e->keyslot >= LUKS_KEYSLOT_MAX ||
 		    e->error > 0 || e->error < -4095)
+			abort();
+		/* NO_MEMORY: nothing derived, and it did not fit. */
+		if (e->outcome == LUKS_OUT_NO_MEMORY
+			? e->kdf || e->need_mib <= e->avail_mib ||
+			      (e->pbkdf != LUKS_PBKDF_ARGON2I &&
+			       e->pbkdf != LUKS_PBKDF_ARGON2ID)
+			: e->pbkdf || e->need_mib || e->avail_mib)
 			abort();
 	}
 	return 0;

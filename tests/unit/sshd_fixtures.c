@@ -57,6 +57,59 @@ void fixture_luks_image(const char *path, const char *type, const char *pbkdf,
 	crypt_free(cd);
 }
 
+void fixture_luks_argon2(const char *path, const char *uuid, const char *pass,
+			 unsigned memory_kb)
+{
+	struct crypt_device *cd = NULL;
+	struct crypt_pbkdf_type pb = {
+	    .type = CRYPT_KDF_ARGON2ID,
+	    .hash = "sha256",
+	    .iterations = 4,
+	    .max_memory_kb = memory_kb,
+	    .parallel_threads = 1,
+	    .flags = CRYPT_PBKDF_NO_BENCHMARK,
+	};
+	struct crypt_params_luks2 p2 = {.pbkdf = &pb, .sector_size = 512};
+	int fd;
+
+	fd = open(path, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 20 << 20), 0);
+	close(fd);
+	assert_int_equal(crypt_init(&cd, path), 0);
+	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
+	assert_int_equal(crypt_format(cd, CRYPT_LUKS2, "aes", "xts-plain64",
+				      uuid, NULL, 64, &p2),
+			 0);
+	assert_true(crypt_keyslot_add_by_volume_key(cd, CRYPT_ANY_SLOT, NULL, 0,
+						    pass, strlen(pass)) >= 0);
+	crypt_free(cd);
+}
+
+int fixture_luks_add_argon2(const char *path, const char *pass,
+			    const char *new_pass, unsigned memory_kb)
+{
+	struct crypt_device *cd = NULL;
+	struct crypt_pbkdf_type pb = {
+	    .type = CRYPT_KDF_ARGON2ID,
+	    .hash = "sha256",
+	    .iterations = 4,
+	    .max_memory_kb = memory_kb,
+	    .parallel_threads = 1,
+	    .flags = CRYPT_PBKDF_NO_BENCHMARK,
+	};
+	int k;
+
+	assert_int_equal(crypt_init(&cd, path), 0);
+	assert_int_equal(crypt_load(cd, CRYPT_LUKS2, NULL), 0);
+	assert_int_equal(crypt_set_pbkdf_type(cd, &pb), 0);
+	k = crypt_keyslot_add_by_passphrase(
+	    cd, CRYPT_ANY_SLOT, pass, strlen(pass), new_pass, strlen(new_pass));
+	assert_true(k >= 0);
+	crypt_free(cd);
+	return k;
+}
+
 int fixture_free_port(void)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET};

@@ -11,6 +11,16 @@
  */
 void fixture_luks_image(const char *path, const char *type, const char *pbkdf,
 			const char *uuid, const char *pass);
+/*
+ * A LUKS2 header like fixture_luks_image()'s with one Argon2id key slot (4
+ * iterations, one thread) wanting memory_kb of memory.
+ */
+void fixture_luks_argon2(const char *path, const char *uuid, const char *pass,
+			 unsigned memory_kb);
+/* Adds an Argon2id key slot (memory_kb) for new_pass, unlocked by pass;
+ * returns its number. */
+int fixture_luks_add_argon2(const char *path, const char *pass,
+			    const char *new_pass, unsigned memory_kb);
 /* A TCP port on 127.0.0.1 that was free a moment ago, or -1. */
 int fixture_free_port(void);
 

@@ -26,6 +26,8 @@
 
 static char tmpdir[64];
 static char img_a[128], img_b[128], img_v1[128], img_argon[128], img_junk[128];
+static char img_big[128], img_mixed[128];
+static int mixed_small_slot; /* img_mixed's 1 MiB key slot */
 
 /* ---- fake side effects: verify-only activation, a settable clock ---- */
 
@@ -38,15 +40,18 @@ static int fake_is_active(const char *name)
 	return fake_active_name && !strcmp(name, fake_active_name);
 }
 
-static int fake_activate(struct crypt_device *cd, const char *name,
+static int fake_slots[8]; /* the key slot each activation asked for */
+
+static int fake_activate(struct crypt_device *cd, const char *name, int keyslot,
 			 const char *pass, size_t len, uint32_t flags)
 {
 	(void)name;
 	(void)flags;
+	if (fake_activations < 8)
+		fake_slots[fake_activations] = keyslot;
 	fake_activations++;
 	/* A NULL name only checks the passphrase: no device-mapper needed. */
-	return crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, pass, len,
-					    0);
+	return crypt_activate_by_passphrase(cd, NULL, keyslot, pass, len, 0);
 }
 
 static uint64_t fake_clock(void)
@@ -54,10 +59,23 @@ static uint64_t fake_clock(void)
 	return fake_now;
 }
 
+/* MemAvailable as the worker sees it: fake_mem_kib, or fake_mem_err. */
+static uint64_t fake_mem_kib;
+static int fake_mem_err;
+
+static int fake_mem(uint64_t *kibp)
+{
+	if (fake_mem_err)
+		return fake_mem_err;
+	*kibp = fake_mem_kib;
+	return 0;
+}
+
 static const struct luks_sys fake_sys = {
     .is_active = fake_is_active,
     .activate = fake_activate,
     .now_usec = fake_clock,
+    .mem_available_kib = fake_mem,
 };
 
 static int setup_images(void **state)
@@ -81,6 +99,13 @@ static int setup_images(void **state)
 			   "luks one");
 	fixture_luks_image(img_argon, CRYPT_LUKS2, CRYPT_KDF_ARGON2ID, UUID_D,
 			   "memory hard");
+	/* Key slot 0 wants 64 MiB; img_mixed adds one wanting 1 MiB. */
+	snprintf(img_big, sizeof(img_big), "%s/big.img", tmpdir);
+	snprintf(img_mixed, sizeof(img_mixed), "%s/mixed.img", tmpdir);
+	fixture_luks_argon2(img_big, UUID_D, "memory hard", 64 * 1024);
+	fixture_luks_argon2(img_mixed, UUID_D, "memory hard", 64 * 1024);
+	mixed_small_slot =
+	    fixture_luks_add_argon2(img_mixed, "memory hard", "small", 1024);
 	fd = open(img_junk, O_CREAT | O_TRUNC | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0 || ftruncate(fd, 1 << 20) < 0)
 		return -1;
@@ -108,6 +133,8 @@ static struct luks_set *new_set(const struct luks_config *cfg,
 	fake_now = 1000000;
 	fake_active_name = NULL;
 	fake_activations = 0;
+	fake_mem_kib = 16ull << 20; /* 16 GiB: every key slot fits */
+	fake_mem_err = 0;
 	return s;
 }
 
@@ -439,9 +466,10 @@ static void other_errors_do_not_count(void **state)
 /* libcryptsetup failing after it was asked for a key (a later key slot's
  * Argon2 memory, a missing cipher) still derived keys: it counts. */
 static int enomem_activate(struct crypt_device *cd, const char *name,
-			   const char *pass, size_t len, uint32_t flags)
+			   int keyslot, const char *pass, size_t len,
+			   uint32_t flags)
 {
-	int r = fake_activate(cd, name, pass, len, flags);
+	int r = fake_activate(cd, name, keyslot, pass, len, flags);
 
 	return r == -EPERM ? -ENOMEM : r;
 }
@@ -565,6 +593,225 @@ static void already_open_is_not_tried(void **state)
 	luks_set_free(s);
 }
 
+/* ---- issue 10: Argon2 memory, held against MemAvailable ---- */
+
+static void meminfo_is_parsed(void **state)
+{
+	static const char good[] = "MemTotal:        2017180 kB\n"
+				   "MemFree:          120000 kB\n"
+				   "MemAvailable:     626688 kB\n"
+				   "Buffers:           10000 kB\n";
+	static const char *const garbled[] = {
+	    "MemAvailable:\n",
+	    "MemAvailable:  kB\n",
+	    "MemAvailable:     626688\n",
+	    "MemAvailable:     626688 MB\n",
+	    "MemAvailable:     62x688 kB\n",
+	    "MemAvailable:     99999999999999999999999 kB\n",
+	    "MemAvailable:     626688 kB trailing\n",
+	};
+	char path[160];
+	uint64_t kib = 7;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(luks_meminfo_parse(good, strlen(good), &kib), 0);
+	assert_int_equal(kib, 626688);
+	/* Not NUL-terminated, last line without '\n'. */
+	assert_int_equal(luks_meminfo_parse("MemAvailable: 5 kBxyz", 18, &kib),
+			 0);
+	assert_int_equal(kib, 5);
+	/* A line that only starts alike is not it. */
+	kib = 7;
+	assert_int_equal(luks_meminfo_parse("MemAvailableX: 5 kB\n", 20, &kib),
+			 -ENOENT);
+	assert_int_equal(luks_meminfo_parse("MemFree: 5 kB\n", 14, &kib),
+			 -ENOENT);
+	assert_int_equal(luks_meminfo_parse("", 0, &kib), -ENOENT);
+	for (size_t i = 0; i < sizeof(garbled) / sizeof(garbled[0]); i++)
+		assert_int_equal(
+		    luks_meminfo_parse(garbled[i], strlen(garbled[i]), &kib),
+		    -EINVAL);
+	assert_int_equal(kib, 7); /* written only on success */
+	/* From a file; a missing one says so. */
+	snprintf(path, sizeof(path), "%s/meminfo", tmpdir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(good, f);
+	fclose(f);
+	assert_int_equal(luks_meminfo_read(path, &kib), 0);
+	assert_int_equal(kib, 626688);
+	snprintf(path, sizeof(path), "%s/no-meminfo", tmpdir);
+	assert_int_equal(luks_meminfo_read(path, &kib), -ENOENT);
+	/* This machine's own. */
+	assert_int_equal(luks_meminfo_read("/proc/meminfo", &kib), 0);
+	assert_true(kib > 0);
+}
+
+static void mem_fits_with_margin(void **state)
+{
+	(void)state;
+	assert_true(luks_mem_fits(CRYPT_KDF_PBKDF2, 0, 0));
+	assert_true(luks_mem_fits(NULL, 1u << 30, 0));
+	assert_true(luks_mem_fits(CRYPT_KDF_ARGON2ID, 65536,
+				  65536 + LUKS_MEM_MARGIN_KIB));
+	assert_false(luks_mem_fits(CRYPT_KDF_ARGON2ID, 65536,
+				   65535 + LUKS_MEM_MARGIN_KIB));
+	assert_false(luks_mem_fits(CRYPT_KDF_ARGON2I, 1, 0));
+	assert_false(luks_mem_fits(CRYPT_KDF_ARGON2ID, UINT32_MAX, UINT32_MAX));
+}
+
+/* Enough memory: tried as before, every slot (CRYPT_ANY_SLOT). */
+static void argon2_slot_fits(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+
+	(void)state;
+	fake_mem_kib = (64 + 32) * 1024; /* exactly enough */
+	add_dev(s, img_big, UUID_D);
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep), 0);
+	assert_int_equal(fake_activations, 1);
+	assert_int_equal(fake_slots[0], CRYPT_ANY_SLOT);
+	assert_int_equal(rep.e[0].outcome, LUKS_OUT_OPENED);
+	luks_set_free(s);
+}
+
+/* Not enough: nothing derived, not an attempt, and the answer says so. */
+static void argon2_slot_does_not_fit(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+	char text[1024], want[512];
+
+	(void)state;
+	fake_mem_kib = (64 + 32) * 1024 - 1;
+	add_dev(s, img_big, UUID_D);
+	add_dev(s, img_a, UUID_A); /* PBKDF2: tried, and wrong */
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep),
+			 -EPERM);
+	assert_int_equal(fake_activations, 1); /* img_a's only */
+	assert_int_equal(rep.e[0].outcome, LUKS_OUT_NO_MEMORY);
+	assert_int_equal(rep.e[0].keyslot, 0);
+	assert_int_equal(rep.e[0].need_mib, 64);
+	assert_int_equal(rep.e[0].avail_mib, 63);
+	assert_int_equal(rep.no_memory, 1);
+	luks_set_free(s);
+
+	s = new_set(NULL, NULL);
+	fake_mem_kib = 64 * 1024; /* 32 MiB after the margin */
+	add_dev(s, img_big, UUID_D);
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep),
+			 -ENOMEM);
+	assert_int_equal(fake_activations, 0);
+	assert_false(rep.counted);
+	assert_int_equal(luks_set_attempts_left(s), 10);
+	assert_int_equal(luks_set_next_attempt_usec(s), 0);
+	assert_int_equal(luks_set_count_locked(s), 1);
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	snprintf(want, sizeof(want),
+		 "luks-" UUID_D " (%s): not tried: key slot 0 needs 64 MiB "
+		 "for argon2id, 32 MiB available\n",
+		 img_big);
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "not counted as an attempt"));
+	assert_null(strstr(text, "wrong passphrase"));
+	/* Right away again (no delay): still not tried. */
+	assert_int_equal(luks_try_passphrase(s, "guess", 5, &rep), -ENOMEM);
+	assert_int_equal(luks_set_attempts_left(s), 10);
+	/* Memory freed: it opens. */
+	fake_mem_kib = 1ull << 20;
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep), 0);
+	luks_set_free(s);
+}
+
+/* Some slots fit: only those are tried, one by one; it counts. */
+static void argon2_mixed_slots(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+
+	(void)state;
+	fake_mem_kib = 40 * 1024; /* 1 MiB + margin fits, 64 MiB does not */
+	add_dev(s, img_mixed, UUID_D);
+	/* Slot 0's passphrase: slot 0 is never tried, slot 1 says no. */
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep),
+			 -EPERM);
+	assert_int_equal(fake_activations, 1);
+	assert_int_equal(fake_slots[0], mixed_small_slot);
+	assert_true(rep.counted);
+	assert_int_equal(luks_set_attempts_left(s), 9);
+	fake_now += 10000000;
+	fake_activations = 0;
+	assert_int_equal(luks_try_passphrase(s, "small", 5, &rep), 0);
+	assert_int_equal(fake_activations, 1);
+	assert_int_equal(fake_slots[0], mixed_small_slot);
+	assert_int_equal(rep.e[0].keyslot, mixed_small_slot);
+	luks_set_free(s);
+}
+
+/* meminfo missing or garbled: unknown, tried as before (warned). */
+static void meminfo_unknown_tries_as_before(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_report rep;
+
+	(void)state;
+	fake_mem_err = -EINVAL;
+	add_dev(s, img_mixed, UUID_D);
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep), 0);
+	assert_int_equal(fake_activations, 1);
+	assert_int_equal(fake_slots[0], CRYPT_ANY_SLOT);
+	luks_set_free(s);
+	s = new_set(NULL, NULL);
+	fake_mem_err = -ENOENT;
+	add_dev(s, img_big, UUID_D);
+	assert_int_equal(luks_try_passphrase(s, "memory hard", 11, &rep), 0);
+	luks_set_free(s);
+}
+
+/* A worker's NO_MEMORY entry is believed only when it is coherent. */
+static void no_memory_answer_checked(void **state)
+{
+	struct luks_set *s = new_set(NULL, NULL);
+	struct luks_attempt a;
+	struct luks_report rep;
+	const struct luks_attempt_entry good = {.dev = 0,
+						.outcome = LUKS_OUT_NO_MEMORY,
+						.keyslot = 3,
+						.pbkdf = LUKS_PBKDF_ARGON2I,
+						.need_mib = 1024,
+						.avail_mib = 612};
+	struct luks_attempt_entry bad[6];
+	char text[1024];
+
+	(void)state;
+	add_dev(s, img_a, UUID_A);
+	for (unsigned i = 0; i < 6; i++)
+		bad[i] = good;
+	bad[0].kdf = 1;			   /* a derivation ran after all */
+	bad[1].need_mib = 612;		   /* needed == available: it fit */
+	bad[2].need_mib = 100;		   /* needed < available */
+	bad[3].keyslot = LUKS_KEYSLOT_MAX; /* no such key slot */
+	bad[4].pbkdf = LUKS_PBKDF_NONE;	   /* PBKDF2 needs no memory */
+	bad[5].pbkdf = 3;		   /* unknown PBKDF */
+	memset(&a, 0, sizeof(a));
+	a.n_devs = 1;
+	a.n = 1;
+	for (unsigned i = 0; i < 6; i++) {
+		a.e[0] = bad[i];
+		assert_int_equal(luks_attempt_finish(s, &a, &rep), -EIO);
+		assert_non_null(strstr(rep.note, "malformed"));
+	}
+	a.e[0] = good;
+	assert_int_equal(luks_attempt_finish(s, &a, &rep), -ENOMEM);
+	assert_false(rep.counted);
+	assert_int_equal(luks_report_format(&rep, text, sizeof(text)), 0);
+	assert_non_null(strstr(text, "not tried: key slot 3 needs 1024 MiB for "
+				     "argon2i, 612 MiB available\n"));
+	luks_set_free(s);
+}
+
 static void argon2_small_memory(void **state)
 {
 	struct luks_set *s = new_set(NULL, NULL);
@@ -680,6 +927,13 @@ int main(void)
 	    cmocka_unit_test(one_passphrase_opens_two),
 	    cmocka_unit_test(already_open_is_not_tried),
 	    cmocka_unit_test(argon2_small_memory),
+	    cmocka_unit_test(meminfo_is_parsed),
+	    cmocka_unit_test(mem_fits_with_margin),
+	    cmocka_unit_test(argon2_slot_fits),
+	    cmocka_unit_test(argon2_slot_does_not_fit),
+	    cmocka_unit_test(argon2_mixed_slots),
+	    cmocka_unit_test(meminfo_unknown_tries_as_before),
+	    cmocka_unit_test(no_memory_answer_checked),
 	    cmocka_unit_test(wanted_devices_only),
 	    cmocka_unit_test(report_text_is_bounded),
 	    cmocka_unit_test(secret_is_wiped),

@@ -31,8 +31,10 @@
 #define UUID_A "11111111-2222-3333-4444-555555555555"
 #define UUID_B "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 #define PASS "correct horse"
+#define UUID_M "0000aaaa-0000-0000-0000-00000000000d"
 
 static char tmpdir[64], img_a[128], img_b[128], sock[128];
+static char img_argon[128], meminfo[128];
 static char unlock_bin[PATH_MAX];
 
 struct pty {
@@ -53,13 +55,12 @@ static int fake_is_active(const char *name)
 	return 0;
 }
 
-static int fake_activate(struct crypt_device *cd, const char *name,
+static int fake_activate(struct crypt_device *cd, const char *name, int keyslot,
 			 const char *pass, size_t len, uint32_t flags)
 {
 	(void)name;
 	(void)flags;
-	return crypt_activate_by_passphrase(cd, NULL, CRYPT_ANY_SLOT, pass, len,
-					    0);
+	return crypt_activate_by_passphrase(cd, NULL, keyslot, pass, len, 0);
 }
 
 static uint64_t real_clock(void)
@@ -98,6 +99,10 @@ static int group_setup(void **state)
 	snprintf(sock, sizeof(sock), "%s/run/unlock.sock", tmpdir);
 	fixture_luks_image(img_a, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_A, PASS);
 	fixture_luks_image(img_b, CRYPT_LUKS2, CRYPT_KDF_PBKDF2, UUID_B, PASS);
+	/* Issue 10: one Argon2id key slot wanting 64 MiB. */
+	snprintf(img_argon, sizeof(img_argon), "%s/argon.img", tmpdir);
+	snprintf(meminfo, sizeof(meminfo), "%s/meminfo", tmpdir);
+	fixture_luks_argon2(img_argon, UUID_M, PASS, 64 * 1024);
 	log_set_max_level(LOG_LVL_ERR);
 	return 0;
 }
@@ -184,7 +189,21 @@ static int on_resume(void *data, char *buf, size_t size)
 	return 0;
 }
 
+static void fx_start_devs(struct fx *fx, unsigned max_attempts,
+			  const struct luks_sys *sys,
+			  const struct luks_probe *devs, unsigned n);
+
 static void fx_start(struct fx *fx, unsigned max_attempts)
+{
+	const struct luks_probe devs[] = {{.path = img_a, .uuid = UUID_A},
+					  {.path = img_b, .uuid = UUID_B}};
+
+	fx_start_devs(fx, max_attempts, &fake_sys, devs, 2);
+}
+
+static void fx_start_devs(struct fx *fx, unsigned max_attempts,
+			  const struct luks_sys *sys,
+			  const struct luks_probe *devs, unsigned n)
 {
 	struct luks_policy pol;
 	struct unlock_service_config cfg = {
@@ -194,8 +213,6 @@ static void fx_start(struct fx *fx, unsigned max_attempts)
 	    .resume = on_resume,
 	    .data = fx,
 	};
-	struct luks_probe a = {.path = img_a, .uuid = UUID_A};
-	struct luks_probe b = {.path = img_b, .uuid = UUID_B};
 
 	memset(fx, 0, sizeof(*fx));
 	luks_policy_default(&pol);
@@ -203,9 +220,9 @@ static void fx_start(struct fx *fx, unsigned max_attempts)
 	pol.max_attempts = max_attempts;
 	assert_int_equal(loop_new(&fx->loop), 0);
 	assert_int_equal(luks_set_new(NULL, &pol, &fx->set), 0);
-	luks_set_set_sys(fx->set, &fake_sys);
-	assert_int_equal(luks_set_add(fx->set, &a), 0);
-	assert_int_equal(luks_set_add(fx->set, &b), 0);
+	luks_set_set_sys(fx->set, sys);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(luks_set_add(fx->set, &devs[i]), 0);
 	pty_open(&fx->console);
 	cfg.console_fd = fx->console.slave;
 	assert_int_equal(
@@ -615,10 +632,12 @@ static int crash_signal; /* what the worker's activation dies of */
 static int hold_fd = -1; /* the worker's activation waits for a byte here */
 
 static int crashing_activate(struct crypt_device *cd, const char *name,
-			     const char *pass, size_t len, uint32_t flags)
+			     int keyslot, const char *pass, size_t len,
+			     uint32_t flags)
 {
 	(void)cd;
 	(void)name;
+	(void)keyslot;
 	(void)pass;
 	(void)len;
 	(void)flags;
@@ -629,14 +648,15 @@ static int crashing_activate(struct crypt_device *cd, const char *name,
 }
 
 static int holding_activate(struct crypt_device *cd, const char *name,
-			    const char *pass, size_t len, uint32_t flags)
+			    int keyslot, const char *pass, size_t len,
+			    uint32_t flags)
 {
 	char c;
 
 	/* A long key derivation: until the test lets it go. */
 	while (read(hold_fd, &c, 1) < 0 && errno == EINTR)
 		;
-	return fake_activate(cd, name, pass, len, flags);
+	return fake_activate(cd, name, keyslot, pass, len, flags);
 }
 
 static const struct luks_sys crashing_sys = {
@@ -769,6 +789,203 @@ static void stop_during_attempt(void **state)
 	fx_stop(&fx);
 }
 
+/* ---- issue 10: memory-hard PBKDFs and the machine's memory ---- */
+
+/* MemAvailable as a fake /proc/meminfo (meminfo) says: the worker reads it. */
+static int fake_meminfo(uint64_t *kibp)
+{
+	return luks_meminfo_read(meminfo, kibp);
+}
+
+static const struct luks_sys lowmem_sys = {
+    .is_active = fake_is_active,
+    .activate = fake_activate,
+    .now_usec = real_clock,
+    .mem_available_kib = fake_meminfo,
+};
+
+static void meminfo_write(const char *text)
+{
+	FILE *f = fopen(meminfo, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * A 64 MiB Argon2id key slot on a machine with 64 MiB available (32 MiB
+ * once the margin is kept): not tried, said on both sides in the same
+ * words, not an attempt, not "wrong passphrase"; with memory it opens.
+ */
+static void argon2_not_tried_for_memory(void **state)
+{
+	const struct luks_probe dev = {.path = img_argon, .uuid = UUID_M};
+	struct fx fx;
+	struct child c;
+	char out[4096], tty[4096], want[512];
+
+	(void)state;
+	meminfo_write("MemTotal:         131072 kB\n"
+		      "MemFree:           70000 kB\n"
+		      "MemAvailable:      65536 kB\n");
+	fx_start_devs(&fx, 10, &lowmem_sys, &dev, 1);
+	snprintf(want, sizeof(want),
+		 "luks-" UUID_M " (%s): not tried: key slot 0 needs 64 MiB "
+		 "for argon2id, 32 MiB available\n",
+		 img_argon);
+	/* Over SSH: the text, and a failure exit. */
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, want));
+	assert_null(strstr(out, "wrong passphrase"));
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	assert_int_equal(luks_set_count_locked(fx.set), 1);
+	/* On the console: the same line; the prompt asks again. */
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	console_type(&fx, PASS "\n", strlen(PASS) + 1);
+	pty_expect(&fx.console, tty, sizeof(tty), "not tried");
+	want[strlen(want) - 1] = '\0'; /* the terminal shows "\r\n" */
+	assert_non_null(strstr(tty, want));
+	assert_null(strstr(tty, "wrong passphrase"));
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	assert_int_equal(fx.opened_calls, 0);
+	/* Memory freed: the console's next line opens it. */
+	meminfo_write("MemAvailable:     1048576 kB\n");
+	console_type(&fx, PASS "\n", strlen(PASS) + 1);
+	pump(&fx);
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	assert_int_equal(fx.opened_calls, 1);
+	fx_stop(&fx);
+}
+
+/* ---- issue 10: the console answers while an attempt runs ---- */
+
+/*
+ * Runs the loop (an attempt may be held, so pump() would wait for it)
+ * until needle shows on the console; out holds what it showed.
+ */
+static void console_expect_running(struct fx *fx, char *out, size_t size,
+				   const char *needle)
+{
+	size_t off = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < 200 && !strstr(out, needle); i++) {
+		loop_run_once(fx->loop, 50);
+		pty_drain(&fx->console, out + off, size - off);
+		off += strlen(out + off);
+	}
+}
+
+static unsigned count_of(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* An attempt from SSH runs: the console's line is kept and goes next. */
+static void console_waits_for_ssh_attempt(void **state)
+{
+	struct fx fx;
+	struct child c;
+	char out[4096], tty[8192];
+	int hold[2];
+
+	(void)state;
+	fx_start(&fx, 10);
+	assert_int_equal(pipe(hold), 0);
+	hold_fd = hold[0];
+	luks_set_set_sys(fx.set, &holding_sys);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	child_start(&c, -1, NULL);
+	assert_int_equal(write(c.in, "wrong\n", 6), 6);
+	while (!unlock_service_busy(fx.svc))
+		loop_run_once(fx.loop, 100);
+	assert_int_equal(write(fx.console.master, PASS "\n", strlen(PASS) + 1),
+			 (ssize_t)strlen(PASS) + 1);
+	console_expect_running(&fx, tty, sizeof(tty), "yours is next");
+	assert_non_null(strstr(tty, "please wait: a passphrase from SSH is "
+				    "being tried; yours is next\r\n"));
+	/* Another line meanwhile: the same answer, and it is dropped. */
+	assert_int_equal(write(fx.console.master, "extra\n", 6), 6);
+	console_expect_running(&fx, tty, sizeof(tty), "yours is next");
+	assert_non_null(strstr(tty, "please wait: a passphrase from SSH is "
+				    "being tried; yours is next\r\n"));
+	assert_true(unlock_service_busy(fx.svc));
+	assert_int_equal(luks_set_attempts_left(fx.set), 10);
+	/* Both derivations go (more bytes than two attempts need: a third
+	 * one, wrongly tried, would show as a count, not a hang). */
+	assert_int_equal(write(hold[1], "xxxxxxxx", 8), 8);
+	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "wrong passphrase, 9 attempts left"));
+	pump(&fx);
+	pty_expect(&fx.console, tty, sizeof(tty), "opened luks-");
+	assert_int_equal(count_of(tty, "please wait: trying the passphrase..."),
+			 1);
+	assert_non_null(strstr(tty, "opened luks-"));
+	assert_int_equal(luks_set_count_locked(fx.set), 0);
+	assert_int_equal(luks_set_attempts_left(fx.set), 9);
+	close(hold[0]);
+	close(hold[1]);
+	hold_fd = -1;
+	fx_stop(&fx);
+}
+
+/* The console's own passphrase runs: a line meanwhile is told how long it
+ * has run, and dropped. */
+static void console_own_attempt_says_wait(void **state)
+{
+	struct fx fx;
+	char tty[8192];
+	int hold[2];
+
+	(void)state;
+	fx_start(&fx, 10);
+	assert_int_equal(pipe(hold), 0);
+	hold_fd = hold[0];
+	luks_set_set_sys(fx.set, &holding_sys);
+	pump(&fx);
+	pty_drain(&fx.console, tty, sizeof(tty));
+	assert_int_equal(write(fx.console.master, "wrong\n", 6), 6);
+	console_expect_running(&fx, tty, sizeof(tty), "trying the passphrase");
+	assert_non_null(
+	    strstr(tty, "please wait: trying the passphrase...\r\n"));
+	assert_true(unlock_service_busy(fx.svc));
+	assert_int_equal(write(fx.console.master, "another\n", 8), 8);
+	console_expect_running(&fx, tty, sizeof(tty), "still being tried");
+	assert_non_null(
+	    strstr(tty, "please wait: the passphrase is still being tried ("));
+	assert_non_null(strstr(tty, " s)\r\n"));
+	assert_null(strstr(tty, "another"));
+	/* Said once, not again for the extra line. */
+	assert_null(strstr(tty, "trying the passphrase..."));
+	assert_int_equal(write(fx.console.master, "\n", 1), 1);
+	console_expect_running(&fx, tty, sizeof(tty), "still being tried");
+	assert_non_null(strstr(tty, "still being tried"));
+	/* Let it go (room for more, which must not be used). */
+	assert_int_equal(write(hold[1], "xxxxxxxx", 8), 8);
+	pump(&fx);
+	pty_expect(&fx.console, tty, sizeof(tty), "attempts left");
+	assert_non_null(strstr(tty, "wrong passphrase, 9 attempts left"));
+	for (int i = 0; i < 10; i++)
+		pump(&fx);
+	assert_false(unlock_service_busy(fx.svc));
+	assert_int_equal(luks_set_attempts_left(fx.set), 9);
+	assert_int_equal(luks_set_count_locked(fx.set), 2);
+	close(hold[0]);
+	close(hold[1]);
+	hold_fd = -1;
+	fx_stop(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -787,6 +1004,9 @@ int main(void)
 	    cmocka_unit_test(worker_segv_is_survived),
 	    cmocka_unit_test(loop_runs_during_attempt),
 	    cmocka_unit_test(stop_during_attempt),
+	    cmocka_unit_test(argon2_not_tried_for_memory),
+	    cmocka_unit_test(console_waits_for_ssh_attempt),
+	    cmocka_unit_test(console_own_attempt_says_wait),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -503,7 +503,7 @@ static size_t worker_msg(uint8_t *buf, size_t size, int with_status)
 	    .dev = 2, .outcome = LUKS_OUT_FAILED, .kdf = 1, .error = -ENOMEM};
 	assert_int_equal(luks_worker_encode_result(&a, buf, size, &n), 0);
 	if (with_status) {
-		static const uint8_t st[] = {LUKS_WORKER_STATUS, 3, 0, 0, 0};
+		static const uint8_t st[] = {LUKS_WORKER_STATUS, 0, 3, 0, 0, 0};
 		memcpy(buf + n, st, sizeof(st));
 		n += sizeof(st);
 	}
@@ -527,7 +527,7 @@ static void worker_answer_round_trip(void **state)
 	assert_int_equal(a.e[1].dev, 2);
 	assert_int_equal(a.e[1].error, -ENOMEM);
 	/* A worker killed before it answered: only the monitor's STATUS. */
-	static const uint8_t killed[] = {LUKS_WORKER_STATUS, 3, 1, 6, 0};
+	static const uint8_t killed[] = {LUKS_WORKER_STATUS, 0, 3, 1, 6, 0};
 	assert_int_equal(luks_worker_parse(killed, sizeof(killed), &a, &end),
 			 0);
 	assert_false(end.have_result);
@@ -543,31 +543,35 @@ static void worker_answer_refuses_hostile(void **state)
 	uint8_t buf[LUKS_WORKER_MSG_MAX], bad[LUKS_WORKER_MSG_MAX];
 	struct luks_worker_end end;
 	struct luks_attempt a;
-	size_t n = worker_msg(buf, sizeof(buf), 1), r = n - 5;
-	/* Byte offsets in the RESULT: 2 n_devs, 3 n, 4.. entries of 6. */
+	size_t n = worker_msg(buf, sizeof(buf), 1), r = n - 6;
+	/* Byte offsets in the RESULT: 1-2 length, 3 n_devs, 4 n, 5.. entries
+	 * of 15 (the second, FAILED, at 20). */
 	static const struct {
 		size_t off;
 		uint8_t val;
 	} pokes[] = {
-	    {0, 0x7f},		    /* unknown type */
-	    {1, 0xff},		    /* length past the end */
-	    {2, LUKS_MAX_DEVICES + 1}, /* too many devices */
-	    {3, 4},		    /* more entries than devices */
-	    {4, 3},		    /* device index out of range */
-	    {5, 9},		    /* unknown outcome */
-	    {6, 2},		    /* kdf neither 0 nor 1 */
-	    {7, LUKS_KEYSLOT_MAX},  /* key slot out of range */
-	    {14, 0},		    /* FAILED without an errno... */
+	    {0, 0x7f},		       /* unknown type */
+	    {1, 0xff},		       /* length past the end */
+	    {2, 0xff},		       /* length past the end */
+	    {3, LUKS_MAX_DEVICES + 1}, /* too many devices */
+	    {4, 4},		       /* more entries than devices */
+	    {5, 3},		       /* device index out of range */
+	    {6, 9},		       /* unknown outcome */
+	    {7, 2},		       /* kdf neither 0 nor 1 */
+	    {8, LUKS_KEYSLOT_MAX},     /* key slot out of range */
+	    {11, 2},		       /* a PBKDF on an OPENED entry */
+	    {15, 1},		       /* needed MiB on an OPENED entry */
+	    {19, 1},		       /* available MiB on an OPENED entry */
+	    {24, 0},		       /* FAILED without an errno... */
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
 		memcpy(bad, buf, n);
 		bad[pokes[i].off] = pokes[i].val;
-		if (pokes[i].off == 14)
-			bad[15] = 0; /* ...both bytes zero */
-		assert_int_equal(luks_worker_parse(bad, n, &a, &end),
-				 -EBADMSG);
+		if (pokes[i].off == 24)
+			bad[25] = 0; /* ...both bytes zero */
+		assert_int_equal(luks_worker_parse(bad, n, &a, &end), -EBADMSG);
 	}
 	/* Every truncation of the whole answer. */
 	for (size_t len = 1; len < n; len++)
@@ -582,12 +586,104 @@ static void worker_answer_refuses_hostile(void **state)
 	memcpy(bad, buf, n);
 	bad[n] = 0;
 	assert_int_equal(luks_worker_parse(bad, n + 1, &a, &end), -EBADMSG);
-	static const uint8_t st4[] = {LUKS_WORKER_STATUS, 4, 0, 0, 0, 0};
+	static const uint8_t st4[] = {LUKS_WORKER_STATUS, 0, 4, 0, 0, 0, 0};
 	assert_int_equal(luks_worker_parse(st4, sizeof(st4), &a, &end),
 			 -EBADMSG);
-	static const uint8_t sig0[] = {LUKS_WORKER_STATUS, 3, 1, 0, 0};
+	static const uint8_t sig0[] = {LUKS_WORKER_STATUS, 0, 3, 1, 0, 0};
 	assert_int_equal(luks_worker_parse(sig0, sizeof(sig0), &a, &end),
 			 -EBADMSG);
+}
+
+/* Issue 10: NO_MEMORY entries carry the slot, the PBKDF and the MiB. */
+static void worker_answer_no_memory(void **state)
+{
+	struct luks_attempt a = {.n_devs = 2, .n = 2}, got;
+	uint8_t buf[LUKS_WORKER_MSG_MAX], bad[LUKS_WORKER_MSG_MAX];
+	struct luks_worker_end end;
+	size_t n = 0;
+	/* Offsets in the second entry (at 20): 20 dev, 21 outcome, 22 kdf,
+	 * 23 slot, 24-25 errno, 26 PBKDF, 27-30 needed, 31-34 available. */
+	static const struct {
+		size_t off;
+		uint8_t val;
+	} pokes[] = {
+	    {22, 1},		    /* a derivation ran after all */
+	    {23, LUKS_KEYSLOT_MAX}, /* no such key slot */
+	    {25, 12},		    /* an errno with it */
+	    {26, 0},		    /* no memory-hard PBKDF */
+	    {26, 3},		    /* an unknown one */
+	    {29, 0x02},		    /* needed 512 < available 612 */
+	    {29, 0},		    /* needed 0 < available */
+	    {33, 0xff},		    /* available past needed */
+	};
+
+	(void)state;
+	a.e[0] = (struct luks_attempt_entry){
+	    .dev = 0, .outcome = LUKS_OUT_WRONG, .kdf = 1};
+	a.e[1] = (struct luks_attempt_entry){.dev = 1,
+					     .outcome = LUKS_OUT_NO_MEMORY,
+					     .keyslot = 31,
+					     .pbkdf = LUKS_PBKDF_ARGON2ID,
+					     .need_mib = 1024,
+					     .avail_mib = 612};
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_int_equal(n, 3 + 2 + 2 * 15);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), 0);
+	assert_true(end.have_result);
+	assert_int_equal(got.e[1].outcome, LUKS_OUT_NO_MEMORY);
+	assert_int_equal(got.e[1].keyslot, 31);
+	assert_int_equal(got.e[1].pbkdf, LUKS_PBKDF_ARGON2ID);
+	assert_int_equal(got.e[1].need_mib, 1024);
+	assert_int_equal(got.e[1].avail_mib, 612);
+	assert_int_equal(got.e[1].kdf, 0);
+	/* Big numbers are fine while needed > available. */
+	a.e[1].need_mib = UINT32_MAX;
+	a.e[1].avail_mib = UINT32_MAX - 1;
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), 0);
+	assert_int_equal(got.e[1].need_mib, UINT32_MAX);
+	/* Needed == available: it would have fit. */
+	a.e[1].need_mib = 612;
+	a.e[1].avail_mib = 612;
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), -EBADMSG);
+	a.e[1].need_mib = 1024;
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
+		memcpy(bad, buf, n);
+		bad[pokes[i].off] = pokes[i].val;
+		assert_int_equal(luks_worker_parse(bad, n, &got, &end),
+				 -EBADMSG);
+	}
+	/* Truncated anywhere, or the length one short or long. */
+	for (size_t len = 1; len < n; len++)
+		assert_int_equal(luks_worker_parse(buf, len, &got, &end),
+				 -EBADMSG);
+	memcpy(bad, buf, n);
+	bad[2]--;
+	assert_int_equal(luks_worker_parse(bad, n, &got, &end), -EBADMSG);
+	bad[2] += 2;
+	assert_int_equal(luks_worker_parse(bad, n, &got, &end), -EBADMSG);
+	/* The largest answer (32 entries) and its STATUS fit the buffer. */
+	memset(&a, 0, sizeof(a));
+	a.n_devs = a.n = LUKS_MAX_DEVICES;
+	for (unsigned i = 0; i < LUKS_MAX_DEVICES; i++)
+		a.e[i] =
+		    (struct luks_attempt_entry){.dev = (uint8_t)i,
+						.outcome = LUKS_OUT_NO_MEMORY,
+						.keyslot = 0,
+						.pbkdf = LUKS_PBKDF_ARGON2I,
+						.need_mib = 2,
+						.avail_mib = 1};
+	assert_int_equal(luks_worker_encode_result(&a, buf, sizeof(buf), &n),
+			 0);
+	assert_true(n + 6 <= LUKS_WORKER_MSG_MAX);
+	assert_int_equal(luks_worker_parse(buf, n, &got, &end), 0);
+	assert_int_equal(got.n, LUKS_MAX_DEVICES);
 }
 
 int main(void)
@@ -600,6 +696,7 @@ int main(void)
 	    cmocka_unit_test(sanitize_text),
 	    cmocka_unit_test(worker_answer_round_trip),
 	    cmocka_unit_test(worker_answer_refuses_hostile),
+	    cmocka_unit_test(worker_answer_no_memory),
 	    cmocka_unit_test_setup_teardown(socket_is_private, fx_setup,
 					    fx_teardown),
 	    cmocka_unit_test_setup_teardown(passphrase_answered_and_wiped,
