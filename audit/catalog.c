@@ -162,7 +162,9 @@ const struct audit_check audit_catalog[] = {
     {"luks-argon2-memory", AUDIT_ERROR, "luks",
      "Argon2 memory cost larger than the target's memory",
      "A keyslot made on a bigger machine can ask for more memory than the "
-     "target has: the unlock fails with an out-of-memory error at boot.",
+     "target has: at boot sesame-unlockd does not try it (never an OOM "
+     "kill) and says how much it needs; with no slot that fits, the disk "
+     "cannot be unlocked there.",
      "cryptsetup luksConvertKey --pbkdf-memory KIB on a value below the "
      "target's free memory in early boot."},
     {"luks-weak-cipher", AUDIT_WARNING, "luks", "weak cipher or hash",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/params.h"
+#include "common/cmdline_split.h"
 #include "common/fileio.h"
 #include "common/strutil.h"
 
@@ -14,44 +15,15 @@ int params_split(const char *buf, size_t len, bool is_file,
 			    void *arg),
 		 void *arg)
 {
+	struct cmdline_split sp;
 	char w[PARAMS_WORD_MAX + 1];
-	size_t i = 0;
+	int r;
 
-	while (i < len) {
-		size_t n = 0;
-		bool q = false, overlong = false;
+	cmdline_split_init(&sp, buf, len, is_file);
+	while ((r = cmdline_split_next(&sp, w, sizeof(w))) != 0) {
 		char *eq;
-
-		while (i < len && (buf[i] == ' ' || buf[i] == '\t' ||
-				   buf[i] == '\n' || buf[i] == '\r'))
-			i++;
-		if (i == len)
-			break;
-		if (is_file && buf[i] == '#') {
-			while (i < len && buf[i] != '\n')
-				i++;
-			continue;
-		}
-		for (; i < len; i++) {
-			char c = buf[i];
-			if (c == '"') {
-				q = !q;
-				continue;
-			}
-			if (!q &&
-			    (c == ' ' || c == '\t' || c == '\n' || c == '\r'))
-				break;
-			if (c == '\0' || n == PARAMS_WORD_MAX) {
-				overlong = true;
-				continue;
-			}
-			w[n++] = c;
-		}
-		if (overlong)
-			continue;
-		w[n] = '\0';
-		if (!is_file && !strcmp(w, "--"))
-			break;
+		if (r < 0)
+			continue; /* /init ignores it too */
 		eq = strchr(w, '=');
 		if (eq)
 			*eq = '\0';

@@ -32,12 +32,12 @@ struct audit_params {
 };
 
 /*
- * Splits buf (len bytes, untrusted, not NUL-terminated) into words as
- * /init does (init/cmdline.h): white space separates, double quotes group
- * and are removed; in a file (is_file) '#' at the start of a word comments
- * out the rest of the line; on the kernel command line "--" ends the
- * parameters. fn gets each word as "name" and "value" (value NULL for a
- * bare word). Words longer than PARAMS_WORD_MAX are skipped.
+ * Splits buf (len bytes, untrusted, not NUL-terminated) into words with
+ * /init's own splitter (common/cmdline_split.h: white space separates,
+ * double quotes group and are removed, '#' comments in a file, "--" ends
+ * the kernel command line). fn gets each word as "name" and "value" (value
+ * NULL for a bare word). Words /init ignores are skipped: longer than
+ * PARAMS_WORD_MAX, or with control bytes.
  */
 int params_split(const char *buf, size_t len, bool is_file,
 		 void (*fn)(const char *name, const char *value, bool cmdline,

@@ -129,6 +129,25 @@ static int build_find_prog(const char *prog, char *out, size_t size)
 	return 0;
 }
 
+/* A boot-side program: the option's PATH when given, else found as
+ * build_find_prog() does; the error names what and how to give it. */
+static int build_prog_path(const char *given, const char *prog,
+			   const char *opt, char *out, size_t size)
+{
+	int r;
+
+	if (given) {
+		if ((r = str_copy(out, size, given)) < 0)
+			log_err("%s %s: path too long", opt, given);
+		return r;
+	}
+	if ((r = build_find_prog(prog, out, size)) < 0)
+		log_err("%s not found beside this program nor in %s (build it, "
+			"or give %s PATH)",
+			prog, SESAME_LIBEXECDIR, opt);
+	return r;
+}
+
 /* Adds a binary (mode 0755) and queues it for library resolution. */
 static int build_add_binary(struct image_list *l, struct libdeps *ld,
 			    const char *src, const char *dest)
@@ -158,6 +177,27 @@ static int build_add_binary(struct image_list *l, struct libdeps *ld,
 	if ((r = list_add_file(l, dest, src, 0755)) < 0)
 		return log_err_errno(r, "%s: bad destination '%s'", src, dest);
 	return 0;
+}
+
+/*
+ * sesame-unlockd, the process /init starts for LUKS unlocking (it alone
+ * links libcryptsetup): --unlockd PATH, or found like sesame-init. A
+ * custom --init without --unlockd brings its own unlocking: none added.
+ */
+static int build_add_unlockd(const struct build_opts *o, struct image_list *l,
+			     struct libdeps *ld)
+{
+	char path[PATH_MAX];
+	int r;
+
+	if (o->init && !o->unlockd)
+		return 0;
+	if ((r = build_prog_path(o->unlockd, "sesame-unlockd", "--unlockd", path,
+				 sizeof(path))) < 0)
+		return r;
+	if (access(path, X_OK) < 0)
+		return log_err_errno(-errno, "sesame-unlockd program %s", path);
+	return build_add_binary(l, ld, path, "/sbin/sesame-unlockd");
 }
 
 /* Optional host tools: missing is a warning, a broken one an error. */
@@ -208,6 +248,8 @@ static int build_add_base(const struct build_opts *o, struct image_list *l,
 	if ((r = list_add_slink(l, "/sbin/nfs-mount", "/init")) < 0)
 		return r;
 	if ((r = list_add_slink(l, "/sbin/modprobe", "/init")) < 0)
+		return r;
+	if ((r = build_add_unlockd(o, l, ld)) < 0)
 		return r;
 
 	r = build_add_optional(l, ld, o->e2fsck ? o->e2fsck : "/sbin/e2fsck",
@@ -606,16 +648,9 @@ static int build_add_ssh(const struct build_opts *o, const char *akpath,
 			"dropbear-bin, or give --no-ssh)");
 		goto out;
 	}
-	if (o->unlock)
-		r = str_copy(unlock, sizeof(unlock), o->unlock);
-	else
-		r = build_find_prog("unlock", unlock, sizeof(unlock));
-	if (r < 0) {
-		log_err("the unlock program was not found beside this program "
-			"nor in %s",
-			SESAME_LIBEXECDIR);
+	if ((r = build_prog_path(o->unlock, "unlock", "--unlock", unlock,
+				 sizeof(unlock))) < 0)
 		goto out;
-	}
 	if ((r = build_add_binary(l, ld, unlock, AUTHKEYS_UNLOCK_COMMAND)) < 0)
 		goto out;
 	/* The rescue shell's view of the boot (unlock --status, --resume). */

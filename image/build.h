@@ -27,6 +27,8 @@ struct build_opts {
 	struct build_strv sets; /* --set NAME=VALUE */
 	int no_init;
 	const char *init;    /* --init PATH; NULL: find sesame-init */
+	/* --unlockd PATH; NULL: find sesame-unlockd (none with --init) */
+	const char *unlockd;
 	const char *busybox; /* default /bin/busybox */
 	const char *e2fsck;  /* default /sbin/e2fsck */
 	const char *sysroot; /* where libraries are looked up; NULL: / */

@@ -2,6 +2,7 @@
  * mounts; the only file that moves the boot on or decides an emergency. */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "init/fstab.h"
 #include "init/hooks.h"
 #include "common/loop.h"
+#include "init/modqueue.h"
 #include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
@@ -136,11 +138,19 @@ static void boot_finish(void)
 	char what[400];
 
 	if (boot.handoff_holds) {
-		if (!boot.handoff_waiting)
-			log_info("root is mounted; the switch waits for the "
-				 "network (rd.neednet)");
+		char why[300];
+		if (!boot.handoff_waiting) {
+			boot_handoff_reasons(&boot, why, sizeof(why));
+			log_info("root is mounted; the switch waits: %s", why);
+		}
 		boot.handoff_waiting = true;
 		boot_wait_begin();
+		return;
+	}
+	/* The real root gets every module coldplug found, as it would from
+	 * a synchronous load; the child's end schedules the step again. */
+	if (modqueue_busy()) {
+		log_debug("root is mounted; the switch waits for modprobe");
 		return;
 	}
 	boot_wait_end();
@@ -224,7 +234,12 @@ static void boot_advance(void)
 			}
 		}
 		/* found and not checked, or checked: ITEM_READY (NFS: the
-		 * child mounted it) */
+		 * child mounted it). Its file system's module, when a
+		 * modprobe child may still bring it, first: mount(2) would
+		 * otherwise wait in the kernel's request_module(). */
+		type = it->fstype[0] ? it->fstype : it->dev.type;
+		if (!it->nfs_mounted && boot_fs_module_pending(type))
+			return;
 		if (!it->nfs_mounted && (r = boot_mount_item(&boot, it)) < 0) {
 			it->state = ITEM_WAIT;
 			if (it->nofail) {
@@ -255,6 +270,7 @@ static void boot_advance(void)
 
 int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 {
+	(void)l;
 	(void)t;
 	(void)data;
 	if (boot.phase != PHASE_RUNNING)
@@ -263,7 +279,7 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data)
 	 * boot's step, which runs before the decision (deferred steps run in
 	 * order). */
 	if (boot.uevent_fd >= 0)
-		boot_uevent_ready(l, boot.uevent_fd, EPOLLIN, &boot);
+		(void)boot_uevents_read(&boot, boot.uevent_fd, UINT_MAX);
 	loop_defer(boot.timeout_check);
 	return 0;
 }
@@ -391,26 +407,24 @@ static void boot_read_config(void)
 	}
 }
 
+/* The module queue ran dry: a mount or the switch may wait for it. */
+static void boot_modules_idle(void)
+{
+	boot_schedule(false);
+}
+
+/*
+ * The image's module list and the coldplug walk run in a modprobe child
+ * (init/modqueue.h): the hooks start meanwhile, and the devices the
+ * modules bring arrive as uevents whenever they are ready.
+ */
 static void boot_load_modules(void)
 {
-	char *buf = NULL;
-	uint64_t t0 = loop_now_usec();
-	size_t len;
-	int r, n;
+	int r;
 
-	if ((r = modules_open(&boot.kmod)) < 0) {
-		log_warn_errno(r, "libkmod");
-		return;
-	}
-	if (file_read_all(MODULE_LIST, 1u << 20, &buf, &len) == 0) {
-		if ((n = modules_load_list(boot.kmod, buf, len)) > 0)
-			log_warn("%d of the image's modules did not load", n);
-		free(buf);
-	}
-	n = modules_coldplug(boot.kmod, "/sys/devices");
-	boot.t_modules += loop_now_usec() - t0;
-	log_debug("coldplug: %d modaliases in %llu ms", n,
-		  (unsigned long long)((loop_now_usec() - t0) / 1000));
+	if ((r = modqueue_init(boot.loop, NULL, boot_modules_idle)) < 0 ||
+	    (r = modqueue_boot(MODULE_LIST, "/sys/devices")) < 0)
+		log_warn_errno(r, "no module loading");
 }
 
 static int boot_setup_root(void)

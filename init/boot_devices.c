@@ -31,13 +31,15 @@
 #include "init/fstab.h"
 #include "init/hooks.h"
 #include "common/loop.h"
-#include "init/modules.h"
+#include "init/modqueue.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
 #include "init/sys.h"
 #include "init/uevent.h"
 
 /* ---- devices ---------------------------------------------------------- */
+
+#define BOOT_UEVENTS_PER_CALL 1
 
 static void boot_block_added(struct boot *b, const struct uevent *ev)
 {
@@ -59,6 +61,7 @@ static void boot_block_added(struct boot *b, const struct uevent *ev)
 		  p.type, p.uuid, p.label, p.partuuid);
 	if ((r = blockdev_table_put(&b->devs, &p)) < 0)
 		log_warn_errno(r, "device table full, %s not kept", p.name);
+	boot_want_fs_module(p.type);
 	if ((r = blockdev_dispatch(&p)) < 0)
 		log_warn_errno(r, "%s (%s)", p.name, p.type);
 	boot_schedule(false);
@@ -66,17 +69,10 @@ static void boot_block_added(struct boot *b, const struct uevent *ev)
 
 static void boot_handle_uevent(struct boot *b, const struct uevent *ev)
 {
-	uint64_t t0;
-	int r;
-
-	if (strcmp(ev->action, "add") == 0 && ev->modalias && b->kmod) {
-		t0 = loop_now_usec();
-		r = modules_load(b->kmod, ev->modalias);
-		if (r == 0)
-			log_debug("loaded a module for %s", ev->modalias);
-		if (!b->wait_since)
-			b->t_modules += loop_now_usec() - t0;
-	}
+	/* Loaded by a modprobe child: PID 1 never waits in init_module(). */
+	if (strcmp(ev->action, "add") == 0 && ev->modalias &&
+	    modqueue_add(ev->modalias) == -EINVAL)
+		log_debug("uevent MODALIAS with bytes no alias has, ignored");
 	if (!ev->subsystem || strcmp(ev->subsystem, "block") != 0)
 		return;
 	if (strcmp(ev->action, "add") == 0 || strcmp(ev->action, "change") == 0)
@@ -134,16 +130,14 @@ void boot_rescan_now(struct boot *b)
 	closedir(d);
 }
 
-int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
+/* Handles up to max uevents waiting on fd; 0, or a negative errno. */
+int boot_uevents_read(struct boot *b, int fd, unsigned max)
 {
 	static char buf[UEVENT_BUF_MAX];
-	struct boot *b = data;
 	struct uevent ev;
 	int n;
 
-	(void)l;
-	(void)events;
-	for (;;) {
+	for (unsigned done = 0; done < max; done++) {
 		n = uevent_recv(fd, buf, sizeof(buf) - 1);
 		if (n == -EAGAIN || n == -EWOULDBLOCK)
 			return 0;
@@ -165,6 +159,19 @@ int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
 		}
 		boot_handle_uevent(b, &ev);
 	}
+	return 0;
+}
+
+int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data)
+{
+	(void)l;
+	(void)events;
+	/*
+	 * One uevent per call: a block device's probe reads its disk, and a
+	 * burst of them must not hold the loop (the socket stays readable,
+	 * so the loop calls again after serving everything else).
+	 */
+	return boot_uevents_read(data, fd, BOOT_UEVENTS_PER_CALL);
 }
 
 /* ---- signals ---------------------------------------------------------- */

@@ -31,7 +31,7 @@
 #include "init/fstab.h"
 #include "init/hooks.h"
 #include "common/loop.h"
-#include "init/modules.h"
+#include "init/modqueue.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
 #include "init/sys.h"
@@ -102,24 +102,42 @@ static bool boot_fs_known(const char *type)
 }
 
 /*
- * Loads the file system's module ourselves ("fs-TYPE", the alias the
- * kernel's request_module() would ask modprobe for): faster than the
- * kernel starting /sbin/modprobe from inside mount(2), and counted as
- * module loading time.
+ * A probed device carries a file system of this type: its module
+ * ("fs-TYPE", the alias the kernel's request_module() asks modprobe for)
+ * is queued for a modprobe child now, so that it is in by the mount,
+ * which comes after fsck. Should the mount come first, mount(2) itself
+ * asks the kernel to load it (/sbin/modprobe, the same applet).
  */
-static void boot_load_fs_module(struct kmod_ctx *kmod, const char *type,
-				uint64_t *t_modules)
+/* A type blkid reports that a module could mount, not yet in the kernel. */
+static bool boot_fs_module_wanted(const char *type)
+{
+	static const char *const not_fs[] = {
+	    "crypto_LUKS", "swap", "iso9660",
+	};
+
+	if (!type[0] || strstr(type, "_member")) /* LVM2_, linux_raid_ */
+		return false;
+	for (size_t i = 0; i < sizeof(not_fs) / sizeof(not_fs[0]); i++)
+		if (!strcmp(type, not_fs[i]))
+			return false;
+	return !boot_fs_known(type);
+}
+
+void boot_want_fs_module(const char *type)
 {
 	char alias[64];
-	uint64_t t0 = loop_now_usec();
-	int r;
 
-	if (!kmod || boot_fs_known(type))
-		return;
-	snprintf(alias, sizeof(alias), "fs-%s", type);
-	if ((r = modules_load(kmod, alias)) < 0)
-		log_debug("module for %s: %s", alias, strerror(-r));
-	*t_modules += loop_now_usec() - t0;
+	if (boot_fs_module_wanted(type) &&
+	    snprintf(alias, sizeof(alias), "fs-%s", type) < (int)sizeof(alias))
+		(void)modqueue_add(alias);
+}
+
+bool boot_fs_module_pending(const char *type)
+{
+	if (!modqueue_busy() || !boot_fs_module_wanted(type))
+		return false;
+	log_debug("the mount waits for modprobe (file system %s)", type);
+	return true;
 }
 
 /* Mounts it: root on NEWROOT, the rest at their target inside it. */
@@ -129,6 +147,8 @@ int boot_mount_item(struct boot *b, struct mount_item *it)
 	const char *type = it->fstype[0] ? it->fstype : it->dev.type;
 	char target[64];
 	int rootfd = -1, fd = -1, r;
+
+	(void)b;
 
 	if ((r = mount_opts_parse(it->opts, it->base_flags, &mo)) < 0)
 		return log_err_errno(r, "options of %s", it->target);
@@ -149,8 +169,6 @@ int boot_mount_item(struct boot *b, struct mount_item *it)
 	log_info("mounting %s on %s (%s, %s%s%s)", it->dev.node, it->target,
 		 type, mo.flags & MS_RDONLY ? "ro" : "rw",
 		 mo.data[0] ? "," : "", mo.data);
-	boot_load_fs_module(b->kmod, type, &b->t_modules);
-	boot_mark("file system module");
 	r = sys_mount(it->dev.node, target, type, mo.flags,
 		      mo.data[0] ? mo.data : NULL);
 	if (fd >= 0)

@@ -192,20 +192,62 @@ void boot_release(void)
 		b->holds--;
 }
 
-void boot_hold_handoff(void)
+void boot_handoff_reasons(const struct boot *b, char *buf, size_t size)
 {
-	struct boot *b = &boot;
+	size_t off = 0;
+	unsigned n = 0;
 
-	b->handoff_holds++;
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < BOOT_HANDOFF_WHY_MAX && off < size; i++) {
+		int w;
+		if (!b->handoff_why[i])
+			continue;
+		w = snprintf(buf + off, size - off, "%s%s", n++ ? "; " : "",
+			     b->handoff_why[i]);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	if (!n && b->handoff_holds)
+		snprintf(buf, size, "%u hold(s) without a reason",
+			 b->handoff_holds);
 }
 
-/* From the net hook's callback: the switch goes on in the boot's step. */
-void boot_release_handoff(void)
+void boot_hold_handoff(const char *reason)
+{
+	struct boot *b = &boot;
+	char all[300];
+
+	if (!reason || !*reason)
+		reason = "a hook holds it";
+	b->handoff_holds++;
+	for (unsigned i = 0; i < BOOT_HANDOFF_WHY_MAX; i++)
+		if (!b->handoff_why[i]) {
+			b->handoff_why[i] = reason;
+			break;
+		}
+	if (b->handoff_waiting) { /* the wait is logged already: say more */
+		boot_handoff_reasons(b, all, sizeof(all));
+		log_info("the switch waits: %s", all);
+	}
+}
+
+/* From a hook's callback: the switch goes on in the boot's step. */
+void boot_release_handoff(const char *reason)
 {
 	struct boot *b = &boot;
 
 	if (!b->handoff_holds)
 		return;
+	if (!reason || !*reason)
+		reason = "a hook holds it";
+	for (unsigned i = 0; i < BOOT_HANDOFF_WHY_MAX; i++)
+		if (b->handoff_why[i] && !strcmp(b->handoff_why[i], reason)) {
+			b->handoff_why[i] = NULL;
+			break;
+		}
 	if (--b->handoff_holds || !b->handoff_waiting)
 		return;
 	b->handoff_waiting = false;
@@ -225,6 +267,7 @@ int boot_resume_check(char *why, size_t size)
 {
 	const struct boot *b = &boot;
 	const struct mount_item *it;
+	char reasons[200];
 
 	/* Also in an emergency that came while it ran (a hook's boot_fail). */
 	if (b->phase != PHASE_HANDOFF && (it = boot_fsck_item(b))) {
@@ -244,9 +287,11 @@ int boot_resume_check(char *why, size_t size)
 	case PHASE_RUNNING:
 		if (!b->handoff_waiting)
 			return 0; /* waiting for a device: rescan */
+		boot_handoff_reasons(b, reasons, sizeof(reasons));
 		snprintf(why, size,
-			 "busy: root is mounted and the switch waits for the "
-			 "network (rd.neednet); resume has nothing to do\n");
+			 "busy: root is mounted and the switch waits (%s); "
+			 "resume has nothing to do\n",
+			 reasons);
 		return -EBUSY;
 	case PHASE_BUSY:
 		snprintf(why, size,

@@ -79,10 +79,11 @@ enum boot_phase {
 	PHASE_HANDOFF,
 };
 
+#define BOOT_HANDOFF_WHY_MAX 8
+
 struct boot {
 	struct boot_config cfg;
 	struct loop *loop;
-	struct kmod_ctx *kmod;
 	int uevent_fd, signal_fd;
 	struct loop_timer *timeout, *reboot_timer;
 	/* The boot's progress (boot_step) and the rd.timeout decision run
@@ -95,17 +96,20 @@ struct boot {
 	unsigned n_items;
 	enum boot_phase phase;
 	unsigned breaks_done, holds;
-	unsigned handoff_holds;	 /* boot_hold_handoff() calls outstanding */
+	unsigned handoff_holds; /* boot_hold_handoff() calls outstanding */
+	/* their reasons (the first BOOT_HANDOFF_WHY_MAX), for log and status */
+	const char *handoff_why[BOOT_HANDOFF_WHY_MAX];
 	bool handoff_waiting;	 /* every mount done, a hold kept the switch */
 	bool started;		 /* boot_start() ran */
 	char **init_args;	 /* our argv + 1, NULL-terminated */
 	const char *sysfs_block; /* NULL: /sys/class/block (tests: their own) */
 	sigset_t sigmask_saved, sigmask_ours;
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
-	uint64_t t_start, t_modules, t_devices, t_fsck, t_paused;
+	uint64_t t_start, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
 	uint64_t t_unlocked; /* boot_note_unlocked(); 0: no passphrase */
-	uint64_t stall_boot; /* the loop's longest stall when the handoff began */
+	uint64_t
+	    stall_boot; /* the loop's longest stall when the handoff began */
 	struct boot_net_state net;
 	struct boot_nfs_state nfs;
 };
@@ -117,6 +121,8 @@ extern struct boot boot;
 void boot_mark(const char *what);
 /* boot.c */
 void boot_wait_end(void);
+/* The reasons the switch is held, "; "-separated, into buf (truncated). */
+void boot_handoff_reasons(const struct boot *b, char *buf, size_t size);
 /* boot.c: the boot's progress, on the loop's next iteration (boot_step):
  * a rescan first when rescan is true, then the state machine. */
 void boot_schedule(bool rescan);
@@ -135,6 +141,8 @@ int boot_timeout_fire(struct loop *l, struct loop_timer *t, void *data);
 void boot_rescan_now(struct boot *b);
 /* boot_devices.c: the uevent socket's callback; data is the struct boot. */
 int boot_uevent_ready(struct loop *l, int fd, uint32_t events, void *data);
+/* boot_devices.c: handles up to max uevents waiting on fd. */
+int boot_uevents_read(struct boot *b, int fd, unsigned max);
 /* boot_devices.c */
 int boot_setup_signals(struct boot *b);
 /* boot_mount.c: whether fsck should check it (logs why not). */
@@ -142,6 +150,11 @@ bool boot_fsck_needed(enum fsck_mode mode, const struct mount_item *it,
 		      const char *type);
 /* boot_mount.c: 0 mounted, or a negative errno (logged). */
 int boot_mount_item(struct boot *b, struct mount_item *it);
+/* boot_mount.c: queues the module of a probed file system type. */
+void boot_want_fs_module(const char *type);
+/* boot_mount.c: true while a modprobe child may still bring type's
+ * module (the mount waits; the queue's end schedules the step). */
+bool boot_fs_module_pending(const char *type);
 /* boot_mount.c: NULL when the target is there already or no room. */
 struct mount_item *boot_add_item(struct boot *b, const char *target);
 /* boot_mount.c: adds the new root's fstab lines to mount before the switch. */

@@ -116,6 +116,24 @@ int child_reap(void)
 	return n;
 }
 
+int child_reap_pid(pid_t pid)
+{
+	int status;
+	pid_t w;
+
+	if (pid <= 0)
+		return -EINVAL;
+	while ((w = waitpid(pid, &status, WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (w < 0)
+		return -errno;
+	if (w == 0)
+		return 0;
+	if (child_exited(pid, status) < 0)
+		log_debug("reaped orphan pid %d", (int)pid);
+	return 1;
+}
+
 unsigned child_count(void)
 {
 	unsigned n = 0;

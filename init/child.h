@@ -32,6 +32,15 @@ int child_spawn(char *const argv[], unsigned flags, child_exit_fn fn,
  */
 int child_reap(void);
 /*
+ * child_reap() for one pid, for a caller that must know it is gone before
+ * it goes on (dropbear_stop(), before the switch): collects pid if it has
+ * exited and runs its callback, as child_reap() would have. 1 collected,
+ * 0 still running, -ECHILD no such child (collected already: its callback
+ * has run). Never blocks; wait for the exit first (a pidfd, or
+ * waitid(WNOWAIT), which collects nothing).
+ */
+int child_reap_pid(pid_t pid);
+/*
  * What child_reap() does for each pid it collects: runs pid's callback
  * once (and forgets it). 0, or -ENOENT when pid is not ours. Tests use it
  * to make a fake child exit.

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/cmdline_split.h"
 #include "common/log.h"
 #include "common/strutil.h"
 
@@ -372,62 +373,22 @@ bad:
 	return 0;
 }
 
-static bool cmdline_is_space(unsigned char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
-	       ch == '\v' || ch == '\f' || ch == '\0';
-}
-
 int boot_config_parse(struct boot_config *c, const char *buf, size_t len,
 		      bool is_file)
 {
+	struct cmdline_split sp;
 	char word[BOOT_WORD_MAX];
-	size_t i = 0;
-	int r = 0;
+	int r = 0, w;
 
-	while (i < len) {
-		size_t wl = 0;
-		bool quoted = false, overlong = false, ctl = false;
-
-		while (i < len && cmdline_is_space((unsigned char)buf[i]))
-			i++;
-		if (i >= len)
-			break;
-		if (is_file && buf[i] == '#') {
-			while (i < len && buf[i] != '\n')
-				i++;
-			continue;
-		}
-		/* One word: quotes toggle grouping and are dropped. */
-		for (; i < len; i++) {
-			unsigned char ch = (unsigned char)buf[i];
-			if (ch == '"') {
-				quoted = !quoted;
-				continue;
-			}
-			if (ch == '\n' || ch == '\0') {
-				quoted = false; /* a quote never spans lines */
-				break;
-			}
-			if (!quoted && cmdline_is_space(ch))
-				break;
-			if (ch < 0x20 || ch == 0x7f)
-				ctl = true;
-			if (wl + 1 >= sizeof(word)) {
-				overlong = true;
-				continue;
-			}
-			word[wl++] = (char)ch;
-		}
-		word[wl] = '\0';
-		if (overlong || ctl) {
+	cmdline_split_init(&sp, buf, len, is_file);
+	while ((w = cmdline_split_next(&sp, word, sizeof(word))) != 0) {
+		if (w < 0) {
 			c->warnings++;
 			log_warn("boot parameter %.32s...: %s, ignored", word,
-				 overlong ? "too long" : "control characters");
+				 w == -ENAMETOOLONG ? "too long"
+						    : "control characters");
 			continue;
 		}
-		if (!is_file && strcmp(word, "--") == 0)
-			break;
 		if ((r = boot_config_apply_word(c, word)) < 0) {
 			log_warn("boot parameters: too many, the rest ignored");
 			break;

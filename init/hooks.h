@@ -75,11 +75,15 @@ void boot_hold(void);
 void boot_release(void);
 /*
  * boot_hold_handoff() keeps the switch to the real root waiting once every
- * mount is done (rd.neednet: the network comes first); boot_release_handoff()
- * lets it go on (from the boot's deferred step).
+ * mount is done; reason says why, for init's log and the status line
+ * ("rd.neednet: the network comes first", "a passphrase attempt is
+ * running"): a string that outlives the hold (a literal). Holds count;
+ * boot_release_handoff() with the same reason (compared as a string) ends
+ * one and, when none is left, lets the switch go on (from the boot's
+ * deferred step).
  */
-void boot_hold_handoff(void);
-void boot_release_handoff(void);
+void boot_hold_handoff(const char *reason);
+void boot_release_handoff(const char *reason);
 void boot_fail(const char *what, const char *hint);
 /*
  * A passphrase opened a device (its key derivation is done): the handoff

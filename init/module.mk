@@ -6,7 +6,7 @@
 LIBS += init
 init_SRCS := init/sys.c init/cmdline.c init/spec.c \
 	init/uevent.c init/fstab.c init/mountopt.c init/fsck.c init/child.c \
-	init/early.c init/modules.c init/blockdev.c init/switchroot.c \
+	init/early.c init/modules.c init/modqueue.c init/blockdev.c init/switchroot.c \
 	init/emergency.c init/hooks.c init/boot.c init/boot_rescue.c \
 	init/boot_devices.c init/boot_mount.c init/boot_handoff.c init/boot_nfs.c
 init_PKGS := libkmod blkid
@@ -32,7 +32,7 @@ FORCE:
 
 INIT_TESTS := test_init_cmdline test_init_spec test_init_uevent \
 	test_init_fstab test_init_fsck test_init_switchroot test_init_child \
-	test_init_hooks test_init_boot_resume test_init_boot
+	test_init_hooks test_init_boot_resume test_init_boot test_init_modqueue
 UNIT_TESTS += $(INIT_TESTS)
 $(foreach t,$(INIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
 $(foreach t,$(INIT_TESTS),$(eval $(t)_LIBS := init common))

@@ -7,12 +7,15 @@
 #include <fcntl.h>
 #include <libkmod.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/log.h"
+#include "common/loop.h"
 
 #define COLDPLUG_MAX_DEPTH 32
 
@@ -184,22 +187,63 @@ int modules_coldplug(struct kmod_ctx *ctx, const char *sys_devices)
 	return n;
 }
 
+/* --list=FILE: the image's module list, one name per line. */
+static int modprobe_list(struct kmod_ctx *ctx, const char *path)
+{
+	char *buf = NULL;
+	size_t len;
+	int n;
+
+	if (file_read_all(path, 1u << 20, &buf, &len) < 0)
+		return 0; /* an image without a list */
+	if ((n = modules_load_list(ctx, buf, len)) > 0)
+		log_warn("%d of the image's modules did not load", n);
+	free(buf);
+	return n > 0 ? n : 0;
+}
+
 int modprobe_main(int argc, char **argv)
 {
+	const char *list = NULL, *coldplug = NULL;
 	struct kmod_ctx *ctx = NULL;
-	int i = 1, failed = 0, r;
+	int i = 1, failed = 0, kmsg, r;
 
 	log_set_ident("modprobe");
-	/* Options before "--" (the kernel passes -q) change nothing here. */
-	for (; i < argc && argv[i][0] == '-'; i++)
+	/*
+	 * Options before "--" change nothing (the kernel passes -q) except
+	 * ours: PID 1's module queue (init/modqueue.h) runs us with
+	 * --sesame-init (log as /init does) and, once, --list= and
+	 * --coldplug=.
+	 */
+	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		}
-	if (i >= argc)
+		if (strcmp(argv[i], "--sesame-init") == 0) {
+			log_set_ident("sesame-init");
+			kmsg = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+			log_set_sinks(LOG_SINK_STDERR |
+					  (kmsg >= 0 ? LOG_SINK_KMSG : 0),
+				      kmsg, -1);
+		} else if (strncmp(argv[i], "--list=", 7) == 0) {
+			list = argv[i] + 7;
+		} else if (strncmp(argv[i], "--coldplug=", 11) == 0) {
+			coldplug = argv[i] + 11;
+		}
+	}
+	if (i >= argc && !list && !coldplug)
 		return 1;
 	if (modules_open(&ctx) < 0)
 		return 1;
+	if (list)
+		failed += modprobe_list(ctx, list);
+	if (coldplug) {
+		uint64_t t0 = loop_now_usec();
+		int n = modules_coldplug(ctx, coldplug);
+		log_debug("coldplug: %d modaliases in %llu ms", n,
+			  (unsigned long long)((loop_now_usec() - t0) / 1000));
+	}
 	for (; i < argc; i++)
 		if ((r = modules_load(ctx, argv[i])) < 0)
 			failed++;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/spawn_child.h"
 #include "init/switchroot.h"
 
 static int real_mount(const char *src, const char *target, const char *type,
@@ -45,41 +46,16 @@ static int real_execv(const char *path, char *const argv[])
 	return -errno;
 }
 
-/* In the child: fds 0-2 from o->stdio (copied above 2 first, so that one
- * may name another's slot). */
-static int spawn_child_stdio(const struct sys_spawn_opts *o)
-{
-	int tmp[3];
-
-	for (int i = 0; i < 3; i++) {
-		tmp[i] = o->stdio[i] < 0 ? open("/dev/null", O_RDWR)
-					 : fcntl(o->stdio[i], F_DUPFD, 3);
-		if (tmp[i] < 0)
-			return -1;
-	}
-	for (int i = 0; i < 3; i++) {
-		if (dup2(tmp[i], i) < 0)
-			return -1;
-		close(tmp[i]);
-	}
-	return 0;
-}
-
 /* In the child: what PID 1 blocked or set must not leak into programs.
  * -1 when the child must not run. */
 static int spawn_child_setup(const struct sys_spawn_opts *o)
 {
 	unsigned flags = o->flags;
-	sigset_t all;
 
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			signal(s, SIG_DFL);
+	spawn_child_reset_signals();
 	if ((flags & SYS_SPAWN_SETSID) && !(flags & SYS_SPAWN_CONSOLE))
 		setsid();
-	if ((flags & SYS_SPAWN_STDIO) && spawn_child_stdio(o) < 0)
+	if ((flags & SYS_SPAWN_STDIO) && spawn_child_stdio(o->stdio) < 0)
 		return -1;
 	if ((flags & SYS_SPAWN_IDS) &&
 	    (setgroups(0, NULL) < 0 || setresgid(o->gid, o->gid, o->gid) < 0 ||

@@ -156,14 +156,36 @@ static int child_confine(int fd, const char *root)
 	return child_seccomp(); /* last: it needs no_new_privs */
 }
 
+/* From init's reaper (c->watch): the parser is gone, and reaped. */
+static void dhcp_child_exited(pid_t pid, int status, void *data)
+{
+	struct dhcp_child *c = data;
+
+	if (pid != c->pid)
+		return;
+	if (WIFSIGNALED(status))
+		log_warn("dhcp: the parser process (pid %d) was killed by "
+			 "signal %d; a new one starts with the next reply",
+			 (int)pid, WTERMSIG(status));
+	else
+		log_warn("dhcp: the parser process (pid %d) exited with "
+			 "status %d; a new one starts with the next reply",
+			 (int)pid, WEXITSTATUS(status));
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->pid = -1;
+}
+
 int dhcp_child_start(struct dhcp_child *c)
 {
 	char root[] = "/run/sesame-dhcp.XXXXXX";
 	char root_tmp[] = "/tmp/sesame-dhcp.XXXXXX";
-	struct dhcp_child t = {.pid = -1, .pidfd = -1, .fd = -1};
 	char *dir, ready;
 	int sv[2], r;
 
+	c->pid = -1;
+	c->fd = -1;
 	dir = mkdtemp(root);
 	if (!dir)
 		dir = mkdtemp(root_tmp);
@@ -175,15 +197,21 @@ int dhcp_child_start(struct dhcp_child *c)
 		rmdir(dir);
 		return r;
 	}
-	t.pid = fork();
-	if (t.pid < 0) {
+	/*
+	 * A fork, not child_spawn_opts(): the parser is this code, not a
+	 * program. Watched at once, before anything can reap it: init's
+	 * reaper runs from the loop, never inside this call.
+	 */
+	c->pid = fork();
+	if (c->pid < 0) {
 		r = -errno;
+		c->pid = -1;
 		close(sv[0]);
 		close(sv[1]);
 		rmdir(dir);
 		return r;
 	}
-	if (t.pid == 0) {
+	if (c->pid == 0) {
 		close(sv[0]);
 		if (child_confine(sv[1], dir) < 0)
 			_exit(1);
@@ -191,19 +219,29 @@ int dhcp_child_start(struct dhcp_child *c)
 			_exit(1);
 		child_serve(3);
 	}
-	t.pidfd = (int)syscall(SYS_pidfd_open, t.pid, 0);
-	t.fd = sv[0];
+	c->fd = sv[0];
 	close(sv[1]);
+	if (c->watch &&
+	    (r = c->watch->watch(c->pid, dhcp_child_exited, c)) < 0) {
+		log_err_errno(r, "dhcp: watching the parser process");
+		kill(c->pid, SIGKILL); /* not watched: reaped here */
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(c->fd);
+		c->fd = -1;
+		c->pid = -1;
+		rmdir(dir);
+		return r;
+	}
 	/* The child confines itself before it says it is ready. */
-	r = recv(t.fd, &ready, 1, 0) == 1 ? 0 : -ECHILD;
+	r = recv(c->fd, &ready, 1, 0) == 1 ? 0 : -ECHILD;
 	rmdir(dir); /* the child's root is now a removed, empty directory */
 	if (r < 0) {
 		log_err("dhcp: the parser process failed to drop its "
 			"privileges");
-		dhcp_child_stop(&t);
+		dhcp_child_stop(c);
 		return r;
 	}
-	*c = t;
 	return 0;
 }
 
@@ -246,21 +284,21 @@ static int dhcp_child_check_reply(const struct dhcp_child_reply *rep, size_t n,
 
 void dhcp_child_stop(struct dhcp_child *c)
 {
-	siginfo_t si;
+	pid_t pid = c->pid;
 
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	if (c->pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
-		/* ECHILD when PID 1's own reaper got there first: fine. */
-		while (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED) < 0 &&
-		       errno == EINTR)
-			;
-		close(c->pidfd);
-	}
-	c->pidfd = -1;
 	c->pid = -1;
+	if (pid <= 0)
+		return;
+	/* Still ours: its exit has not been seen (the watch clears pid). */
+	kill(pid, SIGKILL);
+	if (c->watch)
+		c->watch->forget(pid); /* init's reaper collects it, silently */
+	else
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 }
 
 int dhcp_child_parse(struct dhcp_child *c, const uint8_t *frame, size_t len,

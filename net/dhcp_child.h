@@ -8,10 +8,24 @@
 
 #include "net/dhcp_packet.h"
 
+/*
+ * Who reaps the parser. In PID 1, init's one reaper: watch is
+ * child_watch() and forget child_forget() (init/child.h), so its exit is
+ * seen on every kernel (no pidfd needed) and nobody else calls waitpid on
+ * it. NULL (netprobe, tests): the process that started it reaps it itself,
+ * in dhcp_child_stop().
+ */
+struct dhcp_child_watch {
+	int (*watch)(pid_t pid,
+		     void (*exited)(pid_t pid, int status, void *data),
+		     void *data);
+	void (*forget)(pid_t pid);
+};
+
 struct dhcp_child {
-	pid_t pid;
-	int pidfd; /* reaps exactly our child, even if PID 1 reaps too */
-	int fd;	   /* SOCK_SEQPACKET to the child */
+	pid_t pid; /* -1: none (never started, stopped, or seen to exit) */
+	int fd;	   /* SOCK_SEQPACKET to the child; -1 with pid */
+	const struct dhcp_child_watch *watch; /* kept across restarts */
 };
 
 #define DHCP_CHILD_WHY_MAX 96
@@ -28,9 +42,13 @@ struct dhcp_child_reply {
 };
 
 /*
- * Forks the parser: it drops to uid/gid 65534 with no groups, chroots into
- * an empty directory that is then removed, sets no_new_privs, closes every
- * other fd and limits itself to the fds it has. Returns once it is ready.
+ * Forks the parser (a fork without exec: it runs this file's own code, so
+ * it needs no program of its own in the chroot it cannot leave): it drops to
+ * uid/gid 65534 with no groups, chroots into an empty directory that is then
+ * removed, sets no_new_privs, closes every other fd and limits itself to the
+ * fds it has. Returns once it is ready. With c->watch its exit, whenever it
+ * comes, closes c->fd and sets c->pid to -1 (dhcp_child_parse() then says
+ * -EPIPE and the caller starts a new one).
  */
 int dhcp_child_start(struct dhcp_child *c);
 /*
@@ -44,7 +62,11 @@ int dhcp_child_start(struct dhcp_child *c);
 int dhcp_child_parse(struct dhcp_child *c, const uint8_t *frame, size_t len,
 		     const struct dhcp_expect *exp, struct dhcp_lease *out,
 		     char why[DHCP_CHILD_WHY_MAX]);
-/* Ends and reaps the child; safe on one never started. */
+/*
+ * Ends the child (SIGKILL): reaped here without c->watch, by init's reaper
+ * with it (its callback forgotten). Safe on one never started or already
+ * gone.
+ */
 void dhcp_child_stop(struct dhcp_child *c);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,22 +12,30 @@
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "init/child.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
+#include "net/dhcp_child.h"
 #include "net/net.h"
 #include "net/runconf.h"
 #include "nfs/nfsroot.h"
 
-/* The hook's state: start hands it to stop as the context. */
-static struct net_hook_state {
+/* The hook's state: allocated by start, the context of every callback. */
+struct net_hook_state {
 	struct net *net;
 	bool keep;
-	bool nfs; /* the root is on NFS: its address must not expire */
+	bool nfs;     /* the root is on NFS: its address must not expire */
 	bool holding; /* the switch waits for the network (rd.neednet) */
 	/* the /run/net-IFACE.conf files written, removed unless kept */
 	char run_files[NET_MAX_IFACES][64];
 	unsigned n_run_files;
-} N;
+};
+
+/* The DHCP parser is reaped by init's one reaper, never by net. */
+static const struct dhcp_child_watch net_hook_child_watch = {
+    .watch = child_watch,
+    .forget = child_forget,
+};
 
 /* Parameters net reads from boot.conf and the kernel command line. */
 /* The parser refuses what net_config_parse_param() would (a scratch config). */
@@ -49,7 +58,6 @@ static const struct boot_param_decl net_hook_params[] = {
     {"sesame.dhcp_release", BOOT_PARAM_OPTIONAL, net_param_check},
     {"sesame.hostname", BOOT_PARAM_VALUE, net_param_check},
 };
-
 
 /*
  * /etc/resolv.conf of the initramfs, for the rescue shell; it goes away
@@ -76,14 +84,14 @@ static void net_hook_write_resolv(const struct net_lease *l)
 		log_debug("net: /etc/resolv.conf: %s", strerror(-r));
 }
 
-static void net_hook_note_run_file(const char *path)
+static void net_hook_note_run_file(struct net_hook_state *n, const char *path)
 {
-	for (unsigned i = 0; i < N.n_run_files; i++)
-		if (!strcmp(N.run_files[i], path))
+	for (unsigned i = 0; i < n->n_run_files; i++)
+		if (!strcmp(n->run_files[i], path))
 			return;
-	if (N.n_run_files < NET_MAX_IFACES)
-		snprintf(N.run_files[N.n_run_files++], sizeof(N.run_files[0]),
-			 "%s", path);
+	if (n->n_run_files < NET_MAX_IFACES)
+		snprintf(n->run_files[n->n_run_files++],
+			 sizeof(n->run_files[0]), "%s", path);
 }
 
 /*
@@ -91,13 +99,13 @@ static void net_hook_note_run_file(const char *path)
  * down at the switch they would lie, and the real system's ifupdown
  * would leave the interface alone (seen: a Debian root without network).
  */
-static void net_hook_remove_run_files(void)
+static void net_hook_remove_run_files(struct net_hook_state *n)
 {
-	for (unsigned i = 0; i < N.n_run_files; i++)
-		if (unlink(N.run_files[i]) < 0 && errno != ENOENT)
-			log_warn("net: removing %s: %s", N.run_files[i],
+	for (unsigned i = 0; i < n->n_run_files; i++)
+		if (unlink(n->run_files[i]) < 0 && errno != ENOENT)
+			log_warn("net: removing %s: %s", n->run_files[i],
 				 strerror(errno));
-	N.n_run_files = 0;
+	n->n_run_files = 0;
 	if (unlink(NET_PNP_PATH) < 0 && errno != ENOENT)
 		log_warn("net: removing %s: %s", NET_PNP_PATH, strerror(errno));
 }
@@ -107,7 +115,8 @@ static void net_hook_remove_run_files(void)
  * into the new root. initramfs-tools' /run/net-IFACE.conf and a
  * /proc/net/pnp-style resolver file (docs/network.md).
  */
-static void net_hook_write_run(const struct net_lease *l)
+static void net_hook_write_run(struct net_hook_state *st,
+			       const struct net_lease *l)
 {
 	char buf[1024], path[64];
 	int n, r;
@@ -119,7 +128,7 @@ static void net_hook_write_run(const struct net_lease *l)
 	if ((r = file_write_atomic(path, buf, (size_t)n, 0644)) < 0)
 		log_warn("net: %s: %s", path, strerror(-r));
 	else
-		net_hook_note_run_file(path);
+		net_hook_note_run_file(st, path);
 	if ((n = net_pnp_format(l, buf, sizeof(buf))) < 0)
 		return;
 	(void)mkdir("/run/sesame", 0755);
@@ -144,30 +153,33 @@ static void net_hook_tell_boot(const struct net_lease *l)
 	boot_net_configured(&info);
 }
 
+/* Why net holds the switch: init's log and status say it. */
+#define NET_HOLD_WHY "rd.neednet: the network comes first"
+
 /* Lets the switch go on: the network is up, or its timeout passed. */
-static void net_hook_release(void)
+static void net_hook_release(struct net_hook_state *n)
 {
-	if (!N.holding)
+	if (!n->holding)
 		return;
-	N.holding = false;
-	boot_release_handoff();
+	n->holding = false;
+	boot_release_handoff(NET_HOLD_WHY);
 }
 
 static void net_hook_event(void *data, enum net_event ev,
 			   const struct net_lease *l)
 {
+	struct net_hook_state *n = data;
 	char a[INET_ADDRSTRLEN];
 
-	(void)data;
 	if (ev == NET_EV_CONFIGURED || ev == NET_EV_TIMEOUT)
-		net_hook_release();
+		net_hook_release(n);
 	if ((ev == NET_EV_CONFIGURED && l) || ev == NET_EV_LOST)
 		net_hook_tell_boot(ev == NET_EV_CONFIGURED ? l : NULL);
 	if (ev == NET_EV_CONFIGURED && l) {
 		log_info("reachable on %s at %s (ssh root@%s)", l->ifname,
 			 inet_ntop(AF_INET, &l->addr, a, sizeof(a)), a);
 		net_hook_write_resolv(l);
-		net_hook_write_run(l);
+		net_hook_write_run(n, l);
 	} else if (ev == NET_EV_TIMEOUT)
 		log_warn("no network yet; the console prompt works, boot goes "
 			 "on, and DHCP keeps trying");
@@ -188,11 +200,13 @@ static bool net_root_needs_network(const struct boot_config *cfg)
 static int net_hook_start(struct loop *l, const struct boot_config *cfg,
 			  void **ctxp)
 {
+	struct net_hook_state *n = calloc(1, sizeof(*n));
+	struct net_hooks h = {net_hook_event, n, &net_hook_child_watch};
 	struct net_config c;
-	struct net_hooks h = {net_hook_event, NULL};
 	int r;
 
-	*ctxp = &N;
+	if (!n)
+		return -ENOMEM;
 	net_config_init(&c);
 	for (size_t i = 0;
 	     i < sizeof(net_hook_params) / sizeof(net_hook_params[0]); i++) {
@@ -207,8 +221,8 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg,
 						     : "malformed");
 		}
 	}
-	N.nfs = net_root_needs_network(cfg);
-	N.keep = c.keep || N.nfs;
+	n->nfs = net_root_needs_network(cfg);
+	n->keep = c.keep || n->nfs;
 	/*
 	 * A kept network is one the real system needs: as dracut does for
 	 * rd.neednet, the switch waits until it is configured or until the
@@ -217,17 +231,19 @@ static int net_hook_start(struct loop *l, const struct boot_config *cfg,
 	 * With ip=off there is no network and no timer to wait for: never
 	 * hold then (issue 9 item 15: the switch waited forever).
 	 */
-	if (N.keep && c.disabled)
+	if (n->keep && c.disabled)
 		log_warn("net: ip=off: the switch does not wait for a network "
 			 "(rd.neednet, sesame.net_keep or NFS root ignored)");
-	else if (N.keep) {
-		N.holding = true;
-		boot_hold_handoff();
+	else if (n->keep) {
+		n->holding = true;
+		boot_hold_handoff(NET_HOLD_WHY);
 	}
-	if ((r = net_start(l, &c, &h, &N.net)) < 0) {
-		net_hook_release();
+	if ((r = net_start(l, &c, &h, &n->net)) < 0) {
+		net_hook_release(n);
+		free(n);
 		return r;
 	}
+	*ctxp = n;
 	return 0;
 }
 
@@ -235,19 +251,20 @@ static void net_hook_stop(void *ctx)
 {
 	struct net_hook_state *n = ctx;
 	/* an NFS mount from fstab (/usr, say) needs the network too */
-	bool keep = n->keep || boot_needs_network();
+	bool nfs = n->nfs || boot_needs_network();
+	bool keep = n->keep || nfs;
 	int r;
 
-	net_hook_release();
-	if ((n->nfs || boot_needs_network()) &&
-	    (r = net_keep_forever(n->net)) > 0)
+	net_hook_release(n);
+	if (nfs && (r = net_keep_forever(n->net)) > 0)
 		log_info("net: NFS: the address%s kept without a lifetime "
 			 "(the real system renews or keeps it)",
 			 r > 1 ? "es are" : " is");
 	net_teardown(n->net, keep);
 	n->net = NULL;
 	if (!keep)
-		net_hook_remove_run_files();
+		net_hook_remove_run_files(n);
+	free(n); /* net, and with it every callback to n, is gone */
 }
 
 /* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */

@@ -12,7 +12,8 @@ test_net_dhcp_PKGS := cmocka
 
 UNIT_TESTS += test_net_child
 test_net_child_SRCS := tests/unit/test_net_child.c
-test_net_child_LIBS := net common
+# (init: child_watch() and child_reap(), the reaper PID 1 gives net.)
+test_net_child_LIBS := net init common
 test_net_child_PKGS := cmocka
 
 UNIT_TESTS += test_net_config

@@ -811,9 +811,11 @@ int net_start(struct loop *l, const struct net_config *c,
 	n->loop = l;
 	n->cfg = *c;
 	n->mon_fd = -1;
-	n->child.fd = n->child.pidfd = -1;
-	if (hooks)
+	n->child.fd = n->child.pid = -1;
+	if (hooks) {
 		n->hooks = *hooks;
+		n->child.watch = hooks->child_watch;
+	}
 	if (c->disabled)
 		log_info("net: disabled (ip=off)");
 	else if ((r = net_open(n)) < 0)

@@ -10,6 +10,7 @@
 
 #include "net/dhcp_packet.h"
 
+struct dhcp_child_watch;
 struct loop;
 struct net;
 
@@ -124,6 +125,8 @@ struct net_hooks {
 	void (*on_event)(void *data, enum net_event ev,
 			 const struct net_lease *lease);
 	void *data;
+	/* Who reaps the DHCP parser (net/dhcp_child.h); NULL: net itself. */
+	const struct dhcp_child_watch *child_watch;
 };
 
 /*
@@ -133,7 +136,8 @@ struct net_hooks {
  * reports through hooks. With no interface named, every Ethernet NIC is
  * brought up and the first to get a lease is used (the others are brought
  * down again). c and hooks are copied. Needs CAP_NET_ADMIN and CAP_NET_RAW;
- * forks one unprivileged child (the DHCP parser) that net reaps itself.
+ * forks one unprivileged child (the DHCP parser), reaped as
+ * hooks->child_watch says (init's reaper in PID 1) or by net itself.
  * Returns 0 with *np set, or a negative errno. With c->disabled it returns
  * 0 and a net that does nothing.
  */

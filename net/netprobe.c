@@ -63,7 +63,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	struct net_config cfg;
-	struct net_hooks hooks;
+	struct net_hooks hooks = {0};
 	struct net_lease lease;
 	struct probe p = {.result = -EINPROGRESS};
 	struct net *n = NULL;

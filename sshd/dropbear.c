@@ -47,8 +47,7 @@ struct dropbear {
 	struct loop *loop;
 	const struct dropbear_config *cfg;
 	struct dropbear_argv args;
-	pid_t pid;
-	int pidfd; /* readable once pid exits; -1 without pidfd_open */
+	pid_t pid; /* 0: none; cleared by its exit callback alone */
 	int log_rd, log_wr;
 	struct loop_timer *restart;
 	uint64_t backoff_usec;
@@ -211,13 +210,11 @@ static int dropbear_pidfd_open(pid_t pid)
 	return dropbear_pidfd_fn(pid);
 }
 
+/* From init's reaper, child_reap() or child_reap_pid(): the only one. */
 static void dropbear_reaped(pid_t pid, int status, void *data)
 {
 	dropbear_child_exited(data, pid, status);
 }
-
-static int dropbear_pidfd_ready(struct loop *l, int fd, uint32_t events,
-				void *data);
 
 static int dropbear_spawn(struct dropbear *d)
 {
@@ -238,23 +235,13 @@ static int dropbear_spawn(struct dropbear *d)
 			     dropbear_reaped, d, &pid);
 	if (r < 0)
 		return log_warn_errno(r, "cannot start %s", d->args.argv[0]);
+	/*
+	 * Its exit reaches us only through init's reaper (SIGCHLD,
+	 * child_reap()), which runs dropbear_reaped(): nobody else waits for
+	 * it, so there is no second reaper to race, on any kernel.
+	 */
 	d->pid = pid;
 	d->started_usec = loop_now_usec();
-	/*
-	 * init's reaper (SIGCHLD, waitpid(-1)) hands us the status; a pidfd
-	 * in the loop (Linux 5.3 and later) also sees the exit, for a loop
-	 * without init's reaper, and dropbear_stop() waits on it.
-	 */
-	d->pidfd = dropbear_pidfd_open(pid);
-	if (d->pidfd < 0)
-		log_debug("dropbear: no pidfd (%s): its exit is seen by init's "
-			  "reaper",
-			  strerror(errno));
-	if (d->pidfd >= 0 && loop_add_fd(d->loop, d->pidfd, EPOLLIN,
-					 dropbear_pidfd_ready, d) < 0) {
-		close(d->pidfd);
-		d->pidfd = -1;
-	}
 	log_info("dropbear started (pid %d)", (int)pid);
 	return 0;
 }
@@ -302,7 +289,7 @@ int dropbear_start(struct loop *l, const struct dropbear_config *cfg,
 		return -ENOMEM;
 	d->loop = l;
 	d->cfg = cfg;
-	d->log_rd = d->log_wr = d->pidfd = -1;
+	d->log_rd = d->log_wr = -1;
 	if ((r = dropbear_build_argv(cfg, &d->args)) < 0) {
 		log_err_errno(r, "dropbear: bad configuration");
 		goto out;
@@ -344,16 +331,7 @@ pid_t dropbear_pid(const struct dropbear *d)
 	return d ? d->pid : 0;
 }
 
-static void dropbear_drop_pidfd(struct dropbear *d)
-{
-	if (d->pidfd < 0)
-		return;
-	loop_del_fd(d->loop, d->pidfd);
-	close(d->pidfd);
-	d->pidfd = -1;
-}
-
-/* status < 0: reaped by someone else, status unknown. */
+/* status < 0: collected by someone who did not say how it ended. */
 static void dropbear_describe_exit(const struct dropbear *d, int status)
 {
 	if (status < 0)
@@ -374,7 +352,6 @@ int dropbear_child_exited(struct dropbear *d, pid_t pid, int status)
 	if (!d || pid <= 0 || pid != d->pid)
 		return 0;
 	child_unwatch(pid); /* reaped: the pid may be reused */
-	dropbear_drop_pidfd(d);
 	dropbear_describe_exit(d, status);
 	if (loop_now_usec() - d->started_usec >= DROPBEAR_STABLE_USEC)
 		d->backoff_usec = 0;
@@ -382,26 +359,6 @@ int dropbear_child_exited(struct dropbear *d, pid_t pid, int status)
 	if (!d->stopping)
 		dropbear_schedule_restart(d);
 	return 1;
-}
-
-static int dropbear_pidfd_ready(struct loop *l, int fd, uint32_t events,
-				void *data)
-{
-	struct dropbear *d = data;
-	pid_t pid = d->pid, w;
-	int status = 0;
-
-	(void)l;
-	(void)fd;
-	(void)events;
-	w = waitpid(pid, &status, WNOHANG);
-	if (w == 0)
-		return 0; /* not yet: spurious */
-	if (w < 0 && errno != ECHILD)
-		return -errno;
-	/* ECHILD: init's reaper was first; the status went with it. */
-	dropbear_child_exited(d, pid, w == pid ? status : -1);
-	return 0;
 }
 
 /* ---- stopping ---- */
@@ -460,8 +417,7 @@ static void dropbear_let_unlock_finish(pid_t listener, const pid_t *desc,
 		pid_t pp;
 		char st;
 		bool has_child = false, runs_unlock = false;
-		if (dropbear_proc_stat(desc[i], &pp, &st) < 0 ||
-		    pp != listener)
+		if (dropbear_proc_stat(desc[i], &pp, &st) < 0 || pp != listener)
 			continue; /* not a session's own process */
 		for (size_t k = 0; k < n; k++) {
 			if (k == i || !dropbear_is_below(desc[k], desc[i]))
@@ -533,19 +489,49 @@ static size_t dropbear_descendants(pid_t root, pid_t *out, size_t max)
 	return found;
 }
 
-/* Waits up to usec for pid to exit and reaps it: 1 reaped, 0 not yet. */
-static int dropbear_wait_reap(pid_t pid, int pidfd, uint64_t usec, int *status)
+/*
+ * True once pid has exited (a zombie, not collected: WNOWAIT), or is no
+ * child of ours any more (collected already, its callback run).
+ */
+static bool dropbear_has_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return errno == ECHILD;
+	return si.si_pid == pid;
+}
+
+/*
+ * Waits up to usec for dropbear's exit to be handled: collected through
+ * init's child_reap_pid(), which runs dropbear_reaped() (d->pid becomes
+ * 0). 1 handled, 0 not yet.
+ */
+static int dropbear_wait_exit(struct dropbear *d, uint64_t usec)
 {
 	uint64_t end = loop_now_usec() + usec;
+	pid_t pid = d->pid;
+	int pidfd, r = 0;
 
+	if (pid <= 0)
+		return 1; /* handled already */
+	if ((pidfd = dropbear_pidfd_open(pid)) < 0)
+		log_debug("dropbear: no pidfd (%s): waiting for its exit in "
+			  "10 ms steps",
+			  strerror(errno));
 	for (;;) {
-		pid_t w = waitpid(pid, status, WNOHANG);
 		uint64_t now;
-		if (w == pid || (w < 0 && errno == ECHILD))
-			return 1;
+		if (dropbear_has_exited(pid)) {
+			child_reap_pid(pid); /* -ECHILD: collected already */
+			if (d->pid == pid)   /* collected, and nobody told us */
+				dropbear_child_exited(d, pid, -1);
+			r = 1;
+			break;
+		}
 		now = loop_now_usec();
 		if (now >= end)
-			return 0;
+			break;
 		if (pidfd >= 0) {
 			struct pollfd p = {.fd = pidfd, .events = POLLIN};
 			/* A readiness wait on the pidfd, not a sleep. */
@@ -555,30 +541,34 @@ static int dropbear_wait_reap(pid_t pid, int pidfd, uint64_t usec, int *status)
 			poll(NULL, 0, 10);
 		}
 	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return r;
 }
 
 /*
  * SIGSTOP, and waits (up to 1 s) until pid is stopped: it forks no more,
  * so the list of its descendants made next is complete (a connection
  * accepted while it is made would leave a process out, one that still
- * holds the listening socket). 1 stopped; 0 it exited meanwhile and was
- * reaped here (*status, or -1 when someone else reaped it); -ETIMEDOUT.
+ * holds the listening socket). Looks with WNOWAIT, collecting nothing:
+ * init's reaper stays the only one. 1 stopped; 0 it has exited (not yet
+ * collected, or collected with its callback run); -ETIMEDOUT.
  */
-static int dropbear_freeze(pid_t pid, int *status)
+static int dropbear_freeze(pid_t pid)
 {
 	uint64_t end = loop_now_usec() + 1000000u;
 
 	if (kill(pid, SIGSTOP) < 0)
 		return -errno;
 	for (;;) {
-		pid_t w = waitpid(pid, status, WUNTRACED | WNOHANG);
-		if (w == pid)
-			return WIFSTOPPED(*status) ? 1 : 0;
-		if (w < 0 && errno == ECHILD) {
-			*status = -1;
-			return 0;
-		}
-		if (w < 0 || loop_now_usec() >= end)
+		siginfo_t si;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)pid, &si,
+			   WSTOPPED | WEXITED | WNOHANG | WNOWAIT) < 0)
+			return errno == ECHILD ? 0 : -errno;
+		if (si.si_pid == pid)
+			return si.si_code == CLD_STOPPED ? 1 : 0;
+		if (loop_now_usec() >= end)
 			return -ETIMEDOUT;
 		poll(NULL, 0, 2); /* stopping takes one scheduling round */
 	}
@@ -595,10 +585,10 @@ static void dropbear_signal_all(pid_t main, const pid_t *desc, size_t n,
 
 int dropbear_stop(struct dropbear *d)
 {
-	pid_t desc[DROPBEAR_DESC_MAX];
+	pid_t desc[DROPBEAR_DESC_MAX], pid;
 	uint64_t timeout;
 	size_t n = 0;
-	int status = 0, pidfd = -1, r = 0;
+	int r = 0;
 
 	if (!d)
 		return 0;
@@ -606,23 +596,20 @@ int dropbear_stop(struct dropbear *d)
 	if (d->restart)
 		loop_timer_arm(d->restart, 0);
 	if (d->pid <= 0)
-		return 0;
+		return 0; /* gone, and its exit handled already */
+	pid = d->pid;
 	timeout =
 	    d->cfg->stop_timeout_usec ? d->cfg->stop_timeout_usec : 2000000u;
 	/* (a freeze that times out: a process stuck in the kernel, which
 	 * SIGKILL ends when it can) */
-	if (dropbear_freeze(d->pid, &status) == 0) {
-		dropbear_drop_pidfd(d);
-		child_unwatch(d->pid);
-		dropbear_describe_exit(d, status);
-		d->pid = 0;
+	if (dropbear_freeze(pid) == 0) {
+		/* It died meanwhile: its exit is handled as any other. */
+		dropbear_wait_exit(d, 0);
 		return 0;
 	}
 	/* Its per-connection processes are in sessions of their own. */
-	n = dropbear_descendants(d->pid, desc, DROPBEAR_DESC_MAX);
-	dropbear_let_unlock_finish(d->pid, desc, n, DROPBEAR_UNLOCK_GRACE_USEC);
-	pidfd = d->pidfd >= 0 ? dup(d->pidfd) : dropbear_pidfd_open(d->pid);
-	dropbear_drop_pidfd(d);
+	n = dropbear_descendants(pid, desc, DROPBEAR_DESC_MAX);
+	dropbear_let_unlock_finish(pid, desc, n, DROPBEAR_UNLOCK_GRACE_USEC);
 	dropbear_signal_all(0, desc, n, SIGTERM);
 	/*
 	 * The listener gets SIGKILL, not SIGTERM: its SIGTERM handler only
@@ -631,20 +618,13 @@ int dropbear_stop(struct dropbear *d)
 	 * Stopped, then killed, it forks nothing more. Its pid file is ours
 	 * to remove then.
 	 */
-	kill(d->pid, SIGKILL);
-	if (!dropbear_wait_reap(d->pid, pidfd, timeout, &status)) {
+	kill(pid, SIGKILL);
+	if (!dropbear_wait_exit(d, timeout)) {
 		log_warn("dropbear (pid %d) did not die of SIGKILL in %llu ms",
-			 (int)d->pid, (unsigned long long)(timeout / 1000));
+			 (int)pid, (unsigned long long)(timeout / 1000));
 		r = -ETIMEDOUT;
 	} else {
 		unlink(d->cfg->pid_file ? d->cfg->pid_file : DROPBEAR_PID_FILE);
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	if (r == 0) {
-		child_unwatch(d->pid);
-		dropbear_describe_exit(d, status);
-		d->pid = 0;
 	}
 	/* Descendants that outlived it: killed; gone unless zombies, which
 	 * init reaps (they are its children now). */
@@ -673,8 +653,9 @@ void dropbear_free(struct dropbear *d)
 		return;
 	dropbear_stop(d);
 	/* Still running (stop timed out): init's handoff kills it, and its
-	 * reaper must not call back into freed memory. */
-	child_unwatch(d->pid);
+	 * reaper collects it without calling back into freed memory. */
+	if (d->pid > 0)
+		child_forget(d->pid);
 	loop_timer_free(d->restart);
 	if (d->log_rd >= 0) {
 		/* What it wrote last (the pipe is non-blocking). */

@@ -67,16 +67,16 @@ struct dropbear;
 int dropbear_start(struct loop *l, const struct dropbear_config *cfg,
 		   struct dropbear **dp);
 /*
- * init's reaper (child_watch(), init/child.h) tells dropbear when it exits,
- * on every kernel; with Linux 5.3 or later a pidfd in the loop does too,
- * so a loop without init's reaper (a test) notices as well. Either may
- * come first; the exit is handled once. Returns 1 when pid was dropbear
- * (a restart is scheduled unless stopping; status < 0: unknown), 0 when
- * not.
+ * init's reaper (child_reap(), init/child.h), the only one, tells dropbear
+ * when it exits, on every kernel (dropbear is started with
+ * child_spawn_opts(), whose callback calls this); dropbear_stop() too
+ * collects it only through init's child_reap_pid(). The exit is handled
+ * once. Returns 1 when pid was dropbear (a restart is scheduled unless
+ * stopping; status < 0: unknown), 0 when not.
  */
 int dropbear_child_exited(struct dropbear *d, pid_t pid, int status);
-/* Tests: replaces pidfd_open(2) (NULL: the real one), e.g. by one that
- * fails with ENOSYS as kernels before 5.3 do. */
+/* Tests: replaces pidfd_open(2), which dropbear_stop() waits on (NULL: the
+ * real one), e.g. by one that fails with ENOSYS as kernels before 5.3 do. */
 void dropbear_set_pidfd_open(int (*fn)(pid_t pid));
 /* The running dropbear's pid, or 0 between a death and its restart. */
 pid_t dropbear_pid(const struct dropbear *d);
@@ -85,9 +85,12 @@ pid_t dropbear_pid(const struct dropbear *d);
  * so that it forks no more, every descendant listed (its per-connection
  * processes run in sessions of their own) and sent SIGTERM, dropbear
  * itself SIGKILL (its SIGTERM handler would still fork a connection it
- * was accepting) and reaped here, its pid file removed; then the
- * descendants SIGKILL. Waits on a pidfd (without one, in 10 ms steps), at
- * most stop_timeout_usec for dropbear and 1 s for each descendant.
+ * was accepting) and collected through init's child_reap_pid() (its exit
+ * callback runs here, once; nothing else here calls waitpid), its pid file
+ * removed; then the descendants SIGKILL. Sessions running `unlock` (or
+ * flushing its answer) get up to 2 s to end first. Waits on a pidfd
+ * (without one, in 10 ms steps), at most stop_timeout_usec for dropbear
+ * and 1 s for each descendant.
  * Returns 0 when none of them is left (zombies reparented to init
  * excepted), -ETIMEDOUT or -EBUSY otherwise. Frees nothing: call
  * dropbear_free() after. Safe to call twice.

@@ -1,5 +1,5 @@
-/* hook: wires the LUKS set, the unlock service and dropbear into /init's boot.
- */
+/* hook: PID 1's side of unlocking: supervises sesame-unlockd, tells it the
+ * LUKS devices found, holds the boot for it; runs dropbear. */
 #include "sshd/hook.h"
 
 #include <errno.h>
@@ -7,13 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/epoll.h>
 #include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/strutil.h"
 #include "init/blockdev.h"
+#include "init/child.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
 #include "init/sys.h"
@@ -21,7 +27,7 @@
 #include "keys/keys.h"
 #include "sshd/dropbear.h"
 #include "sshd/luks.h"
-#include "sshd/unlock_service.h"
+#include "sshd/unlockd_proto.h"
 #include "sshd/unlockproto.h"
 
 #define SSHD_LISTEN_LEN 64
@@ -37,20 +43,53 @@ static const struct sshd_hook_paths sshd_default_paths = {
     .pid_file = "/run/sesame/dropbear.pid",
 };
 
+#define SSHD_DEVICES_MAX LUKS_MAX_DEVICES
+#define SSHD_PARAMS_MAX 64
+#define UNLOCKD_BACKOFF_MIN_USEC 500000u
+#define UNLOCKD_BACKOFF_MAX_USEC 30000000u
+#define UNLOCKD_STABLE_USEC 60000000u	  /* ran this long: back-off resets */
+#define UNLOCKD_STATUS_EVERY_USEC 1000000u /* status lines pushed (if new) */
+#define UNLOCKD_STOP_WAIT_MS 2000
+
+/* sesame-unlockd as PID 1 sees it: a child it restarts, and its link. */
+struct sshd_unlockd {
+	pid_t pid;	 /* 0: not running */
+	int link;	 /* our end of the socketpair, or -1 */
+	uint64_t started;
+	uint64_t backoff;
+	unsigned starts;
+	struct loop_timer *restart;
+	struct loop_timer *status_timer;
+	struct unlockd_state last; /* its last STATE */
+	unsigned wrong;		   /* attempts counted this boot, kept */
+	int cut;		   /* the last one died mid-attempt */
+	int stopping;
+	int busy_sent;
+	char lines_sent[UNLOCKD_STATUS_MAX];
+	char why_sent[UNLOCKD_STATUS_MAX];
+};
+
 static struct {
 	struct sshd_hook_paths paths;
 	int paths_set;
 	struct loop *loop;
-	struct luks_set *set;
-	struct unlock_service *svc;
+	struct sshd_unlockd ud;
+	/* What a (re)started sesame-unlockd is told: the parameters, the
+	 * LUKS devices found so far. */
+	const char *param_name[SSHD_PARAMS_MAX];
+	char *param_value[SSHD_PARAMS_MAX];
+	unsigned n_params;
+	struct unlockd_device *dev[SSHD_DEVICES_MAX];
+	unsigned n_devs;
+	int debug;
 	struct dropbear *db;
 	struct dropbear_config dbcfg;
 	char listen[DROPBEAR_LISTEN_MAX][SSHD_LISTEN_LEN];
 	char keys[DROPBEAR_HOSTKEYS_MAX][256];
-	int console_fd;
 	unsigned holds;	  /* boot_hold() calls not yet released */
 	int attempt_held; /* boot_hold_handoff() for a running attempt */
-} S = {.console_fd = -1};
+	int exhausted_told;
+} S = {.ud = {.link = -1}};
 
 void sshd_hook_set_paths(const struct sshd_hook_paths *p)
 {
@@ -66,9 +105,10 @@ static const struct sshd_hook_paths *sshd_paths(void)
 /* Boot waits (rd.timeout paused) exactly while a device is locked. */
 static void sshd_sync_holds(void)
 {
-	unsigned locked = S.set ? luks_set_count_locked(S.set) : 0;
+	const struct unlockd_state *st = &S.ud.last;
+	unsigned locked = st->locked;
 
-	if (S.set && luks_set_exhausted(S.set))
+	if (st->exhausted)
 		locked = S.holds; /* waiting for a rescue login: keep holding */
 	while (S.holds < locked) {
 		boot_hold();
@@ -80,33 +120,29 @@ static void sshd_sync_holds(void)
 	}
 }
 
-static void sshd_on_opened(void *data, const struct luks_report *rep)
+/* While a key derivation runs, the switch to root waits for its answer. */
+static void sshd_hold_attempt(int running)
 {
-	(void)data;
-	(void)rep;
-	/* The new /dev/mapper nodes arrive as uevents; boot probes them. */
-	if (rep && rep->opened)
-		boot_note_unlocked();
-	sshd_sync_holds();
-}
-
-/* While a worker derives a key, the switch to root waits for its answer. */
-static void sshd_on_attempt(void *data, int running)
-{
-	(void)data;
 	if (running && !S.attempt_held) {
 		S.attempt_held = 1;
-		boot_hold_handoff();
+		boot_hold_handoff("a passphrase attempt is running");
 	} else if (!running && S.attempt_held) {
 		S.attempt_held = 0;
-		boot_release_handoff();
+		boot_release_handoff("a passphrase attempt is running");
 	}
 }
 
-static void sshd_on_exhausted(void *data, enum luks_fail_action action)
+static void sshd_on_state(const struct unlockd_state *st)
 {
-	(void)data;
-	if (action == LUKS_FAIL_REBOOT) {
+	S.ud.last = *st;
+	if (st->wrong > S.ud.wrong)
+		S.ud.wrong = st->wrong;
+	sshd_sync_holds();
+	sshd_hold_attempt(st->attempt_running);
+	if (!st->exhausted || S.exhausted_told)
+		return;
+	S.exhausted_told = 1;
+	if (st->action == LUKS_FAIL_REBOOT) {
 		log_err("no LUKS passphrase attempts left: rebooting");
 		sys_reboot(RB_AUTOBOOT);
 		return;
@@ -115,134 +151,371 @@ static void sshd_on_exhausted(void *data, enum luks_fail_action action)
 		"rescue key over SSH, or reboot");
 }
 
-static int sshd_status(void *data, char *buf, size_t size)
+/* A rescue shell's `sesame-status --resume`, relayed by sesame-unlockd. */
+static void sshd_on_resume(void)
 {
+	char why[UNLOCKD_STATUS_MAX];
+
+	/* Only an emergency or a wait for a device is left this way. */
+	if (boot_resume_check(why, sizeof(why)) < 0) {
+		log_info("resume not done: %.*s", (int)strcspn(why, "\n"), why);
+		return;
+	}
+	(void)boot_retry(); /* only schedules: the boot's deferred step */
+}
+
+static void sshd_unlockd_send(const struct unlockd_msg *m)
+{
+	int r;
+
+	if (S.ud.link < 0)
+		return;
+	/* The link holds far more than we send: full means it stopped
+	 * reading, and a stuck unlock process is restarted. */
+	if ((r = unlockd_msg_send(S.ud.link, m)) < 0) {
+		log_err_errno(r, "sesame-unlockd does not take messages: "
+				 "killing it");
+		if (S.ud.pid > 0)
+			(void)sys_kill(S.ud.pid, SIGKILL);
+	}
+}
+
+/* init's lines for `sesame-status` and the resume verdict, when new. */
+static void sshd_push_status(int force)
+{
+	struct unlockd_msg *m;
 	pid_t pid = dropbear_pid(S.db);
 
-	(void)data;
+	if (S.ud.link < 0 || !(m = calloc(1, sizeof(*m))))
+		return;
+	m->type = UNLOCKD_MSG_STATUS;
 	if (pid > 0)
-		snprintf(buf, size, "ssh: dropbear running (pid %d)\n",
-			 (int)pid);
+		snprintf(m->u.status.lines, sizeof(m->u.status.lines),
+			 "ssh: dropbear running (pid %d)\n", (int)pid);
 	else
-		snprintf(buf, size, "ssh: %s\n",
+		snprintf(m->u.status.lines, sizeof(m->u.status.lines),
+			 "ssh: %s\n",
 			 S.db ? "dropbear restarting" : "not started");
+	m->u.status.busy =
+	    boot_resume_check(m->u.status.why, sizeof(m->u.status.why)) < 0;
+	if (!m->u.status.busy)
+		m->u.status.why[0] = '\0';
+	if (force || m->u.status.busy != S.ud.busy_sent ||
+	    strcmp(m->u.status.lines, S.ud.lines_sent) ||
+	    strcmp(m->u.status.why, S.ud.why_sent)) {
+		S.ud.busy_sent = m->u.status.busy;
+		snprintf(S.ud.lines_sent, sizeof(S.ud.lines_sent), "%s",
+			 m->u.status.lines);
+		snprintf(S.ud.why_sent, sizeof(S.ud.why_sent), "%s",
+			 m->u.status.why);
+		sshd_unlockd_send(m);
+	}
+	free(m);
+}
+
+static int sshd_status_tick(struct loop *l, struct loop_timer *t, void *data)
+{
+	(void)l;
+	(void)data;
+	sshd_push_status(0);
+	loop_timer_arm(t, UNLOCKD_STATUS_EVERY_USEC);
+	return 0;
+}
+
+static void sshd_unlockd_message(const struct unlockd_msg *m)
+{
+	switch (m->type) {
+	case UNLOCKD_MSG_STATE:
+		sshd_on_state(&m->u.state);
+		break;
+	case UNLOCKD_MSG_OPENED:
+		/* The new /dev/mapper nodes arrive as uevents. */
+		log_info("unlocked: %s", m->u.text);
+		boot_note_unlocked();
+		break;
+	case UNLOCKD_MSG_RESUME:
+		sshd_on_resume();
+		break;
+	default:
+		break; /* the parser admits no other type from it */
+	}
+}
+
+static void sshd_unlockd_close_link(void)
+{
+	if (S.ud.link < 0)
+		return;
+	loop_del_fd(S.loop, S.ud.link);
+	close(S.ud.link);
+	S.ud.link = -1;
+}
+
+static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
+{
+	uint8_t buf[UNLOCKD_MSG_MAX + 1];
+	struct unlockd_msg *m;
+	ssize_t n;
+
+	(void)l;
+	(void)events;
+	(void)data;
+	if (!(m = malloc(sizeof(*m))))
+		return 0;
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		if (n <= 0) {
+			/* It exited (the reaper says how) or closed it. */
+			sshd_unlockd_close_link();
+			break;
+		}
+		/* Untrusted: it parsed disk headers; a lie is a restart. */
+		if (unlockd_msg_parse(buf, (size_t)n, UNLOCKD_FROM_UNLOCKD, m) <
+		    0) {
+			log_err("sesame-unlockd sent a malformed message (%zd "
+				"bytes, type %#x): killing it",
+				n, buf[0]);
+			if (S.ud.pid > 0)
+				(void)sys_kill(S.ud.pid, SIGKILL);
+			sshd_unlockd_close_link();
+			break;
+		}
+		sshd_unlockd_message(m);
+	}
+	free(m);
+	return 0;
+}
+
+static void sshd_unlockd_exited(pid_t pid, int wstatus, void *data);
+
+/* Starts sesame-unlockd and tells it everything it needs. */
+static int sshd_unlockd_start(void)
+{
+	const struct sshd_hook_paths *p = sshd_paths();
+	struct sshd_unlockd *u = &S.ud;
+	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO};
+	static char prog[256], tab[256], con[256], sock[256];
+	char *argv[] = {prog, "--crypttab", tab, "--console", con, "--socket",
+			sock, S.debug ? "--debug" : NULL, NULL};
+	struct unlockd_msg *m;
+	int sv[2], r;
+
+	if (str_copy(prog, sizeof(prog),
+		     p->unlockd ? p->unlockd : UNLOCKD_PATH) < 0 ||
+	    str_copy(tab, sizeof(tab),
+		     p->crypttab ? p->crypttab : "/nonexistent") < 0 ||
+	    str_copy(con, sizeof(con), p->console ? p->console : "none") < 0 ||
+	    str_copy(sock, sizeof(sock), p->socket) < 0)
+		return log_err_errno(-ENAMETOOLONG, "sesame-unlockd's paths");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return log_err_errno(-errno, "sesame-unlockd: socketpair");
+	/* Its stdin is the link; its stderr our console (crash messages). */
+	o.stdio[0] = sv[1];
+	o.stdio[1] = -1;
+	o.stdio[2] = STDERR_FILENO;
+	r = child_spawn_opts(argv, &o, sshd_unlockd_exited, NULL, &u->pid);
+	close(sv[1]);
+	if (r < 0) {
+		close(sv[0]);
+		u->pid = 0;
+		return log_err_errno(r, "cannot start %s", argv[0]);
+	}
+	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	u->link = sv[0];
+	u->started = loop_now_usec();
+	u->starts++;
+	memset(&u->last, 0, sizeof(u->last));
+	if ((r = loop_add_fd(S.loop, u->link, EPOLLIN, sshd_on_link, NULL)) <
+	    0) {
+		(void)sys_kill(u->pid, SIGKILL);
+		sshd_unlockd_close_link();
+		return r;
+	}
+	if (!(m = calloc(1, sizeof(*m)))) {
+		(void)sys_kill(u->pid, SIGKILL);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < S.n_params; i++) {
+		m->type = UNLOCKD_MSG_CONFIG;
+		snprintf(m->u.config.name, sizeof(m->u.config.name), "%s",
+			 S.param_name[i]);
+		snprintf(m->u.config.value, sizeof(m->u.config.value), "%s",
+			 S.param_value[i] ? S.param_value[i] : "");
+		m->u.config.has_value = S.param_value[i] != NULL;
+		sshd_unlockd_send(m);
+	}
+	memset(m, 0, sizeof(*m));
+	m->type = UNLOCKD_MSG_START;
+	m->u.start.wrong = u->wrong > 0xffff ? 0xffff : u->wrong;
+	m->u.start.cut = u->cut;
+	sshd_unlockd_send(m);
+	for (unsigned i = 0; i < S.n_devs; i++) {
+		m->type = UNLOCKD_MSG_DEVICE;
+		m->u.device = *S.dev[i];
+		sshd_unlockd_send(m);
+	}
+	free(m);
+	sshd_push_status(1);
+	return 0;
+}
+
+static int sshd_unlockd_restart(struct loop *l, struct loop_timer *t,
+				void *data)
+{
+	(void)l;
+	(void)t;
+	(void)data;
+	if (!S.ud.stopping && S.ud.pid == 0 && sshd_unlockd_start() < 0)
+		loop_timer_arm(S.ud.restart, S.ud.backoff);
 	return 0;
 }
 
 /*
- * A rescue shell's `sesame-status --resume`: every block device is probed
- * again (a disk attached or assembled by hand shows up) and an emergency
- * is left, so the wait for root starts over.
+ * From child_reap(): the unlock process ended. Before the handoff that
+ * is a crash (or a kill): an attempt it was running counts (a key
+ * derivation may have run; killing it never buys attempts), and it is
+ * started again after a back-off that doubles up to 30 s and resets once
+ * a process has lived a minute.
  */
-static int sshd_resume(void *data, char *buf, size_t size)
+static void sshd_unlockd_exited(pid_t pid, int wstatus, void *data)
 {
-	int r;
+	struct sshd_unlockd *u = &S.ud;
+	char how[64];
 
 	(void)data;
-	if (!S.loop)
-		return -EOPNOTSUPP;
-	/* Only an emergency or a wait for a device is left this way. */
-	if (boot_resume_check(buf, size) < 0) {
-		log_info("resume asked for over the unlock socket: %.*s",
-			 (int)strcspn(buf, "\n"), buf);
-		return 0; /* the answer says why */
+	if (pid != u->pid)
+		return;
+	u->pid = 0;
+	sshd_unlockd_close_link();
+	if (WIFSIGNALED(wstatus))
+		snprintf(how, sizeof(how), "was killed by signal %d (%s)",
+			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+	else
+		snprintf(how, sizeof(how), "exited with status %d",
+			 WEXITSTATUS(wstatus));
+	if (u->stopping) {
+		log_debug("sesame-unlockd %s", how);
+		return;
 	}
-	log_info("resume asked for over the unlock socket: rescanning devices "
-		 "and trying the boot again");
-	/* Only schedules: the rescan and the boot (which may reach the
-	 * handoff, closing this socket) run in the boot's deferred step. */
-	if ((r = boot_retry()) < 0)
-		return r;
-	snprintf(buf, size,
-		 "resume: block devices rescanned; the boot goes "
-		 "on (watch the console, or run sesame-status)\n");
-	return 0;
+	u->cut = u->last.attempt_running;
+	if (u->cut)
+		u->wrong++;
+	sshd_hold_attempt(0);
+	if (loop_now_usec() - u->started >= UNLOCKD_STABLE_USEC)
+		u->backoff = UNLOCKD_BACKOFF_MIN_USEC;
+	else if (!u->backoff)
+		u->backoff = UNLOCKD_BACKOFF_MIN_USEC;
+	else if ((u->backoff *= 2) > UNLOCKD_BACKOFF_MAX_USEC)
+		u->backoff = UNLOCKD_BACKOFF_MAX_USEC;
+	log_err("sesame-unlockd %s%s; starting it again in %llu ms", how,
+		u->cut ? " during a passphrase attempt (counted)" : "",
+		(unsigned long long)(u->backoff / 1000));
+	loop_timer_arm(u->restart, u->backoff);
 }
 
-/* blockdev handler for TYPE crypto_LUKS. */
+/*
+ * Waits up to ms for the peer to close fd, dropping what it still sends:
+ * 0 at end of file, -ETIMEDOUT.
+ */
+static int fd_wait_eof(int fd, int ms)
+{
+	uint64_t end = loop_now_usec() + (uint64_t)ms * 1000u;
+	char buf[UNLOCKD_MSG_MAX];
+
+	for (;;) {
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		uint64_t now = loop_now_usec();
+		int left = now >= end ? 0 : (int)((end - now + 999) / 1000);
+		ssize_t n;
+
+		if (poll(&pfd, 1, left) < 0 && errno != EINTR)
+			return -errno;
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return 0;
+		if (n < 0 && loop_now_usec() >= end)
+			return -ETIMEDOUT;
+	}
+}
+
+/* The handoff: tell it why, give it UNLOCKD_STOP_WAIT_MS to answer its
+ * clients and restore the console, then SIGKILL. child_reap collects it. */
+static void sshd_unlockd_stop(const char *why)
+{
+	struct sshd_unlockd *u = &S.ud;
+	struct unlockd_msg *m;
+
+	u->stopping = 1;
+	loop_timer_free(u->restart);
+	loop_timer_free(u->status_timer);
+	u->restart = u->status_timer = NULL;
+	if (u->link >= 0 && (m = calloc(1, sizeof(*m)))) {
+		m->type = UNLOCKD_MSG_STOP;
+		snprintf(m->u.text, sizeof(m->u.text), "%s\n", why);
+		sshd_unlockd_send(m);
+		free(m);
+		/* It closes the link when it exits. */
+		(void)fd_wait_eof(u->link, UNLOCKD_STOP_WAIT_MS);
+	}
+	if (u->pid > 0 && sys_kill(u->pid, 0) == 0 && u->link >= 0 &&
+	    fd_wait_eof(u->link, 0) < 0) {
+		log_warn("sesame-unlockd did not stop in %d ms: killed",
+			 UNLOCKD_STOP_WAIT_MS);
+		(void)sys_kill(u->pid, SIGKILL);
+	}
+	sshd_unlockd_close_link();
+}
+
+/* blockdev handler for TYPE crypto_LUKS: remembered, and told. */
 static int sshd_luks_found(const struct dev_props *p, void *data)
 {
-	struct luks_probe probe = {
-	    .path = p->node,
-	    .uuid = p->uuid[0] ? p->uuid : NULL,
-	    .label = p->label[0] ? p->label : NULL,
-	    .partuuid = p->partuuid[0] ? p->partuuid : NULL,
-	    .partlabel = p->partlabel[0] ? p->partlabel : NULL,
-	};
-	int r;
+	struct unlockd_device *d = NULL;
+	struct unlockd_msg *m;
 
 	(void)data;
-	if (!S.set)
-		return 0;
-	r = luks_set_add(S.set, &probe);
-	if (r == -ENOENT)
-		log_info("LUKS device %s (UUID=%s) is not wanted at boot",
-			 p->node, p->uuid);
-	else if (r == -ECANCELED)
-		log_info("LUKS device %s: rd.luks=0", p->node);
-	else if (r < 0 && r != -EEXIST)
-		return log_warn_errno(r, "LUKS device %s", p->node);
-	if (r == 0) {
-		sshd_sync_holds();
-		unlock_service_devices_changed(S.svc);
+	for (unsigned i = 0; i < S.n_devs && !d; i++)
+		if (!strcmp(S.dev[i]->path, p->node))
+			d = S.dev[i];
+	if (!d) {
+		if (S.n_devs == SSHD_DEVICES_MAX) {
+			log_warn("LUKS device %s: more than %d, ignored",
+				 p->node, SSHD_DEVICES_MAX);
+			return 1;
+		}
+		if (!(d = calloc(1, sizeof(*d))))
+			return 1;
+		S.dev[S.n_devs++] = d;
+	}
+	snprintf(d->path, sizeof(d->path), "%s", p->node);
+	snprintf(d->uuid, sizeof(d->uuid), "%s", p->uuid);
+	snprintf(d->label, sizeof(d->label), "%s", p->label);
+	snprintf(d->partuuid, sizeof(d->partuuid), "%s", p->partuuid);
+	snprintf(d->partlabel, sizeof(d->partlabel), "%s", p->partlabel);
+	if ((m = calloc(1, sizeof(*m)))) {
+		m->type = UNLOCKD_MSG_DEVICE;
+		m->u.device = *d;
+		sshd_unlockd_send(m);
+		free(m);
 	}
 	return 1; /* never a file system candidate */
 }
 
-static void sshd_read_luks_params(const struct boot_config *cfg,
-				  struct luks_config *lc)
+/* The parameters sesame-unlockd reads: rd.luks* and sesame.luks_*. */
+static void sshd_keep_params(const struct boot_config *cfg,
+			     const struct boot_param_decl *decl, unsigned n)
 {
-	static const char *const names[] = {
-	    "rd.luks",	    "rd.luks.crypttab", "rd.luks.uuid",
-	    "rd.luks.name", "rd.luks.options",	"rd.luks.key",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (unsigned i = 0; i < n; i++) {
+		const char *name = decl[i].name, *v;
 		unsigned iter = 0;
-		const char *v;
-		while (boot_config_find(cfg, names[i], &iter, &v) == 0)
-			(void)luks_config_parse_param(lc, names[i], v);
-	}
-}
-
-static void sshd_read_crypttab(struct luks_config *lc)
-{
-	const char *path = sshd_paths()->crypttab;
-	char *buf = NULL;
-	size_t len;
-	int r;
-
-	if (!path || access(path, F_OK) < 0)
-		return;
-	if ((r = file_read_all(path, 64u << 10, &buf, &len)) < 0) {
-		log_warn_errno(r, "%s", path);
-		return;
-	}
-	(void)luks_config_parse_crypttab(lc, path, buf, len);
-	free(buf);
-}
-
-static void sshd_read_policy(const struct boot_config *cfg,
-			     struct luks_policy *pol)
-{
-	const char *v;
-	uint64_t n;
-
-	luks_policy_default(pol);
-	if ((v = boot_config_get(cfg, "sesame.luks_tries"))) {
-		if (str_to_u64(v, 10, 1000, &n) == 0 && n > 0)
-			pol->max_attempts = (unsigned)n;
-		else
-			log_warn("sesame.luks_tries=%s: expected 1 to 1000", v);
-	}
-	if ((v = boot_config_get(cfg, "sesame.luks_fail"))) {
-		if (!strcmp(v, "reboot"))
-			pol->action = LUKS_FAIL_REBOOT;
-		else if (!strcmp(v, "wait"))
-			pol->action = LUKS_FAIL_WAIT;
-		else
-			log_warn("sesame.luks_fail=%s: expected wait or reboot",
-				 v);
+		if (strncmp(name, "rd.luks", 7) && strncmp(name, "sesame.luks_", 12))
+			continue;
+		while (S.n_params < SSHD_PARAMS_MAX &&
+		       boot_config_find(cfg, name, &iter, &v) == 0) {
+			S.param_name[S.n_params] = name;
+			S.param_value[S.n_params] = v ? strdup(v) : NULL;
+			S.n_params++;
+		}
 	}
 }
 
@@ -328,38 +601,29 @@ static void sshd_start_dropbear(const struct boot_config *cfg)
 	sshd_print_fingerprints();
 }
 
+static const struct boot_param_decl sshd_hook_params[];
+static const unsigned sshd_hook_n_params;
+
 static int sshd_hook_start(struct loop *l, const struct boot_config *cfg,
 			   void **ctxp)
 {
-	const struct sshd_hook_paths *p = sshd_paths();
-	struct unlock_service_config uc;
-	struct luks_config lc;
-	struct luks_policy pol;
 	int r;
 
 	*ctxp = &S;
 	S.loop = l;
-	luks_config_init(&lc);
-	sshd_read_luks_params(cfg, &lc);
-	sshd_read_crypttab(&lc);
-	sshd_read_policy(cfg, &pol);
-	if ((r = luks_set_new(&lc, &pol, &S.set)) < 0)
-		return r;
+	S.debug = log_get_max_level() >= LOG_LVL_DEBUG;
+	sshd_keep_params(cfg, sshd_hook_params, sshd_hook_n_params);
 	if ((r = blockdev_handler_register("crypto_LUKS", sshd_luks_found,
 					   NULL)) < 0)
 		return r;
-	if (p->console)
-		S.console_fd = open(p->console, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	memset(&uc, 0, sizeof(uc));
-	uc.socket_path = p->socket;
-	uc.console_fd = S.console_fd;
-	uc.on_opened = sshd_on_opened;
-	uc.on_exhausted = sshd_on_exhausted;
-	uc.on_attempt = sshd_on_attempt;
-	uc.status = sshd_status;
-	uc.resume = sshd_resume;
-	if ((r = unlock_service_start(l, S.set, &uc, &S.svc)) < 0)
-		log_err_errno(r, "no unlock socket");
+	if ((r = loop_timer_new(l, sshd_unlockd_restart, NULL,
+				&S.ud.restart)) < 0 ||
+	    (r = loop_timer_new(l, sshd_status_tick, NULL,
+				&S.ud.status_timer)) < 0)
+		return r;
+	if (sshd_unlockd_start() < 0)
+		loop_timer_arm(S.ud.restart, UNLOCKD_BACKOFF_MIN_USEC);
+	loop_timer_arm(S.ud.status_timer, UNLOCKD_STATUS_EVERY_USEC);
 	sshd_start_dropbear(cfg);
 	return 0;
 }
@@ -369,24 +633,25 @@ static void sshd_hook_stop(void *ctx)
 	int r;
 
 	(void)ctx;
+	/* dropbear first: its `unlock` sessions finish against the socket. */
 	if (S.db) {
 		if ((r = dropbear_stop(S.db)) < 0)
 			log_err_errno(r, "dropbear did not stop");
 		dropbear_free(S.db);
 		S.db = NULL;
 	}
-	unlock_service_stop(S.svc, "boot moved on");
-	S.svc = NULL;
+	sshd_unlockd_stop("boot moved on");
 	S.attempt_held = 0; /* the handoff is under way: nothing to release */
 	while (S.holds) {
 		boot_release();
 		S.holds--;
 	}
-	luks_set_free(S.set);
-	S.set = NULL;
-	if (S.console_fd >= 0)
-		close(S.console_fd);
-	S.console_fd = -1;
+	for (unsigned i = 0; i < S.n_devs; i++)
+		free(S.dev[i]);
+	S.n_devs = 0;
+	for (unsigned i = 0; i < S.n_params; i++)
+		free(S.param_value[i]);
+	S.n_params = 0;
 }
 
 static void sshd_hook_emergency(void *ctx, const char *reason)
@@ -396,6 +661,7 @@ static void sshd_hook_emergency(void *ctx, const char *reason)
 	/* dropbear and the unlock socket stay up: rescue over SSH. */
 	if (S.db && dropbear_pid(S.db) > 0)
 		log_info("SSH stays up for rescue");
+	sshd_push_status(0); /* a resume would act now */
 }
 
 /* Read with boot_config_find(); their values are checked where read. */
@@ -411,6 +677,9 @@ static const struct boot_param_decl sshd_hook_params[] = {
     {"sesame.ssh", BOOT_PARAM_OPTIONAL, NULL},
     {"sesame.ssh_listen", BOOT_PARAM_OPTIONAL, NULL},
 };
+
+static const unsigned sshd_hook_n_params =
+    sizeof(sshd_hook_params) / sizeof(sshd_hook_params[0]);
 
 /* In init_hook_table (init/module.mk generates it from INIT_HOOKS). */
 const struct init_hook sshd_hook = {

@@ -1,4 +1,5 @@
-/* hook: the unlock path and dropbear as an /init hook (init/hooks.h). */
+/* hook: PID 1's side of unlocking (sesame-unlockd supervised) and dropbear,
+ * as an /init hook (init/hooks.h). */
 #ifndef SESAME_SSHD_HOOK_H
 #define SESAME_SSHD_HOOK_H
 
@@ -15,7 +16,11 @@ struct sshd_hook_paths {
 	const char *host_keys_pub;   /* /etc/sesame/host_keys.pub */
 	const char *dropbear;	     /* NULL: the first of /sbin, /usr/sbin */
 	const char *pid_file;	     /* /run/sesame/dropbear.pid */
+	const char *unlockd;	     /* NULL: UNLOCKD_PATH */
 };
+
+/* The unlock process PID 1 starts and restarts (sshd/unlockd_main.c). */
+#define UNLOCKD_PATH "/sbin/sesame-unlockd"
 
 void sshd_hook_set_paths(const struct sshd_hook_paths *p);
 

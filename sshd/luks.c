@@ -913,6 +913,19 @@ unsigned luks_set_attempts_left(const struct luks_set *s)
 		   : s->pol.max_attempts - s->att.wrong;
 }
 
+unsigned luks_set_attempts_wrong(const struct luks_set *s)
+{
+	return s->att.wrong;
+}
+
+void luks_set_restore_attempts(struct luks_set *s, unsigned wrong)
+{
+	/* The delay runs again from now: the count is what must survive. */
+	for (unsigned i = s->att.wrong; i < wrong; i++)
+		luks_attempts_record_wrong(&s->att, &s->pol,
+					   s->sys->now_usec());
+}
+
 int luks_set_exhausted(const struct luks_set *s)
 {
 	return s->pol.max_attempts && s->att.wrong >= s->pol.max_attempts;

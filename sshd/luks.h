@@ -349,6 +349,14 @@ unsigned luks_set_count_missing(const struct luks_set *s);
 uint64_t luks_set_next_attempt_usec(const struct luks_set *s);
 /* Wrong passphrases left before the cap. */
 unsigned luks_set_attempts_left(const struct luks_set *s);
+/* Wrong passphrases (counted attempts) so far this boot. */
+unsigned luks_set_attempts_wrong(const struct luks_set *s);
+/*
+ * A restarted sesame-unlockd: the attempts its predecessor counted this
+ * boot (PID 1 keeps the number) count again, so that killing the process
+ * never buys fresh attempts; the delay after the last one starts now.
+ */
+void luks_set_restore_attempts(struct luks_set *s, unsigned wrong);
 /* True once the cap is reached. */
 int luks_set_exhausted(const struct luks_set *s);
 /* Status text: every device and its state, the wanted ones missing. */

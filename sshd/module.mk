@@ -1,10 +1,30 @@
-# sshd: the unlock path (LUKS, the unlock socket and program, console prompt, dropbear).
+# sshd: the unlock path. libsshd (LUKS, the unlock socket, the console
+# prompt, the worker) runs in sesame-unlockd; libsshdhook (dropbear and the
+# supervision of sesame-unlockd) in PID 1, which never links libcryptsetup.
 LIBS += sshd
 sshd_SRCS := sshd/secret.c sshd/luks.c sshd/luks_config.c sshd/unlockproto.c \
 	sshd/unlock_server.c sshd/console_prompt.c sshd/unlock_service.c \
-	sshd/luks_worker.c \
-	sshd/dropbear.c sshd/hook.c
+	sshd/luks_worker.c
 sshd_PKGS := libcryptsetup
+
+LIBS += sshdhook
+sshdhook_SRCS := sshd/dropbear.c sshd/hook.c sshd/unlockd_proto.c
+
+# The unlock process: its link to PID 1 on stdin (sshd/unlockd_proto.h).
+PROGS += sesame-unlockd
+BOOT_PROGS += sesame-unlockd
+sesame-unlockd_SRCS := sshd/unlockd_main.c sshd/unlockd_proto.c
+sesame-unlockd_LIBS := sshd common
+sesame-unlockd_PKGS := libcryptsetup
+
+UNIT_TESTS += test_sshd_unlockd_proto
+test_sshd_unlockd_proto_SRCS := tests/unit/test_sshd_unlockd_proto.c
+test_sshd_unlockd_proto_LIBS := sshdhook common
+test_sshd_unlockd_proto_PKGS := cmocka
+
+FUZZ_TARGETS += fuzz_unlockdmsg
+fuzz_unlockdmsg_SRCS := tests/fuzz/fuzz_unlockdmsg.c sshd/unlockd_proto.c
+fuzz_unlockdmsg_LIBS := common
 
 UNIT_TESTS += test_sshd_luks
 test_sshd_luks_SRCS := tests/unit/test_sshd_luks.c tests/unit/sshd_fixtures.c
@@ -38,17 +58,18 @@ $(B)/tests/test_sshd_unlock: | $(B)/bin/unlock
 UNIT_TESTS += test_sshd_dropbear
 # (init: the loop and child_reap(), init's reaper that tells dropbear.)
 test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c tests/unit/sshd_fixtures.c
-test_sshd_dropbear_LIBS := sshd init common
+test_sshd_dropbear_LIBS := sshdhook sshd init common
 test_sshd_dropbear_PKGS := cmocka libcryptsetup libkmod blkid
 
 # The hook into /init (init/hooks.h): LUKS devices, the unlock service, dropbear.
 INIT_HOOKS += sshd_hook
-INIT_HOOK_LIBS += sshd keys
+INIT_HOOK_LIBS += sshdhook keys
 
 UNIT_TESTS += test_sshd_hook
 test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c tests/unit/sshd_fixtures.c
-test_sshd_hook_LIBS := sshd keys init common
+test_sshd_hook_LIBS := sshdhook sshd keys init common
 test_sshd_hook_PKGS := cmocka libcryptsetup libkmod blkid mbedcrypto
+$(B)/tests/test_sshd_hook: | $(B)/bin/sesame-unlockd
 
 FUZZ_TARGETS += fuzz_crypttab
 fuzz_crypttab_SRCS := tests/fuzz/fuzz_crypttab.c sshd/luks_config.c

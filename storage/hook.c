@@ -68,9 +68,12 @@ static const struct storage_paths storage_default_paths = {
     .sys_block = "/sys/class/block",
 };
 
-static struct {
-	struct storage_paths paths;
-	bool paths_set;
+/* Set by tests before the hook starts (storage_hook_set_paths()). */
+static struct storage_paths storage_paths_set;
+static bool storage_paths_given;
+
+/* The hook's state: allocated by start, its context for every callback. */
+struct storage {
 	struct loop *loop;
 	struct loop_timer *timer;
 	bool md_off, lvm_off, have_mdadm, have_lvm;
@@ -99,17 +102,18 @@ static struct {
 	bool reported, held, stopped;
 	bool lvm_msg_deferred; /* emergency came while lvm ran */
 	unsigned conf_arrays;
-} S = {.out_fd = -1};
+};
 
 void storage_hook_set_paths(const struct storage_paths *p)
 {
-	S.paths = *p;
-	S.paths_set = true;
+	storage_paths_set = *p;
+	storage_paths_given = true;
 }
 
 static const struct storage_paths *storage_paths(void)
 {
-	return S.paths_set ? &S.paths : &storage_default_paths;
+	return storage_paths_given ? &storage_paths_set
+				   : &storage_default_paths;
 }
 
 /* "0123abcd:..." as mdadm prints it, for messages. */
@@ -226,98 +230,99 @@ static bool storage_array_pending(const struct storage_array *a)
  * mdadm has work queued or running (a member that appeared just before
  * the timeout is still assembled). lvm is not waited for: what it finds
  * after an emergency is reported then (storage_lvm_report_missing). */
-static void storage_sync_hold(void)
+static void storage_sync_hold(struct storage *s)
 {
 	bool want = false;
 
-	for (unsigned i = 0; i < S.n_jobs && !S.stopped; i++)
-		want |= S.jobs[i].kind == JOB_MD_INCR ||
-			S.jobs[i].kind == JOB_MD_RUN;
+	for (unsigned i = 0; i < s->n_jobs && !s->stopped; i++)
+		want |= s->jobs[i].kind == JOB_MD_INCR ||
+			s->jobs[i].kind == JOB_MD_RUN;
 
-	for (unsigned i = 0; i < S.n_arrays; i++)
-		want |= storage_array_pending(&S.arrays[i]);
-	if (want && !S.held)
+	for (unsigned i = 0; i < s->n_arrays; i++)
+		want |= storage_array_pending(&s->arrays[i]);
+	if (want && !s->held)
 		boot_hold();
-	else if (!want && S.held)
+	else if (!want && s->held)
 		boot_release();
-	S.held = want;
+	s->held = want;
 }
 
-static void storage_arm_timer(void)
+static void storage_arm_timer(struct storage *s)
 {
 	uint64_t now = loop_now_usec(), next = 0;
 
-	for (unsigned i = 0; i < S.n_arrays; i++) {
-		struct storage_array *a = &S.arrays[i];
+	for (unsigned i = 0; i < s->n_arrays; i++) {
+		struct storage_array *a = &s->arrays[i];
 		uint64_t due;
 		if (!storage_array_pending(a))
 			continue;
-		due = a->since + (uint64_t)S.degraded_wait * 1000000u;
+		due = a->since + (uint64_t)s->degraded_wait * 1000000u;
 		if (!next || due < next)
 			next = due;
 	}
-	if (S.timer)
-		loop_timer_arm(S.timer, !next	     ? 0
-					: next > now ? next - now
-						     : 1);
+	if (s->timer)
+		loop_timer_arm(s->timer, !next	      ? 0
+					 : next > now ? next - now
+						      : 1);
 }
 
 /* ---- the job queue: one mdadm or lvm at a time ----------------------- */
 
-static void storage_run_next(void);
+static void storage_run_next(struct storage *s);
 
-static int storage_queue(enum storage_job_kind kind, const char *arg)
+static int storage_queue(struct storage *s, enum storage_job_kind kind,
+			 const char *arg)
 {
 	struct storage_job *j;
 
 	/* A queued (not running) activation or report covers a new one. */
 	if (kind == JOB_LVM_ACT || kind == JOB_LVM_REPORT)
-		for (unsigned i = S.running ? 1 : 0; i < S.n_jobs; i++)
-			if (S.jobs[i].kind == kind)
+		for (unsigned i = s->running ? 1 : 0; i < s->n_jobs; i++)
+			if (s->jobs[i].kind == kind)
 				return 0;
-	if (S.n_jobs == STORAGE_JOBS_MAX) {
+	if (s->n_jobs == STORAGE_JOBS_MAX) {
 		log_warn("storage: too many queued commands; %s dropped",
 			 arg ? arg : "lvm");
 		return -ENOSPC;
 	}
-	j = &S.jobs[S.n_jobs++];
+	j = &s->jobs[s->n_jobs++];
 	j->kind = kind;
 	str_copy(j->arg, sizeof(j->arg), arg ? arg : "");
-	storage_run_next();
-	storage_sync_hold();
+	storage_run_next(s);
+	storage_sync_hold(s);
 	return 0;
 }
 
-static void storage_out_drain(void)
+static void storage_out_drain(struct storage *s)
 {
 	char buf[4096];
 	ssize_t n;
 
-	if (S.out_fd < 0)
+	if (s->out_fd < 0)
 		return;
-	while ((n = read(S.out_fd, buf, sizeof(buf))) > 0) {
-		size_t room = sizeof(S.out) - 1 - S.out_len;
+	while ((n = read(s->out_fd, buf, sizeof(buf))) > 0) {
+		size_t room = sizeof(s->out) - 1 - s->out_len;
 		size_t take = (size_t)n < room ? (size_t)n : room;
-		memcpy(S.out + S.out_len, buf, take);
-		S.out_len += take;
+		memcpy(s->out + s->out_len, buf, take);
+		s->out_len += take;
 		if (take < (size_t)n)
-			S.out_trunc = true;
+			s->out_trunc = true;
 	}
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-		loop_del_fd(S.loop, S.out_fd);
-		close(S.out_fd);
-		S.out_fd = -1;
+		loop_del_fd(s->loop, s->out_fd);
+		close(s->out_fd);
+		s->out_fd = -1;
 	}
 }
 
 static int storage_out_ready(struct loop *l, int fd, uint32_t events,
 			     void *data)
 {
+	struct storage *s = data;
 	(void)l;
 	(void)fd;
 	(void)events;
-	(void)data;
-	storage_out_drain();
+	storage_out_drain(s);
 	return 0;
 }
 
@@ -329,7 +334,7 @@ static void storage_job_exited(pid_t pid, int wstatus, void *data);
  * stderr on PID 1's (the console, for mdadm's and lvm's own diagnostics).
  * PID 1's own fds are never touched.
  */
-static int storage_spawn(char *const argv[])
+static int storage_spawn(struct storage *s, char *const argv[])
 {
 	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO};
 	int p[2], r;
@@ -339,23 +344,24 @@ static int storage_spawn(char *const argv[])
 	o.stdio[0] = -1;
 	o.stdio[1] = p[1];
 	o.stdio[2] = STDERR_FILENO;
-	r = child_spawn_opts(argv, &o, storage_job_exited, NULL, NULL);
+	r = child_spawn_opts(argv, &o, storage_job_exited, s, NULL);
 	close(p[1]);
 	if (r < 0) {
 		close(p[0]);
 		return r;
 	}
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	S.out_fd = p[0];
-	S.out_len = 0;
-	S.out_trunc = false;
-	if (loop_add_fd(S.loop, p[0], EPOLLIN, storage_out_ready, NULL) < 0)
+	s->out_fd = p[0];
+	s->out_len = 0;
+	s->out_trunc = false;
+	if (loop_add_fd(s->loop, p[0], EPOLLIN, storage_out_ready, s) < 0)
 		log_debug("storage: output read at exit only");
 	return 0;
 }
 
 /* argv for a job, in static storage (one job runs at a time). */
-static int storage_job_argv(const struct storage_job *j, char **argv)
+static int storage_job_argv(struct storage *s, const struct storage_job *j,
+			    char **argv)
 {
 	static char words[STORAGE_ARGV_MAX][2 * STORAGE_LVM_NAME_MAX + 8];
 	const struct storage_paths *p = storage_paths();
@@ -376,17 +382,17 @@ static int storage_job_argv(const struct storage_job *j, char **argv)
 		break;
 	case JOB_LVM_ACT:
 		ARG("%s", p->lvm);
-		if (S.n_lv_want && !S.n_vg_want) {
+		if (s->n_lv_want && !s->n_vg_want) {
 			ARG("lvchange");
 		} else {
 			ARG("vgchange");
 		}
 		ARG("-ay");
 		ARG("--sysinit");
-		for (unsigned i = 0; i < S.n_vg_want; i++)
-			ARG("%s", S.vg_want[i]);
-		for (unsigned i = 0; !S.n_vg_want && i < S.n_lv_want; i++)
-			ARG("%s/%s", S.lv_want[i][0], S.lv_want[i][1]);
+		for (unsigned i = 0; i < s->n_vg_want; i++)
+			ARG("%s", s->vg_want[i]);
+		for (unsigned i = 0; !s->n_vg_want && i < s->n_lv_want; i++)
+			ARG("%s/%s", s->lv_want[i][0], s->lv_want[i][1]);
 		break;
 	case JOB_LVM_REPORT:
 		ARG("%s", p->lvm);
@@ -404,46 +410,47 @@ static int storage_job_argv(const struct storage_job *j, char **argv)
 	return 0;
 }
 
-static void storage_run_next(void)
+static void storage_run_next(struct storage *s)
 {
 	char *argv[STORAGE_ARGV_MAX + 1];
 	int r;
 
-	while (!S.running && S.n_jobs && !S.stopped) {
-		storage_job_argv(&S.jobs[0], argv);
-		if ((r = storage_spawn(argv)) == 0) {
-			S.running = true;
+	while (!s->running && s->n_jobs && !s->stopped) {
+		storage_job_argv(s, &s->jobs[0], argv);
+		if ((r = storage_spawn(s, argv)) == 0) {
+			s->running = true;
 			return;
 		}
 		log_warn_errno(r, "storage: cannot start %s", argv[0]);
-		memmove(&S.jobs[0], &S.jobs[1],
-			(S.n_jobs - 1) * sizeof(S.jobs[0]));
-		S.n_jobs--;
+		memmove(&s->jobs[0], &s->jobs[1],
+			(s->n_jobs - 1) * sizeof(s->jobs[0]));
+		s->n_jobs--;
 	}
 }
 
 /* ---- what a job's end means ------------------------------------------ */
 
-static struct storage_array *storage_array_get(const char *kname)
+static struct storage_array *storage_array_get(struct storage *s,
+					       const char *kname)
 {
 	struct storage_array *a;
 
-	for (unsigned i = 0; i < S.n_arrays; i++)
-		if (!strcmp(S.arrays[i].kname, kname))
-			return &S.arrays[i];
-	if (S.n_arrays == STORAGE_ARRAYS_MAX)
+	for (unsigned i = 0; i < s->n_arrays; i++)
+		if (!strcmp(s->arrays[i].kname, kname))
+			return &s->arrays[i];
+	if (s->n_arrays == STORAGE_ARRAYS_MAX)
 		return NULL;
-	a = &S.arrays[S.n_arrays++];
+	a = &s->arrays[s->n_arrays++];
 	memset(a, 0, sizeof(*a));
 	str_copy(a->kname, sizeof(a->kname), kname);
 	return a;
 }
 
-static struct storage_dev *storage_dev_find(const char *name)
+static struct storage_dev *storage_dev_find(struct storage *s, const char *name)
 {
-	for (unsigned i = 0; i < S.n_devs; i++)
-		if (!strcmp(S.devs[i].name, name))
-			return &S.devs[i];
+	for (unsigned i = 0; i < s->n_devs; i++)
+		if (!strcmp(s->devs[i].name, name))
+			return &s->devs[i];
 	return NULL;
 }
 
@@ -460,15 +467,16 @@ static int storage_export_line(const struct storage_kvline *line, void *data)
 	return 0;
 }
 
-static void storage_md_incr_done(const char *member, int wstatus)
+static void storage_md_incr_done(struct storage *s, const char *member,
+				 int wstatus)
 {
-	const struct storage_dev *d = storage_dev_find(member);
+	const struct storage_dev *d = storage_dev_find(s, member);
 	const char *started = NULL;
 	struct storage_array *a;
 	char kname[STORAGE_NAME_LEN];
 	unsigned have, want;
 
-	if (storage_kv_parse(S.out, S.out_len, STORAGE_KV_EXPORT,
+	if (storage_kv_parse(s->out, s->out_len, STORAGE_KV_EXPORT,
 			     storage_export_line, &started) < 0)
 		log_debug("storage: mdadm --export output not understood");
 	if (storage_sys_holder(member, kname, sizeof(kname)) < 0) {
@@ -478,7 +486,7 @@ static void storage_md_incr_done(const char *member, int wstatus)
 			 WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1);
 		return;
 	}
-	if (!(a = storage_array_get(kname))) {
+	if (!(a = storage_array_get(s, kname))) {
 		log_warn("storage: too many md arrays; %s not followed", kname);
 		return;
 	}
@@ -506,18 +514,19 @@ static void storage_md_incr_done(const char *member, int wstatus)
 			 "(mdadm: started=%s); waiting up to %u s for the "
 			 "rest (sesame.md_degraded_wait)",
 			 kname, member, have, started ? started : "?",
-			 S.degraded_wait);
+			 s->degraded_wait);
 	} else {
 		log_info("%s: member %s attached, %u present, not started",
 			 kname, member, have);
 	}
-	storage_arm_timer();
-	storage_sync_hold();
+	storage_arm_timer(s);
+	storage_sync_hold(s);
 }
 
-static void storage_md_run_done(const char *kname, int wstatus)
+static void storage_md_run_done(struct storage *s, const char *kname,
+				int wstatus)
 {
-	struct storage_array *a = storage_array_get(kname);
+	struct storage_array *a = storage_array_get(s, kname);
 	unsigned want = storage_sys_uint(kname, "md/raid_disks");
 	unsigned missing = storage_sys_uint(kname, "md/degraded");
 
@@ -528,53 +537,53 @@ static void storage_md_run_done(const char *kname, int wstatus)
 			 "appeared within sesame.md_degraded_wait=%u s); "
 			 "replace the missing disk",
 			 kname, want - (missing < want ? missing : want), want,
-			 S.degraded_wait);
+			 s->degraded_wait);
 	} else {
 		log_err("%s could not be started degraded (mdadm --run exit "
 			"%d): %u of %u members present",
 			kname, WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1,
 			storage_array_members(kname), want);
 	}
-	storage_sync_hold();
+	storage_sync_hold(s);
 }
 
-static bool storage_seen_vg(const char *vg)
+static bool storage_seen_vg(struct storage *s, const char *vg)
 {
-	for (unsigned i = 0; i < S.n_seen_vg; i++)
-		if (!strcmp(S.seen_vg[i], vg))
+	for (unsigned i = 0; i < s->n_seen_vg; i++)
+		if (!strcmp(s->seen_vg[i], vg))
 			return true;
 	return false;
 }
 
-static bool storage_seen_lv(const char *vg, const char *lv)
+static bool storage_seen_lv(struct storage *s, const char *vg, const char *lv)
 {
-	for (unsigned i = 0; i < S.n_seen_lv; i++)
-		if (!strcmp(S.seen_lv[i][0], vg) &&
-		    !strcmp(S.seen_lv[i][1], lv))
+	for (unsigned i = 0; i < s->n_seen_lv; i++)
+		if (!strcmp(s->seen_lv[i][0], vg) &&
+		    !strcmp(s->seen_lv[i][1], lv))
 			return true;
 	return false;
 }
 
 static int storage_report_line(const struct storage_kvline *line, void *data)
 {
+	struct storage *s = data;
 	const char *vg = storage_kv_get(line, "LVM2_VG_NAME");
 	const char *lv = storage_kv_get(line, "LVM2_LV_NAME");
 
-	(void)data;
 	if (!vg || !storage_lvm_name_ok(vg))
 		return 0;
-	if (!storage_seen_vg(vg) && S.n_seen_vg < STORAGE_SEEN_MAX)
-		str_copy(S.seen_vg[S.n_seen_vg++], STORAGE_LVM_NAME_MAX, vg);
-	if (lv && storage_lvm_name_ok(lv) && !storage_seen_lv(vg, lv) &&
-	    S.n_seen_lv < STORAGE_SEEN_MAX) {
-		str_copy(S.seen_lv[S.n_seen_lv][0], STORAGE_LVM_NAME_MAX, vg);
-		str_copy(S.seen_lv[S.n_seen_lv][1], STORAGE_LVM_NAME_MAX, lv);
-		S.n_seen_lv++;
+	if (!storage_seen_vg(s, vg) && s->n_seen_vg < STORAGE_SEEN_MAX)
+		str_copy(s->seen_vg[s->n_seen_vg++], STORAGE_LVM_NAME_MAX, vg);
+	if (lv && storage_lvm_name_ok(lv) && !storage_seen_lv(s, vg, lv) &&
+	    s->n_seen_lv < STORAGE_SEEN_MAX) {
+		str_copy(s->seen_lv[s->n_seen_lv][0], STORAGE_LVM_NAME_MAX, vg);
+		str_copy(s->seen_lv[s->n_seen_lv][1], STORAGE_LVM_NAME_MAX, lv);
+		s->n_seen_lv++;
 	}
 	return 0;
 }
 
-static void storage_lvm_act_done(int wstatus)
+static void storage_lvm_act_done(struct storage *s, int wstatus)
 {
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
 		log_info("lvm activation exited %d (volume groups may still "
@@ -584,76 +593,76 @@ static void storage_lvm_act_done(int wstatus)
 		log_info("lvm: logical volumes activated");
 	/* Names (/dev/mapper/VG-LV, /dev/VG/LV) exist now that lvm has
 	 * made them: probe again so that a root= or fstab path matches. */
-	if (S.n_vg_want || S.n_lv_want)
-		storage_queue(JOB_LVM_REPORT, NULL);
+	if (s->n_vg_want || s->n_lv_want)
+		storage_queue(s, JOB_LVM_REPORT, NULL);
 	boot_rescan();
 }
 
-static void storage_lvm_report_missing(void);
-static bool storage_lvm_busy(void);
+static void storage_lvm_report_missing(struct storage *s);
+static bool storage_lvm_busy(struct storage *s);
 
 static void storage_job_exited(pid_t pid, int wstatus, void *data)
 {
+	struct storage *s = data;
 	struct storage_job j;
 	int r;
 
 	(void)pid;
-	(void)data;
-	storage_out_drain();
-	if (S.out_fd >= 0) {
-		loop_del_fd(S.loop, S.out_fd);
-		close(S.out_fd);
-		S.out_fd = -1;
+	storage_out_drain(s);
+	if (s->out_fd >= 0) {
+		loop_del_fd(s->loop, s->out_fd);
+		close(s->out_fd);
+		s->out_fd = -1;
 	}
-	S.out[S.out_len] = '\0';
-	if (S.out_trunc)
+	s->out[s->out_len] = '\0';
+	if (s->out_trunc)
 		log_warn("storage: command output over %zu bytes cut",
-			 sizeof(S.out));
-	j = S.jobs[0];
-	memmove(&S.jobs[0], &S.jobs[1], (S.n_jobs - 1) * sizeof(S.jobs[0]));
-	S.n_jobs--;
-	S.running = false;
-	if (!S.stopped) {
+			 sizeof(s->out));
+	j = s->jobs[0];
+	memmove(&s->jobs[0], &s->jobs[1], (s->n_jobs - 1) * sizeof(s->jobs[0]));
+	s->n_jobs--;
+	s->running = false;
+	if (!s->stopped) {
 		switch (j.kind) {
 		case JOB_MD_INCR:
-			storage_md_incr_done(j.arg, wstatus);
+			storage_md_incr_done(s, j.arg, wstatus);
 			break;
 		case JOB_MD_RUN:
-			storage_md_run_done(j.arg, wstatus);
+			storage_md_run_done(s, j.arg, wstatus);
 			break;
 		case JOB_LVM_ACT:
-			storage_lvm_act_done(wstatus);
+			storage_lvm_act_done(s, wstatus);
 			break;
 		case JOB_LVM_REPORT:
-			S.n_seen_vg = S.n_seen_lv = 0;
-			if ((r = storage_kv_parse(
-				 S.out, S.out_len, STORAGE_KV_NAMEPREFIXES,
-				 storage_report_line, NULL)) < 0)
+			s->n_seen_vg = s->n_seen_lv = 0;
+			if ((r = storage_kv_parse(s->out, s->out_len,
+						  STORAGE_KV_NAMEPREFIXES,
+						  storage_report_line, s)) < 0)
 				log_warn_errno(r, "lvm lvs: output not "
 						  "understood");
-			S.reported = true;
+			s->reported = true;
 			break;
 		}
-		if (S.lvm_msg_deferred && !storage_lvm_busy()) {
-			S.lvm_msg_deferred = false;
-			storage_lvm_report_missing();
+		if (s->lvm_msg_deferred && !storage_lvm_busy(s)) {
+			s->lvm_msg_deferred = false;
+			storage_lvm_report_missing(s);
 		}
 	}
-	storage_run_next();
-	storage_sync_hold();
+	storage_run_next(s);
+	storage_sync_hold(s);
 }
 
 static int storage_timer_fire(struct loop *l, struct loop_timer *t, void *data)
 {
+	struct storage *s = data;
 	uint64_t now = loop_now_usec();
 
 	(void)l;
 	(void)t;
-	(void)data;
-	for (unsigned i = 0; i < S.n_arrays; i++) {
-		struct storage_array *a = &S.arrays[i];
+	for (unsigned i = 0; i < s->n_arrays; i++) {
+		struct storage_array *a = &s->arrays[i];
 		if (!storage_array_pending(a) ||
-		    a->since + (uint64_t)S.degraded_wait * 1000000u > now)
+		    a->since + (uint64_t)s->degraded_wait * 1000000u > now)
 			continue;
 		if (storage_array_running(a->kname)) {
 			a->started = true;
@@ -663,30 +672,30 @@ static int storage_timer_fire(struct loop *l, struct loop_timer *t, void *data)
 		log_warn("%s: still only %u member(s) after %u s: starting it "
 			 "degraded",
 			 a->kname, storage_array_members(a->kname),
-			 S.degraded_wait);
+			 s->degraded_wait);
 		a->run_queued = true;
-		storage_queue(JOB_MD_RUN, a->kname);
+		storage_queue(s, JOB_MD_RUN, a->kname);
 	}
-	storage_arm_timer();
-	storage_sync_hold();
+	storage_arm_timer(s);
+	storage_sync_hold(s);
 	return 0;
 }
 
 /* ---- block device handlers ------------------------------------------- */
 
-static struct storage_dev *storage_dev_add(const struct dev_props *p,
-					   bool is_md)
+static struct storage_dev *
+storage_dev_add(struct storage *s, const struct dev_props *p, bool is_md)
 {
 	struct storage_dev *d;
 
-	if (storage_dev_find(p->name))
+	if (storage_dev_find(s, p->name))
 		return NULL; /* seen: a re-probe or "change" */
-	if (S.n_devs == STORAGE_DEVS_MAX) {
+	if (s->n_devs == STORAGE_DEVS_MAX) {
 		log_warn("storage: too many RAID members and PVs; %s ignored",
 			 p->name);
 		return NULL;
 	}
-	d = &S.devs[S.n_devs++];
+	d = &s->devs[s->n_devs++];
 	memset(d, 0, sizeof(*d));
 	str_copy(d->name, sizeof(d->name), p->name);
 	str_copy(d->label, sizeof(d->label), p->label);
@@ -697,12 +706,12 @@ static struct storage_dev *storage_dev_add(const struct dev_props *p,
 	return d;
 }
 
-static bool storage_md_wanted(const char *uuid)
+static bool storage_md_wanted(struct storage *s, const char *uuid)
 {
-	if (!S.n_md_want)
+	if (!s->n_md_want)
 		return true;
-	for (unsigned i = 0; i < S.n_md_want; i++)
-		if (!strcmp(S.md_want[i], uuid))
+	for (unsigned i = 0; i < s->n_md_want; i++)
+		if (!strcmp(s->md_want[i], uuid))
 			return true;
 	return false;
 }
@@ -710,52 +719,52 @@ static bool storage_md_wanted(const char *uuid)
 /* blockdev handler for TYPE linux_raid_member. */
 static int storage_md_found(const struct dev_props *p, void *data)
 {
+	struct storage *s = data;
 	struct storage_dev *d;
 	char u[48];
 
-	(void)data;
-	if (!(d = storage_dev_add(p, true)))
+	if (!(d = storage_dev_add(s, p, true)))
 		return 1;
 	storage_fmt_uuid(d->uuid, u, sizeof(u));
-	if (S.md_off) {
+	if (s->md_off) {
 		log_info("RAID member %s (array %s) left alone: rd.md=0",
 			 p->node, u);
 		return 1;
 	}
-	if (!storage_md_wanted(d->uuid)) {
+	if (!storage_md_wanted(s, d->uuid)) {
 		log_info("RAID member %s belongs to array %s, not named by "
 			 "rd.md.uuid: left alone",
 			 p->node, u);
 		return 1;
 	}
-	if (!S.have_mdadm) {
+	if (!s->have_mdadm) {
 		log_err("RAID member %s (array %s): no mdadm in the image",
 			p->node, u);
 		return 1;
 	}
 	log_info("RAID member %s (array %s%s%s) appeared", p->node, u,
 		 p->label[0] ? ", name " : "", p->label);
-	storage_queue(JOB_MD_INCR, p->name);
+	storage_queue(s, JOB_MD_INCR, p->name);
 	return 1; /* never a file system candidate */
 }
 
 /* blockdev handler for TYPE LVM2_member. */
 static int storage_lvm_found(const struct dev_props *p, void *data)
 {
-	(void)data;
-	if (!storage_dev_add(p, false))
+	struct storage *s = data;
+	if (!storage_dev_add(s, p, false))
 		return 1;
-	if (S.lvm_off) {
+	if (s->lvm_off) {
 		log_info("LVM physical volume %s left alone: rd.lvm=0",
 			 p->node);
 		return 1;
 	}
-	if (!S.have_lvm) {
+	if (!s->have_lvm) {
 		log_err("LVM physical volume %s: no lvm in the image", p->node);
 		return 1;
 	}
 	log_info("LVM physical volume %s appeared", p->node);
-	storage_queue(JOB_LVM_ACT, NULL);
+	storage_queue(s, JOB_LVM_ACT, NULL);
 	return 1;
 }
 
@@ -769,68 +778,71 @@ static bool storage_param_off(const struct boot_config *cfg, const char *name)
 		     !strcmp(v, "false") || !strcmp(v, "off"));
 }
 
-static void storage_read_params(const struct boot_config *cfg)
+static void storage_read_params(struct storage *s,
+				const struct boot_config *cfg)
 {
 	unsigned iter = 0;
 	const char *v;
 	uint64_t n;
 
-	S.md_off = storage_param_off(cfg, "rd.md");
-	S.lvm_off = storage_param_off(cfg, "rd.lvm");
-	S.degraded_wait = STORAGE_MD_DEGRADED_WAIT_DEFAULT;
+	s->md_off = storage_param_off(cfg, "rd.md");
+	s->lvm_off = storage_param_off(cfg, "rd.lvm");
+	s->degraded_wait = STORAGE_MD_DEGRADED_WAIT_DEFAULT;
 	if ((v = boot_config_get(cfg, "sesame.md_degraded_wait"))) {
 		if (str_to_u64(v, 10, 3600, &n) == 0)
-			S.degraded_wait = (unsigned)n;
+			s->degraded_wait = (unsigned)n;
 		else
 			log_warn("boot parameter sesame.md_degraded_wait=%s "
 				 "is malformed (0 to 3600 seconds), keeping "
 				 "%u",
-				 v, S.degraded_wait);
+				 v, s->degraded_wait);
 	}
 	while (boot_config_find(cfg, "rd.md.uuid", &iter, &v) == 0) {
-		if (!v || S.n_md_want == STORAGE_WANT_MAX ||
+		if (!v || s->n_md_want == STORAGE_WANT_MAX ||
 		    storage_md_uuid_normalize(v, strlen(v),
-					      S.md_want[S.n_md_want]) < 0) {
+					      s->md_want[s->n_md_want]) < 0) {
 			log_warn("boot parameter rd.md.uuid=%s is malformed "
 				 "(or more than %u), ignored",
 				 v ? v : "", STORAGE_WANT_MAX);
 			continue;
 		}
-		S.n_md_want++;
+		s->n_md_want++;
 	}
 	iter = 0;
 	while (boot_config_find(cfg, "rd.lvm.vg", &iter, &v) == 0) {
 		if (!v || !storage_lvm_name_ok(v) ||
-		    S.n_vg_want == STORAGE_WANT_MAX) {
+		    s->n_vg_want == STORAGE_WANT_MAX) {
 			log_warn("boot parameter rd.lvm.vg=%s is malformed "
 				 "(or more than %u), ignored",
 				 v ? v : "", STORAGE_WANT_MAX);
 			continue;
 		}
-		str_copy(S.vg_want[S.n_vg_want++], STORAGE_LVM_NAME_MAX, v);
+		str_copy(s->vg_want[s->n_vg_want++], STORAGE_LVM_NAME_MAX, v);
 	}
 	iter = 0;
 	while (boot_config_find(cfg, "rd.lvm.lv", &iter, &v) == 0) {
-		if (S.n_lv_want == STORAGE_WANT_MAX ||
-		    storage_parse_lv_param(v, S.lv_want[S.n_lv_want][0],
-					   S.lv_want[S.n_lv_want][1]) < 0) {
+		if (s->n_lv_want == STORAGE_WANT_MAX ||
+		    storage_parse_lv_param(v, s->lv_want[s->n_lv_want][0],
+					   s->lv_want[s->n_lv_want][1]) < 0) {
 			log_warn("boot parameter rd.lvm.lv=%s is malformed "
 				 "(VG/LV expected), ignored",
 				 v ? v : "");
 			continue;
 		}
-		S.n_lv_want++;
+		s->n_lv_want++;
 	}
 	/* dracut: rd.lvm.lv's VGs are activated (those LVs) with rd.lvm.vg's;
 	 * both given, vgchange gets every VG named. */
-	if (S.n_vg_want)
-		for (unsigned i = 0; i < S.n_lv_want; i++) {
+	if (s->n_vg_want)
+		for (unsigned i = 0; i < s->n_lv_want; i++) {
 			bool have = false;
-			for (unsigned k = 0; k < S.n_vg_want; k++)
-				have |= !strcmp(S.vg_want[k], S.lv_want[i][0]);
-			if (!have && S.n_vg_want < STORAGE_WANT_MAX)
-				str_copy(S.vg_want[S.n_vg_want++],
-					 STORAGE_LVM_NAME_MAX, S.lv_want[i][0]);
+			for (unsigned k = 0; k < s->n_vg_want; k++)
+				have |=
+				    !strcmp(s->vg_want[k], s->lv_want[i][0]);
+			if (!have && s->n_vg_want < STORAGE_WANT_MAX)
+				str_copy(s->vg_want[s->n_vg_want++],
+					 STORAGE_LVM_NAME_MAX,
+					 s->lv_want[i][0]);
 		}
 }
 
@@ -846,7 +858,7 @@ static int storage_conf_array(const struct storage_md_conf_array *a, void *data)
 	return 0;
 }
 
-static void storage_read_conf(void)
+static void storage_read_conf(struct storage *s)
 {
 	const char *path = storage_paths()->mdadm_conf;
 	char *buf = NULL;
@@ -862,7 +874,7 @@ static void storage_read_conf(void)
 	}
 	r = storage_md_conf_parse(buf, len, storage_conf_array, NULL, &bad);
 	if (r > 0)
-		S.conf_arrays = (unsigned)r;
+		s->conf_arrays = (unsigned)r;
 	if (bad)
 		log_warn("%s: %u ARRAY line(s) not understood (mdadm reads "
 			 "the file itself)",
@@ -870,62 +882,77 @@ static void storage_read_conf(void)
 	free(buf);
 }
 
+/*
+ * The state lives until PID 1 execs the real init: it is never freed, not
+ * even by stop, because the block device handlers (there is no way to
+ * unregister them) and a job still running at stop keep pointing at it.
+ */
 static int storage_hook_start(struct loop *l, const struct boot_config *cfg,
 			      void **ctxp)
 {
 	const struct storage_paths *p = storage_paths();
 	static const char *const dirs[] = {"/run/mdadm", "/run/lvm",
 					   "/run/lock", "/run/lock/lvm"};
+	struct storage *s = calloc(1, sizeof(*s));
 	int r;
 
-	*ctxp = &S;
-	S.loop = l;
-	S.stopped = false;
-	storage_read_params(cfg);
-	S.have_mdadm = p->mdadm && access(p->mdadm, X_OK) == 0;
-	S.have_lvm = p->lvm && access(p->lvm, X_OK) == 0;
+	if (!s)
+		return -ENOMEM;
+	s->out_fd = -1;
+	s->loop = l;
+	storage_read_params(s, cfg);
+	s->have_mdadm = p->mdadm && access(p->mdadm, X_OK) == 0;
+	s->have_lvm = p->lvm && access(p->lvm, X_OK) == 0;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		if (mkdir(dirs[i], 0700) < 0 && errno != EEXIST)
 			log_debug("mkdir %s: %s", dirs[i], strerror(errno));
-	if ((r = loop_timer_new(l, storage_timer_fire, NULL, &S.timer)) < 0)
+	if ((r = loop_timer_new(l, storage_timer_fire, s, &s->timer)) < 0) {
+		free(s);
 		return r;
-	if (S.have_mdadm)
-		storage_read_conf();
+	}
+	if (s->have_mdadm)
+		storage_read_conf(s);
+	/* (a failure here leaves s to a registered handler: not freed) */
 	if ((r = blockdev_handler_register("linux_raid_member",
-					   storage_md_found, NULL)) < 0)
+					   storage_md_found, s)) < 0 ||
+	    (r = blockdev_handler_register("LVM2_member", storage_lvm_found,
+					   s)) < 0) {
+		loop_timer_free(s->timer);
+		s->timer = NULL;
+		s->stopped = true;
 		return r;
-	if ((r = blockdev_handler_register("LVM2_member", storage_lvm_found,
-					   NULL)) < 0)
-		return r;
+	}
+	*ctxp = s;
 	return 0;
 }
 
 static void storage_hook_stop(void *ctx)
 {
-	(void)ctx;
-	S.stopped = true;
-	if (S.held)
+	struct storage *s = ctx;
+	s->stopped = true;
+	if (s->held)
 		boot_release();
-	S.held = false;
-	if (S.timer)
-		loop_timer_arm(S.timer, 0);
-	if (S.out_fd >= 0) {
-		loop_del_fd(S.loop, S.out_fd);
-		close(S.out_fd);
-		S.out_fd = -1;
+	s->held = false;
+	if (s->timer)
+		loop_timer_arm(s->timer, 0);
+	if (s->out_fd >= 0) {
+		loop_del_fd(s->loop, s->out_fd);
+		close(s->out_fd);
+		s->out_fd = -1;
 	}
 }
 
 /* ---- the emergency message ------------------------------------------- */
 
-static void storage_list_members(char *buf, size_t n, const char *only)
+static void storage_list_members(struct storage *s, char *buf, size_t n,
+				 const char *only)
 {
 	size_t len = 0;
 	char u[48];
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < S.n_devs && len < n; i++) {
-		const struct storage_dev *d = &S.devs[i];
+	for (unsigned i = 0; i < s->n_devs && len < n; i++) {
+		const struct storage_dev *d = &s->devs[i];
 		if (!d->is_md || (only && strcmp(only, d->uuid)))
 			continue;
 		storage_fmt_uuid(d->uuid, u, sizeof(u));
@@ -936,48 +963,48 @@ static void storage_list_members(char *buf, size_t n, const char *only)
 		snprintf(buf, n, "none");
 }
 
-static void storage_list_vgs(char *buf, size_t n)
+static void storage_list_vgs(struct storage *s, char *buf, size_t n)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < S.n_seen_vg && len < n; i++)
+	for (unsigned i = 0; i < s->n_seen_vg && len < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, "%s%s",
-					len ? ", " : "", S.seen_vg[i]);
+					len ? ", " : "", s->seen_vg[i]);
 	if (!len)
 		snprintf(buf, n, "%s",
-			 S.reported ? "none"
-				    : "none (no LVM physical volume "
-				      "was activated)");
+			 s->reported ? "none"
+				     : "none (no LVM physical volume "
+				       "was activated)");
 }
 
-static bool storage_lvm_busy(void)
+static bool storage_lvm_busy(struct storage *s)
 {
-	for (unsigned i = 0; i < S.n_jobs; i++)
-		if (S.jobs[i].kind == JOB_LVM_ACT ||
-		    S.jobs[i].kind == JOB_LVM_REPORT)
+	for (unsigned i = 0; i < s->n_jobs; i++)
+		if (s->jobs[i].kind == JOB_LVM_ACT ||
+		    s->jobs[i].kind == JOB_LVM_REPORT)
 			return true;
 	return false;
 }
 
 /* The VGs and LVs named by rd.lvm.vg / rd.lvm.lv that lvm did not find. */
-static void storage_lvm_report_missing(void)
+static void storage_lvm_report_missing(struct storage *s)
 {
 	char list[1024];
 
-	storage_list_vgs(list, sizeof(list));
-	for (unsigned i = 0; i < S.n_vg_want; i++)
-		if (!storage_seen_vg(S.vg_want[i]))
+	storage_list_vgs(s, list, sizeof(list));
+	for (unsigned i = 0; i < s->n_vg_want; i++)
+		if (!storage_seen_vg(s, s->vg_want[i]))
 			log_err("volume group %s (rd.lvm.vg) not found; VGs "
 				"seen: %s",
-				S.vg_want[i], list);
-	for (unsigned i = 0; i < S.n_lv_want; i++) {
-		const char *vg = S.lv_want[i][0], *lv = S.lv_want[i][1];
-		if (!storage_seen_vg(vg))
+				s->vg_want[i], list);
+	for (unsigned i = 0; i < s->n_lv_want; i++) {
+		const char *vg = s->lv_want[i][0], *lv = s->lv_want[i][1];
+		if (!storage_seen_vg(s, vg))
 			log_err("logical volume %s/%s (rd.lvm.lv): volume "
 				"group %s not found; VGs seen: %s",
 				vg, lv, vg, list);
-		else if (!storage_seen_lv(vg, lv))
+		else if (!storage_seen_lv(s, vg, lv))
 			log_err("logical volume %s/%s (rd.lvm.lv) not found in "
 				"volume group %s",
 				vg, lv, vg);
@@ -986,39 +1013,39 @@ static void storage_lvm_report_missing(void)
 
 static void storage_hook_emergency(void *ctx, const char *reason)
 {
+	struct storage *s = ctx;
 	char list[1024], u[48];
 
-	(void)ctx;
 	(void)reason;
-	for (unsigned i = 0; i < S.n_md_want; i++) {
+	for (unsigned i = 0; i < s->n_md_want; i++) {
 		bool seen = false;
-		for (unsigned k = 0; k < S.n_devs; k++)
-			seen |= S.devs[k].is_md &&
-				!strcmp(S.devs[k].uuid, S.md_want[i]);
+		for (unsigned k = 0; k < s->n_devs; k++)
+			seen |= s->devs[k].is_md &&
+				!strcmp(s->devs[k].uuid, s->md_want[i]);
 		if (seen)
 			continue;
-		storage_fmt_uuid(S.md_want[i], u, sizeof(u));
-		storage_list_members(list, sizeof(list), NULL);
+		storage_fmt_uuid(s->md_want[i], u, sizeof(u));
+		storage_list_members(s, list, sizeof(list), NULL);
 		log_err("rd.md.uuid=%s: no such array among the RAID members "
 			"seen: %s",
 			u, list);
 	}
-	for (unsigned i = 0; i < S.n_arrays; i++) {
-		const struct storage_array *a = &S.arrays[i];
+	for (unsigned i = 0; i < s->n_arrays; i++) {
+		const struct storage_array *a = &s->arrays[i];
 		if (a->started || storage_array_running(a->kname))
 			continue;
 		log_err("md array %s did not start: %u member(s) present",
 			a->kname, storage_array_members(a->kname));
 	}
-	if (!S.n_vg_want && !S.n_lv_want)
+	if (!s->n_vg_want && !s->n_lv_want)
 		return;
-	if (storage_lvm_busy()) {
+	if (storage_lvm_busy(s)) {
 		log_err("lvm is still looking for volume groups; what it does "
 			"not find follows");
-		S.lvm_msg_deferred = true;
+		s->lvm_msg_deferred = true;
 		return;
 	}
-	storage_lvm_report_missing();
+	storage_lvm_report_missing(s);
 }
 
 /* Read with boot_config_find(); their values are checked where read. */

@@ -32,6 +32,7 @@ enum {
 	OPT_NO_SSH,
 	OPT_DROPBEAR,
 	OPT_UNLOCK,
+	OPT_UNLOCKD,
 	OPT_UNLOCK_NO_PTY,
 	OPT_ALLOW_SYSTEM_HOST_KEY,
 	OPT_HOSTONLY,
@@ -65,6 +66,7 @@ static const struct option build_longopts[] = {
     {"no-ssh", no_argument, NULL, OPT_NO_SSH},
     {"dropbear", required_argument, NULL, OPT_DROPBEAR},
     {"unlock", required_argument, NULL, OPT_UNLOCK},
+    {"unlockd", required_argument, NULL, OPT_UNLOCKD},
     {"unlock-no-pty", no_argument, NULL, OPT_UNLOCK_NO_PTY},
     {"allow-system-host-key", no_argument, NULL, OPT_ALLOW_SYSTEM_HOST_KEY},
     {"hostonly", no_argument, NULL, OPT_HOSTONLY},
@@ -119,6 +121,8 @@ static void build_usage(FILE *f)
 		"      --dropbear PATH        default /usr/sbin/dropbear\n"
 		"      --unlock PATH          the unlock program (default: "
 		"beside sesame)\n"
+		"      --unlockd PATH         the unlock process (default: "
+		"sesame-unlockd beside sesame)\n"
 		"      --unlock-no-pty        no-pty on unlock keys (then "
 		"`ssh -t` cannot unlock)\n"
 		"      --allow-system-host-key  build even when a host key is "
@@ -270,6 +274,9 @@ static int build_parse_args(int argc, char **argv, struct build_cli *c)
 			break;
 		case OPT_UNLOCK:
 			o->unlock = optarg;
+			break;
+		case OPT_UNLOCKD:
+			o->unlockd = optarg;
 			break;
 		case OPT_UNLOCK_NO_PTY:
 			o->unlock_no_pty = 1;

@@ -176,7 +176,10 @@ int try_console_parse_line(const char *line, size_t len, struct try_event *ev)
 	while (v.left && (v.p[v.left - 1] == '\r' || v.p[v.left - 1] == '\n'))
 		v.left--;
 	view_skip_timestamp(&v);
-	if (view_skip_prefix(&v, "sesame-init: ")) {
+	/* The unlock messages come from sesame-unlockd, the rest from PID 1;
+	 * their wording is one table. */
+	if (view_skip_prefix(&v, "sesame-init: ") ||
+	    view_skip_prefix(&v, "sesame-unlockd: ")) {
 		parse_init_message(v, &e);
 	} else if (view_skip_prefix(&v, "Kernel panic - not syncing: ")) {
 		field_copy(e.text, sizeof(e.text), v.p, v.left);

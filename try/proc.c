@@ -1,34 +1,19 @@
 /* proc: spawns children in their own process group, tied to our life. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/spawn_child.h"
 #include "try/proc.h"
-
-static void child_fd(int from, int to)
-{
-	if (from < 0) {
-		from = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (from < 0)
-			_exit(127);
-	}
-	if (from == to) {
-		(void)fcntl(to, F_SETFD, 0);
-		return;
-	}
-	if (dup2(from, to) < 0)
-		_exit(127);
-}
 
 pid_t try_spawn(char *const argv[], int in, int out, int err)
 {
+	const int stdio[3] = {in, out, err};
 	pid_t parent = getpid();
 	pid_t pid = fork();
-	sigset_t none;
 
 	if (pid < 0)
 		return -errno;
@@ -43,14 +28,11 @@ pid_t try_spawn(char *const argv[], int in, int out, int err)
 	 * orphaned before the call. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(127);
-	for (int s = 1; s < NSIG; s++)
-		if (s != SIGKILL && s != SIGSTOP)
-			(void)signal(s, SIG_DFL);
-	sigemptyset(&none);
-	(void)sigprocmask(SIG_SETMASK, &none, NULL);
-	child_fd(in, 0);
-	child_fd(out, 1);
-	child_fd(err, 2);
+	/* The same setup as PID 1's children (common/spawn_child.h); the
+	 * process table stays ours (no init/child.c on the host). */
+	spawn_child_reset_signals();
+	if (spawn_child_stdio(stdio) < 0)
+		_exit(127);
 	execvp(argv[0], argv);
 	_exit(127);
 }

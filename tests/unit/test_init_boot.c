@@ -21,6 +21,7 @@
 #include "init/child.h"
 #include "init/fsck.h"
 #include "init/hooks.h"
+#include "init/modqueue.h"
 #include "init/sys.h"
 #include "nfs/mount.h"
 
@@ -188,6 +189,41 @@ static void root_found_later_is_mounted(void **state)
 	assert_string_equal(sys.mounted[0], NEWROOT);
 	assert_reached_switch();
 	assert_int_equal(sys.spawns, 0);
+}
+
+static void schedule_step(void)
+{
+	boot_schedule(false);
+}
+
+/*
+ * A file system the kernel does not know yet while a modprobe child
+ * runs: the mount waits for the child (mount(2) would sit in the kernel's
+ * request_module); the child's end lets it go on. The switch too waits
+ * for module loading to end.
+ */
+static void mount_waits_for_modprobe(void **state)
+{
+	(void)state;
+	boot_with("root=UUID=" ROOT_UUID " fsck.mode=skip");
+	assert_int_equal(modqueue_init(boot.loop, "/sbin/modprobe",
+				       schedule_step),
+			 0);
+	assert_int_equal(modqueue_boot("/etc/sesame/modules", "/sys/devices"),
+			 0);
+	assert_int_equal(sys.spawns, 1);
+	boot_start();
+	settle();
+	/* No kernel knows "sesamefs": a module could bring it. */
+	device_appears("test-vda", "sesamefs");
+	settle();
+	assert_int_equal(sys.mounts, 0);
+	assert_int_not_equal(boot.items[0].state, ITEM_MOUNTED);
+	last_child_exits(0);
+	settle();
+	assert_int_equal(sys.mounts, 1);
+	assert_reached_switch();
+	modqueue_stop();
 }
 
 /* No root= at all: the emergency at once, nothing mounted. */
@@ -383,16 +419,91 @@ static void handoff_waits_for_network(void **state)
 {
 	(void)state;
 	boot_with("root=UUID=" ROOT_UUID " fsck.mode=skip");
-	boot_hold_handoff();
+	boot_hold_handoff("rd.neednet: the network comes first");
 	boot_start();
 	device_appears("test-vda", "ext4");
 	settle();
 	assert_int_equal(boot.items[0].state, ITEM_MOUNTED);
 	assert_int_equal(boot.phase, PHASE_RUNNING);
 	assert_true(boot.handoff_waiting);
-	boot_release_handoff();
+	boot_release_handoff("rd.neednet: the network comes first");
 	assert_int_equal(boot.phase, PHASE_RUNNING);
 	settle();
+	assert_reached_switch();
+}
+
+/* Our log (stderr) into a temporary file; returns the saved stderr. */
+static int log_capture(FILE **f)
+{
+	int saved = dup(2);
+
+	assert_true(saved >= 0);
+	*f = tmpfile();
+	assert_non_null(*f);
+	assert_int_equal(dup2(fileno(*f), 2), 2);
+	return saved;
+}
+
+/* Restores stderr and returns what was logged (free it). */
+static char *log_collect(FILE *f, int saved)
+{
+	char *buf = calloc(1, 8192);
+	size_t n;
+
+	assert_non_null(buf);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(f);
+	n = fread(buf, 1, 8191, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The log and the status say why the switch waits: the hold's own reason
+ * (a passphrase attempt held by sshd is no rd.neednet); a hold taken while
+ * waiting is logged too, and each release drops its own reason.
+ */
+static void handoff_wait_names_its_reasons(void **state)
+{
+	static const char attempt[] = "a passphrase attempt is running";
+	static const char neednet[] = "rd.neednet: the network comes first";
+	char why[300], *log;
+	FILE *f;
+	int saved;
+
+	(void)state;
+	boot_with("root=UUID=" ROOT_UUID " fsck.mode=skip");
+	saved = log_capture(&f);
+	boot_hold_handoff(attempt);
+	boot_start();
+	device_appears("test-vda", "ext4");
+	settle();
+	assert_true(boot.handoff_waiting);
+	assert_int_equal(boot_resume_check(why, sizeof(why)), -EBUSY);
+	assert_non_null(strstr(why, "the switch waits (a passphrase attempt "
+				    "is running)"));
+	boot_hold_handoff(neednet);
+	assert_int_equal(boot_resume_check(why, sizeof(why)), -EBUSY);
+	assert_non_null(strstr(why, "(a passphrase attempt is running; "
+				    "rd.neednet: the network comes first)"));
+	boot_release_handoff(attempt);
+	settle();
+	assert_true(boot.handoff_waiting); /* the network still holds it */
+	assert_int_equal(boot_resume_check(why, sizeof(why)), -EBUSY);
+	assert_null(strstr(why, attempt));
+	assert_non_null(strstr(why, neednet));
+	boot_release_handoff(neednet);
+	settle();
+	log = log_collect(f, saved);
+	assert_non_null(strstr(log, "root is mounted; the switch waits: a "
+				    "passphrase attempt is running\n"));
+	assert_non_null(strstr(log, "the switch waits: a passphrase attempt "
+				    "is running; rd.neednet: the network "
+				    "comes first\n"));
+	free(log);
 	assert_reached_switch();
 }
 
@@ -475,6 +586,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    T(root_found_later_is_mounted),
+	    T(mount_waits_for_modprobe),
 	    T(no_root_is_an_emergency),
 	    T(no_fs_type_is_an_emergency),
 	    T(mount_failure_then_retry),
@@ -486,6 +598,7 @@ int main(void)
 	    T(breaks),
 	    T(break_without_shell_is_ignored),
 	    T(handoff_waits_for_network),
+	    T(handoff_wait_names_its_reasons),
 	    T(nfs_waits_for_network),
 	    T(nfs_timeout_without_network),
 	    T(hook_failure),

@@ -437,6 +437,46 @@ static void watch_and_unwatch(void **state)
 	assert_int_equal(child_watch(0, on_exit_cb, &other), -EINVAL);
 }
 
+/*
+ * child_reap_pid(): one pid collected through the table, its callback run
+ * once, as child_reap() would; a running child is left alone, and a
+ * collected one is -ECHILD (dropbear_stop() relies on all three).
+ */
+static void reap_one_pid(void **state)
+{
+	int done = 0, p[2];
+	siginfo_t si;
+	pid_t pid;
+	char c;
+
+	(void)state;
+	exits = 0;
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) < 0)
+			_exit(1);
+		_exit(7);
+	}
+	close(p[0]);
+	assert_int_equal(child_watch(pid, on_exit_cb, &done), 0);
+	assert_int_equal(child_reap_pid(pid), 0); /* still running */
+	assert_int_equal(done, 0);
+	close(p[1]); /* now it exits */
+	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	assert_int_equal(child_reap_pid(pid), 1);
+	assert_int_equal(done, 1);
+	assert_int_equal(exits, 1);
+	assert_int_equal(WEXITSTATUS(last_status), 7);
+	assert_int_equal(child_count(), 0);
+	assert_int_equal(child_reap_pid(pid), -ECHILD);
+	assert_int_equal(child_reap(), 0);
+	assert_int_equal(exits, 1); /* once */
+	assert_int_equal(child_reap_pid(0), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -450,6 +490,7 @@ int main(void)
 	    cmocka_unit_test(kill_all_stuck_until_deadline),
 	    cmocka_unit_test(describe_bounded),
 	    cmocka_unit_test(watch_and_unwatch),
+	    cmocka_unit_test(reap_one_pid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

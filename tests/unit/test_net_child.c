@@ -1,5 +1,5 @@
 /* test_net_child: PID 1's side of the DHCP parser child trusts nothing the
- * child answers (issue 9 item 14). */
+ * child answers (issue 9 item 14); its exit is seen by init's one reaper. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,11 +8,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/log.h"
+#include "init/child.h"
 #include "net/dhcp_child.h"
 
 static const struct dhcp_expect expect = {
@@ -50,7 +53,7 @@ static int ask(const void *reply, size_t n, struct dhcp_lease *out)
 {
 	static const uint8_t frame[300];
 	char why[DHCP_CHILD_WHY_MAX] = "";
-	struct dhcp_child c = {.pid = -1, .pidfd = -1, .fd = -1};
+	struct dhcp_child c = {.pid = -1, .fd = -1};
 	int sv[2], r;
 
 	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
@@ -252,7 +255,7 @@ static void another_server_is_a_lie_while_requesting(void **state)
 	struct dhcp_child_reply rep;
 	struct dhcp_expect e = expect;
 	char why[DHCP_CHILD_WHY_MAX];
-	struct dhcp_child c = {.pid = -1, .pidfd = -1};
+	struct dhcp_child c = {.pid = -1, .fd = -1};
 	struct dhcp_lease l;
 	uint8_t frame[300] = {0};
 	int sv[2];
@@ -270,6 +273,122 @@ static void another_server_is_a_lie_while_requesting(void **state)
 	close(sv[1]);
 }
 
+/* ---- the real parser process, reaped by init's child_reap() ---- */
+
+static unsigned n_watched;
+
+/* child_watch() as PID 1 passes it, counting its calls. */
+static int counting_watch(pid_t pid, child_exit_fn fn, void *data)
+{
+	n_watched++;
+	return child_watch(pid, fn, data);
+}
+
+static const struct dhcp_child_watch init_reaper = {
+    .watch = counting_watch,
+    .forget = child_forget,
+};
+
+/* Waits until pid has exited, leaving it to be reaped (WNOWAIT). */
+static void wait_exited(pid_t pid)
+{
+	siginfo_t si;
+
+	while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0)
+		assert_int_equal(errno, EINTR);
+}
+
+/*
+ * The parser dies by itself (a crash on hostile input, say): init's reaper
+ * collects it and net hears of it through the watch, no pidfd involved
+ * (kernels before 5.3 have none); the next parse says -EPIPE at once, so
+ * the client starts a new parser.
+ */
+static void parser_exit_is_seen_by_init_reaper(void **state)
+{
+	struct dhcp_child c = {.pid = -1, .fd = -1, .watch = &init_reaper};
+	static const uint8_t frame[300];
+	char why[DHCP_CHILD_WHY_MAX];
+	struct dhcp_lease l;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* the parser drops root: it must have it */
+	n_watched = 0;
+	assert_int_equal(dhcp_child_start(&c), 0);
+	pid = c.pid;
+	assert_true(pid > 0);
+	assert_int_equal(n_watched, 1);
+	assert_int_equal(child_count(), 1);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	wait_exited(pid);
+	assert_int_equal(child_reap(), 1);
+	assert_int_equal(c.pid, -1);
+	assert_int_equal(c.fd, -1);
+	assert_int_equal(child_count(), 0);
+	assert_int_equal(
+	    dhcp_child_parse(&c, frame, sizeof(frame), &expect, &l, why),
+	    -EPIPE);
+	dhcp_child_stop(&c); /* nothing left to do: no second reap */
+	assert_int_equal(child_reap(), 0);
+	/* A new one starts, watched again, and still parses. */
+	assert_int_equal(dhcp_child_start(&c), 0);
+	assert_int_equal(n_watched, 2);
+	assert_int_equal(
+	    dhcp_child_parse(&c, frame, sizeof(frame), &expect, &l, why),
+	    -EBADMSG);
+	pid = c.pid;
+	dhcp_child_stop(&c);
+	wait_exited(pid);
+	assert_int_equal(child_reap(), 1);
+	assert_int_equal(child_count(), 0);
+}
+
+/*
+ * Stopped while watched: killed, and left to init's reaper, which collects
+ * it without calling back into a net that is gone; stop itself never
+ * waits on it (waitpid there would race the reaper).
+ */
+static void stop_leaves_the_reap_to_init(void **state)
+{
+	struct dhcp_child c = {.pid = -1, .fd = -1, .watch = &init_reaper};
+	siginfo_t si;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(dhcp_child_start(&c), 0);
+	pid = c.pid;
+	dhcp_child_stop(&c);
+	assert_int_equal(c.pid, -1);
+	wait_exited(pid);
+	/* Not reaped by stop: still waitable, for child_reap() only. */
+	memset(&si, 0, sizeof(si));
+	assert_int_equal(
+	    waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT), 0);
+	assert_int_equal(si.si_pid, pid);
+	assert_int_equal(child_reap(), 1);
+	assert_int_equal(child_count(), 0);
+}
+
+/* Without a watch (netprobe) stop reaps the parser itself. */
+static void stop_reaps_an_unwatched_parser(void **state)
+{
+	struct dhcp_child c = {.pid = -1, .fd = -1};
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(dhcp_child_start(&c), 0);
+	pid = c.pid;
+	dhcp_child_stop(&c);
+	assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +396,9 @@ int main(void)
 	    cmocka_unit_test(every_lie_is_caught),
 	    cmocka_unit_test(wrong_sizes_are_lies),
 	    cmocka_unit_test(another_server_is_a_lie_while_requesting),
+	    cmocka_unit_test(parser_exit_is_seen_by_init_reaper),
+	    cmocka_unit_test(stop_leaves_the_reap_to_init),
+	    cmocka_unit_test(stop_reaps_an_unwatched_parser),
 	};
 
 	log_set_max_level(LOG_LVL_WARN);

@@ -206,7 +206,7 @@ static struct net *run_net(struct run *r, const char *const *params,
 			   unsigned limit_ms)
 {
 	struct net_config c;
-	struct net_hooks h = {on_event, r};
+	struct net_hooks h = {on_event, r, NULL};
 	struct net *n = NULL;
 	uint64_t end;
 
@@ -548,7 +548,7 @@ static void hostile_replies_and_a_nak_are_survived(void **state)
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
 				  .sll_protocol = htons(ETH_P_IP)};
 	struct net_config c;
-	struct net_hooks h;
+	struct net_hooks h = {0};
 	struct run r;
 	struct net *n = NULL;
 	uint64_t end;
@@ -655,7 +655,7 @@ static void fake_close(struct fake_server *f, struct loop *l)
 static struct net *start_counting(struct counts *k, const char *const *params)
 {
 	struct net_config c;
-	struct net_hooks h = {count_event, k};
+	struct net_hooks h = {count_event, k, NULL};
 	struct net *n = NULL;
 
 	net_config_init(&c);
@@ -954,7 +954,7 @@ static void parser_child_is_confined(void **state)
 	    .chaddr = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56},
 	};
 	char why[DHCP_CHILD_WHY_MAX] = "", path[64], root[256];
-	struct dhcp_child ch;
+	struct dhcp_child ch = {.pid = -1, .fd = -1}; /* no watch: stop reaps */
 	struct dhcp_lease l;
 	size_t n;
 	ssize_t rl;

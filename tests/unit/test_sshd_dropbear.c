@@ -205,6 +205,34 @@ static int real_teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* What init does on SIGCHLD: child_reap() (init/child.c). */
+static int sigchld_ready(struct loop *l, int fd, uint32_t events, void *data)
+{
+	struct signalfd_siginfo si;
+
+	(void)l;
+	(void)events;
+	(void)data;
+	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		child_reap();
+	return 0;
+}
+
+/* A SIGCHLD signalfd in l running sigchld_ready(), as init has. */
+static int add_init_reaper(struct loop *l, sigset_t *saved)
+{
+	sigset_t chld;
+	int sfd;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &chld, saved), 0);
+	sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	assert_true(sfd >= 0);
+	assert_int_equal(loop_add_fd(l, sfd, EPOLLIN, sigchld_ready, NULL), 0);
+	return sfd;
+}
+
 static void supervised_restart_and_stop(void **state)
 {
 	struct dropbear_config cfg = {
@@ -218,7 +246,8 @@ static void supervised_restart_and_stop(void **state)
 	struct loop *l = NULL;
 	struct dropbear *d = NULL;
 	pid_t first, second, conn_child = 0;
-	int fd, status, saved_err, logfd;
+	sigset_t saved;
+	int fd, status, saved_err, logfd, sfd;
 	char cmd[1024], *log = NULL, *out = NULL;
 	size_t len;
 
@@ -285,7 +314,8 @@ static void supervised_restart_and_stop(void **state)
 	assert_true(second > 0 && second != first);
 	close(fd);
 
-	/* Reaped by the loop's pidfd alone, with nobody dispatching. */
+	/* Reaped by init's reaper in the loop (SIGCHLD, child_reap()). */
+	sfd = add_init_reaper(l, &saved);
 	kill(second, SIGKILL);
 	for (int i = 0; i < 100 && dropbear_pid(d) == second; i++)
 		loop_run_once(l, 20);
@@ -314,7 +344,8 @@ static void supervised_restart_and_stop(void **state)
 	assert_true(conn_child > 0);
 	assert_int_equal(dropbear_stop(d), 0);
 	assert_int_equal(dropbear_pid(d), 0);
-	assert_int_equal(kill(second, 0), -1); /* reaped by dropbear_stop */
+	assert_int_equal(kill(second, 0), -1); /* collected in dropbear_stop */
+	assert_int_equal(child_count(), 0);    /* through init's table */
 	if (conn_child > 0) {
 		char path[64], st[512];
 		FILE *f;
@@ -333,6 +364,8 @@ static void supervised_restart_and_stop(void **state)
 	assert_int_equal(dropbear_stop(d), 0);
 	dropbear_free(d);
 	loop_free(l);
+	close(sfd);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
 
 	dup2(saved_err, 2);
 	close(saved_err);
@@ -353,19 +386,6 @@ static int no_pidfd(pid_t pid)
 	return -1;
 }
 
-/* What init does on SIGCHLD: child_reap() (init/child.c). */
-static int sigchld_ready(struct loop *l, int fd, uint32_t events, void *data)
-{
-	struct signalfd_siginfo si;
-
-	(void)l;
-	(void)events;
-	(void)data;
-	while (read(fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		child_reap();
-	return 0;
-}
-
 /*
  * Without pidfd (Linux before 5.3), init's SIGCHLD reaper collects the dead
  * dropbear and tells it: it is started again.
@@ -382,7 +402,7 @@ static void restart_without_pidfd(void **state)
 	};
 	struct loop *l = NULL;
 	struct dropbear *d = NULL;
-	sigset_t chld, saved;
+	sigset_t saved;
 	pid_t first, second;
 	int fd, sfd, saved_err, logfd;
 	char *log = NULL;
@@ -399,13 +419,8 @@ static void restart_without_pidfd(void **state)
 	dup2(logfd, 2);
 	close(logfd);
 	log_set_max_level(LOG_LVL_DEBUG);
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	assert_int_equal(sigprocmask(SIG_BLOCK, &chld, &saved), 0);
-	sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
-	assert_true(sfd >= 0);
 	assert_int_equal(loop_new(&l), 0);
-	assert_int_equal(loop_add_fd(l, sfd, EPOLLIN, sigchld_ready, NULL), 0);
+	sfd = add_init_reaper(l, &saved);
 	dropbear_set_pidfd_open(no_pidfd);
 
 	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
@@ -445,6 +460,100 @@ static void restart_without_pidfd(void **state)
 	free(log);
 }
 
+/* How often log has needle. */
+static unsigned count_in(const char *log, const char *needle)
+{
+	unsigned n = 0;
+
+	for (const char *p = log; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/*
+ * dropbear dies just before the handoff: dropbear_stop() runs before the
+ * loop has dispatched the SIGCHLD. Its exit is handled once, by whichever
+ * comes first (here stop, through init's child_reap_pid()); init's reaper
+ * then finds nothing left: no double reap, no second callback. Once more
+ * the other way round: init's reaper first, then stop has nothing to do.
+ */
+static void an_exit_is_handled_once(void **state)
+{
+	struct dropbear_config cfg = {
+	    .path = DROPBEAR_BIN,
+	    .n_listen = 1,
+	    .n_host_keys = 1,
+	    .pid_file = pidf,
+	    .restart_min_usec = 100000,
+	    .stop_timeout_usec = 2000000,
+	};
+	struct loop *l = NULL;
+	struct dropbear *d = NULL;
+	sigset_t saved;
+	siginfo_t si;
+	pid_t pid;
+	int fd, sfd, saved_err, logfd;
+	char *log = NULL;
+	size_t len;
+
+	(void)state;
+	if (!dir[0])
+		skip();
+	cfg.listen[0] = listen_at;
+	cfg.host_keys[0] = key_ed;
+	saved_err = dup(2);
+	logfd = open(logf_path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(logfd >= 0);
+	dup2(logfd, 2);
+	close(logfd);
+	log_set_max_level(LOG_LVL_INFO);
+	assert_int_equal(loop_new(&l), 0);
+	sfd = add_init_reaper(l, &saved);
+
+	/* Stop first. */
+	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
+	pid = dropbear_pid(d);
+	fd = wait_banner(l);
+	assert_true(fd >= 0);
+	close(fd);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
+	assert_int_equal(dropbear_stop(d), 0);
+	assert_int_equal(dropbear_pid(d), 0);
+	assert_int_equal(child_count(), 0);
+	assert_int_equal(child_reap(), 0); /* nothing left for init */
+	for (int i = 0; i < 5; i++)
+		loop_run_once(l, 10); /* the SIGCHLD, dispatched late */
+	assert_int_equal(kill(pid, 0), -1);
+	dropbear_free(d);
+	d = NULL;
+
+	/* init's reaper first. */
+	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
+	pid = dropbear_pid(d);
+	fd = wait_banner(l);
+	assert_true(fd >= 0);
+	close(fd);
+	kill(pid, SIGKILL);
+	for (int i = 0; i < 250 && dropbear_pid(d) == pid; i++)
+		loop_run_once(l, 20);
+	assert_int_equal(dropbear_pid(d), 0);
+	assert_int_equal(dropbear_stop(d), 0);
+	assert_int_equal(child_count(), 0);
+	dropbear_free(d);
+	loop_free(l);
+	close(sfd);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+
+	dup2(saved_err, 2);
+	close(saved_err);
+	log_set_max_level(LOG_LVL_ERR);
+	assert_int_equal(file_read_all(logf_path, 1 << 20, &log, &len), 0);
+	/* One line per death: each exit handled exactly once. */
+	assert_int_equal(count_in(log, "killed by signal 9"), 2);
+	free(log);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +562,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(supervised_restart_and_stop,
 					    real_setup, real_teardown),
 	    cmocka_unit_test_setup_teardown(restart_without_pidfd, real_setup,
+					    real_teardown),
+	    cmocka_unit_test_setup_teardown(an_exit_is_handled_once, real_setup,
 					    real_teardown),
 	};
 

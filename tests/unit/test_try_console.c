@@ -60,12 +60,12 @@ static void lines_seen_on_a_real_boot(void **state)
 	assert_int_equal(ev.type, TRY_EV_MODULE_FAIL);
 	assert_string_equal(ev.a, "virtio_net");
 	assert_string_equal(ev.text, "Operation not permitted");
-	ev = parse("sesame-init: LUKS device /dev/vda queued for unlock as "
+	ev = parse("sesame-unlockd: LUKS device /dev/vda queued for unlock as "
 		   "luks-5e5a");
 	assert_int_equal(ev.type, TRY_EV_LUKS_QUEUED);
 	assert_string_equal(ev.a, "/dev/vda");
 	assert_string_equal(ev.b, "luks-5e5a");
-	ev = parse("sesame-init: opened luks-5e5a (/dev/vda) with key slot 0");
+	ev = parse("sesame-unlockd: opened luks-5e5a (/dev/vda) with key slot 0");
 	assert_int_equal(ev.type, TRY_EV_OPENED);
 	assert_string_equal(ev.a, "luks-5e5a");
 	ev = parse("sesame-init: warning: wrong passphrase (1 of 10)");

@@ -476,3 +476,18 @@ expect_argon2_survived() {
 	expect_no_log 'Attempted to kill init' "no 'Attempted to kill init!'"
 	expect_no_log "$PANIC_RE" "no kernel panic"
 }
+
+# unlock_slow_argon2_disk: DISKS[luksargon], the test root (unlockroot) on
+# LUKS2 with one Argon2id slot, 2 threads, 128 MiB and 8 passes: one
+# derivation lasts seconds under TCG, time for a rescue session to find
+# and kill the process deriving (VM 75, 78).
+unlock_slow_argon2_disk() {
+	helper_disks luksargon:48 -- unlockroot <<RECIPE
+printf %s $UNLOCK_PASS | cryptsetup luksFormat --batch-mode --type luks2 \
+	--pbkdf argon2id --pbkdf-memory 131072 --pbkdf-parallel 2 \
+	--pbkdf-force-iterations 8 --uuid $LUKS_ROOT_UUID --key-file=- "\$OUT1"
+printf %s $UNLOCK_PASS | cryptsetup open --key-file=- "\$OUT1" root
+dd if="\$IN1" of=/dev/mapper/root bs=1M
+cryptsetup close root
+RECIPE
+}

@@ -17,7 +17,7 @@ net_dnsmasq "$ns" tap0 --dhcp-range=192.0.2.50,192.0.2.59,255.255.255.0,10m \
 net_nic_tap "$ns" tap0
 net_vm_boot net --disk root --timeout 90 \
 	-- "root=UUID=$ROOT_UUID ip=dhcp rd.neednet=1"
-expect_log 'sesame-init: root is mounted; the switch waits for the network \(rd\.neednet\)' \
+expect_log 'sesame-init: root is mounted; the switch waits: rd\.neednet: the network comes first' \
 	"the switch waited for the network"
 expect_log 'sesame-init: net: eth0: configured 192\.0\.2\.5[0-9]/24 via 192\.0\.2\.1 \(DHCP\)' \
 	"the lease was configured before the switch"

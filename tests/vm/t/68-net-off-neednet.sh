@@ -14,6 +14,6 @@ net_vm_boot net --disk root --timeout 90 \
 expect_log 'sesame-init: net: disabled \(ip=off\)' "net is off"
 expect_log 'net: ip=off: the switch does not wait for a network' \
 	"the hold is refused with a warning"
-expect_no_log 'the switch waits for the network' "the switch did not wait"
+expect_no_log 'the switch waits' "the switch did not wait"
 expect_clean_switch
 vm_done

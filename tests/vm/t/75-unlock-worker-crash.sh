@@ -12,16 +12,7 @@ unlock_keys
 unlock_image unlock
 unlock_root_tree "$T/root"
 disk_ext4 unlockroot "$T/root" "$ROOT_UUID" "$ROOT_LABEL"
-# Argon2id with 2 threads and enough memory and passes that one
-# derivation lasts seconds under TCG: time to find the worker and kill it.
-helper_disks luksargon:48 -- unlockroot <<RECIPE
-printf %s $UNLOCK_PASS | cryptsetup luksFormat --batch-mode --type luks2 \
-	--pbkdf argon2id --pbkdf-memory 131072 --pbkdf-parallel 2 \
-	--pbkdf-force-iterations 8 --uuid $LUKS_ROOT_UUID --key-file=- "\$OUT1"
-printf %s $UNLOCK_PASS | cryptsetup open --key-file=- "\$OUT1" root
-dd if="\$IN1" of=/dev/mapper/root bs=1M
-cryptsetup close root
-RECIPE
+unlock_slow_argon2_disk
 unlock_nic
 printf '%s\n' "$UNLOCK_PASS" >"$T/pass"
 

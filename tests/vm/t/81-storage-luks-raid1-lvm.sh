@@ -49,9 +49,10 @@ expect_field usr '/^\/dev\/dm-[0-9]+:ext4:real-usr$/'
 # for the passphrase and the PBKDF between them are left out.
 t_member=$({ grep -E '\[ *[0-9.]+\] sesame-init: RAID member' "$LOG_TXT" || true; } |
 	tail -n1 | sed -E 's/^[^[]*\[ *([0-9.]+)\].*/\1/')
-# The array is usable when init probes it (the LUKS header found); mdadm's
+# The array is usable when sesame-unlockd queues it (PID 1 probed it and
+# told it; its LUKS header read); mdadm's
 # own exit, logged as "assembled", comes later.
-t_md=$(storage_stamp 'sesame-init: LUKS device /dev/md[0-9]+ queued')
+t_md=$(storage_stamp 'sesame-unlockd: LUKS device /dev/md[0-9]+ queued')
 t_pass=$(storage_stamp 'passphrase received')
 t_open=$(storage_stamp "opened luks-$STORAGE_LUKS_UUID")
 t_root=$(storage_stamp 'sesame-init: mounting /dev/dm-[0-9]+ on / ')
