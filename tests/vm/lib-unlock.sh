@@ -409,6 +409,64 @@ cryptsetup close root
 RECIPE
 }
 
+# ---- an Argon2id keyslot of 1 GiB (issue 10: memory-hard derivations) ------
+
+# unlock_argon2_1g_disk ROOTDIR: DISKS[a2big], a LUKS2 disk (LUKS_A2BIG_UUID,
+# UNLOCK_PASS) holding the test root ROOTDIR whose only keyslot (0) is
+# Argon2id with 1 GiB memory, 4 iterations, 2 threads (cryptsetup's default
+# memory cap and threads on a 2-CPU machine). The helper VM formats it with
+# a fast PBKDF2 keyslot and copies the root in (cached like every helper
+# disk); the host then converts keyslot 0 in place with luksConvertKey
+# (header work on a file, no device-mapper; one derivation at native speed
+# instead of two in TCG with 1.2 GiB of guest memory), cached by its input
+# and options. A guest opening it needs about 1.1 GiB free.
+LUKS_A2BIG_UUID=5e5a0000-0000-4000-8000-0000000e0a31
+UNLOCK_ARGON2_1G_OPTS='--pbkdf argon2id --pbkdf-memory 1048576 --pbkdf-parallel 2 --pbkdf-force-iterations 4'
+# shellcheck disable=SC2034 # for the tests
+UNLOCK_ARGON2_1G_MIB=1024
+
+# argon2_convert_into OUT FROM: FROM's keyslot 0 converted to
+# UNLOCK_ARGON2_1G_OPTS, written to OUT; fails unless luksDump shows one
+# keyslot, Argon2id, 1048576 KiB, 2 threads, time cost 4. cryptsetup lowers
+# the threads to the CPUs the host has: a 1-CPU host fails here.
+argon2_convert_into() {
+	local out=$1 from=$2 dump
+	cp --sparse=always "$from" "$out"
+	# shellcheck disable=SC2086 # the options are words
+	printf %s "$UNLOCK_PASS" | cryptsetup luksConvertKey --batch-mode \
+		--key-slot 0 $UNLOCK_ARGON2_1G_OPTS --key-file=- "$out" || return 1
+	dump=$(cryptsetup luksDump "$out") || return 1
+	if [ "$(grep -cE '^ +[0-9]+: luks2$' <<<"$dump")" != 1 ] ||
+		! grep -qE '^ +0: luks2$' <<<"$dump" ||
+		! grep -qE 'PBKDF: +argon2id$' <<<"$dump" ||
+		! grep -qE 'Memory: +1048576$' <<<"$dump" ||
+		! grep -qE 'Threads: +2$' <<<"$dump" ||
+		! grep -qE 'Time cost: +4$' <<<"$dump"; then
+		echo "argon2_convert_into: $out is not one 1 GiB, 2-thread Argon2id keyslot:" >&2
+		printf '%s\n' "$dump" >&2
+		return 1
+	fi
+}
+
+unlock_argon2_1g_disk() {
+	local src out
+	disk_ext4 unlockroot "$1" "$ROOT_UUID" "$ROOT_LABEL"
+	helper_disks a2bigsrc:48 -- unlockroot <<RECIPE
+printf %s $UNLOCK_PASS | cryptsetup luksFormat --batch-mode --type luks2 \
+	--pbkdf pbkdf2 --pbkdf-force-iterations 1000 --uuid $LUKS_A2BIG_UUID \
+	--key-file=- "\$OUT1"
+printf %s $UNLOCK_PASS | cryptsetup open --key-file=- "\$OUT1" root
+dd if="\$IN1" of=/dev/mapper/root bs=1M
+cryptsetup close root
+RECIPE
+	src=${DISKS[a2bigsrc]}
+	out=$SESAME_CACHE/vm-disks/a2big-$(cache_key "$(basename "$(dirname "$src")")" \
+		"$UNLOCK_ARGON2_1G_OPTS").img
+	cached "$out" argon2_convert_into "$src" ||
+		die "cryptsetup luksConvertKey to a 1 GiB Argon2id keyslot failed"
+	DISKS["a2big"]=$out
+}
+
 # expect_argon2_survived: what the unfixed image did with an Argon2id
 # keyslot (PID 1 aborted in libcryptsetup's thread exit; the kernel
 # panicked) did not happen.
