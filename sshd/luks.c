@@ -904,6 +904,13 @@ uint64_t luks_set_next_attempt_usec(const struct luks_set *s)
 	return s->att.next_usec;
 }
 
+uint64_t luks_set_wait_usec(const struct luks_set *s)
+{
+	uint64_t now = s->sys->now_usec();
+
+	return s->att.next_usec > now ? s->att.next_usec - now : 0;
+}
+
 unsigned luks_set_attempts_left(const struct luks_set *s)
 {
 	if (!s->pol.max_attempts)

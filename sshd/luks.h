@@ -347,6 +347,8 @@ unsigned luks_set_count(const struct luks_set *s);
 unsigned luks_set_count_missing(const struct luks_set *s);
 /* When the next passphrase may be tried (CLOCK_MONOTONIC usec; 0: now). */
 uint64_t luks_set_next_attempt_usec(const struct luks_set *s);
+/* How long until the next passphrase may be tried, by the set's clock. */
+uint64_t luks_set_wait_usec(const struct luks_set *s);
 /* Wrong passphrases left before the cap. */
 unsigned luks_set_attempts_left(const struct luks_set *s);
 /* Wrong passphrases (counted attempts) so far this boot. */

@@ -25,6 +25,8 @@ struct unlock_service {
 	struct unlock_server *srv;
 	struct console_prompt *cp;
 	struct luks_worker *worker; /* the attempt running, or NULL */
+	/* Passphrases that came during an attempt wait out its delay. */
+	struct loop_timer *retry;
 	enum unlock_from worker_from;
 	int exhausted_told;
 	int stopping;
@@ -100,6 +102,35 @@ static void unlock_service_conclude(struct unlock_service *u,
 	}
 }
 
+/*
+ * Passphrases that came while an attempt ran ("yours is next") are tried
+ * once the delay after it has passed, never refused as too early.
+ */
+static void unlock_service_retry_waiting(struct unlock_service *u)
+{
+	uint64_t wait = luks_set_wait_usec(u->set);
+
+	if (wait && !luks_set_exhausted(u->set)) {
+		loop_timer_arm(u->retry, wait);
+		return;
+	}
+	console_prompt_retry(u->cp);
+	if (!u->worker)
+		unlock_server_retry(u->srv);
+}
+
+static int unlock_service_retry_fire(struct loop *l, struct loop_timer *t,
+				     void *data)
+{
+	struct unlock_service *u = data;
+
+	(void)l;
+	(void)t;
+	if (!u->worker && !u->stopping)
+		unlock_service_retry_waiting(u);
+	return 0;
+}
+
 /* The worker is done (called from the loop): answer whoever asked. */
 static void unlock_service_done(void *data, const struct luks_attempt *a,
 				const char *why)
@@ -128,10 +159,7 @@ static void unlock_service_done(void *data, const struct luks_attempt *a,
 		(void)unlock_server_answer(u->srv, &ans);
 	else
 		console_prompt_answer(u->cp, &ans);
-	/* Passphrases that came meanwhile. */
-	console_prompt_retry(u->cp);
-	if (!u->worker)
-		unlock_server_retry(u->srv);
+	unlock_service_retry_waiting(u);
 	if (!u->worker && u->cfg.on_attempt)
 		u->cfg.on_attempt(u->cfg.data, 0);
 }
@@ -254,9 +282,12 @@ int unlock_service_start(struct loop *l, struct luks_set *set,
 	u->cfg = *cfg;
 	if (!u->cfg.socket_path)
 		u->cfg.socket_path = UNLOCK_SOCKET_PATH;
-	r = unlock_server_new(l, u->cfg.socket_path, &unlock_service_ops, u,
-			      &u->srv);
+	r = loop_timer_new(l, unlock_service_retry_fire, u, &u->retry);
+	if (r == 0)
+		r = unlock_server_new(l, u->cfg.socket_path,
+				      &unlock_service_ops, u, &u->srv);
 	if (r < 0) {
+		loop_timer_free(u->retry);
 		free(u);
 		return r;
 	}
@@ -289,6 +320,7 @@ void unlock_service_stop(struct unlock_service *u, const char *why)
 		unlock_server_broadcast(u->srv, why);
 	unlock_server_free(u->srv);
 	console_prompt_stop(u->cp, why);
+	loop_timer_free(u->retry);
 	free(u);
 }
 

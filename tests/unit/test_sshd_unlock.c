@@ -201,6 +201,9 @@ static void fx_start(struct fx *fx, unsigned max_attempts)
 	fx_start_devs(fx, max_attempts, &fake_sys, devs, 2);
 }
 
+/* The policy's delay after a wrong passphrase in the fixture. */
+static uint64_t fx_delay_usec;
+
 static void fx_start_devs(struct fx *fx, unsigned max_attempts,
 			  const struct luks_sys *sys,
 			  const struct luks_probe *devs, unsigned n)
@@ -216,7 +219,7 @@ static void fx_start_devs(struct fx *fx, unsigned max_attempts,
 
 	memset(fx, 0, sizeof(*fx));
 	luks_policy_default(&pol);
-	pol.delay_usec = 0; /* delays are tested in test_sshd_luks */
+	pol.delay_usec = fx_delay_usec; /* 0: delays are in test_sshd_luks */
 	pol.max_attempts = max_attempts;
 	assert_int_equal(loop_new(&fx->loop), 0);
 	assert_int_equal(luks_set_new(NULL, &pol, &fx->set), 0);
@@ -890,16 +893,19 @@ static unsigned count_of(const char *hay, const char *needle)
 	return n;
 }
 
-/* An attempt from SSH runs: the console's line is kept and goes next. */
-static void console_waits_for_ssh_attempt(void **state)
+/* An attempt from SSH runs: the console's line is kept and goes next, once
+ * the delay after the SSH attempt's wrong passphrase has passed (with a
+ * delay, it used to be refused as "too early" at once: VM 76). */
+static void console_waits_for_ssh_attempt_delay(uint64_t delay)
 {
 	struct fx fx;
 	struct child c;
 	char out[4096], tty[8192];
 	int hold[2];
 
-	(void)state;
+	fx_delay_usec = delay;
 	fx_start(&fx, 10);
+	fx_delay_usec = 0;
 	assert_int_equal(pipe(hold), 0);
 	hold_fd = hold[0];
 	luks_set_set_sys(fx.set, &holding_sys);
@@ -926,17 +932,35 @@ static void console_waits_for_ssh_attempt(void **state)
 	assert_int_equal(write(hold[1], "xxxxxxxx", 8), 8);
 	assert_int_equal(child_wait(&fx, &c, out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "wrong passphrase, 9 attempts left"));
-	pump(&fx);
+	/* The kept line goes once the delay has passed (a timer: pump()
+	 * alone would stop at the first idle turn). Bounded, not timed. */
+	for (int i = 0; i < 600 && luks_set_count_locked(fx.set); i++) {
+		pump(&fx);
+		loop_run_once(fx.loop, 50);
+	}
 	pty_expect(&fx.console, tty, sizeof(tty), "opened luks-");
 	assert_int_equal(count_of(tty, "please wait: trying the passphrase..."),
 			 1);
 	assert_non_null(strstr(tty, "opened luks-"));
+	assert_null(strstr(tty, "too early"));
 	assert_int_equal(luks_set_count_locked(fx.set), 0);
 	assert_int_equal(luks_set_attempts_left(fx.set), 9);
 	close(hold[0]);
 	close(hold[1]);
 	hold_fd = -1;
 	fx_stop(&fx);
+}
+
+static void console_waits_for_ssh_attempt(void **state)
+{
+	(void)state;
+	console_waits_for_ssh_attempt_delay(0);
+}
+
+static void console_line_waits_out_the_delay(void **state)
+{
+	(void)state;
+	console_waits_for_ssh_attempt_delay(300000);
 }
 
 /* The console's own passphrase runs: a line meanwhile is told how long it
@@ -1006,6 +1030,7 @@ int main(void)
 	    cmocka_unit_test(stop_during_attempt),
 	    cmocka_unit_test(argon2_not_tried_for_memory),
 	    cmocka_unit_test(console_waits_for_ssh_attempt),
+	    cmocka_unit_test(console_line_waits_out_the_delay),
 	    cmocka_unit_test(console_own_attempt_says_wait),
 	};
 
