@@ -164,6 +164,8 @@ bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
 	@bench/nfs.sh
+	@tests/vm/measure.sh 3
+	@tests/vm/measure-storage.sh 3
 
 demo:
 	@scripts/deps.sh vm
