@@ -36,4 +36,14 @@ int keys_describe_line(const char *line, size_t len, char *out, size_t outlen);
  */
 int keys_log_fingerprints(const char *text, size_t len);
 
+/*
+ * The fingerprint file `sesame build` puts into the image (keys/fpfile.h):
+ * a '#' comment line, then keys_describe_line() of every key line of a
+ * host_keys.pub text, each ending in '\n' -- the lines `sesame keys show
+ * --fingerprints` prints. malloc'd, NUL-terminated. -EINVAL when a line is
+ * not a key this build knows.
+ */
+int keys_render_fingerprints(const char *text, size_t len, char **outp,
+			     size_t *outlenp);
+
 #endif

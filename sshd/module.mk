@@ -43,7 +43,7 @@ test_sshd_dropbear_PKGS := cmocka libcryptsetup libkmod blkid
 
 # The hook into /init (init/hooks.h): LUKS devices, the unlock service, dropbear.
 INIT_HOOKS += sshd_hook
-INIT_HOOK_LIBS += sshd keys
+INIT_HOOK_LIBS += sshd keysboot
 
 UNIT_TESTS += test_sshd_hook
 test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c tests/unit/sshd_fixtures.c
