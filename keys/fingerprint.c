@@ -80,34 +80,6 @@ int keys_describe_line(const char *line, size_t len, char *out, size_t outlen)
 	return r;
 }
 
-int keys_log_fingerprints(const char *text, size_t len)
-{
-	char desc[KEYS_DESCRIBE_MAX];
-	size_t pos = 0;
-	unsigned lineno = 0;
-	int count = 0;
-
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t llen = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		const char *line = text + pos;
-
-		pos += llen + (nl ? 1 : 0);
-		lineno++;
-		if (llen == 0 || line[0] == '#')
-			continue;
-		if (keys_describe_line(line, llen, desc, sizeof(desc)) < 0) {
-			log_warn("host key list, line %u: not a public key "
-				 "this build knows",
-				 lineno);
-			continue;
-		}
-		log_info("ssh host key %s", desc);
-		count++;
-	}
-	return count;
-}
-
 int keys_render_fingerprints(const char *text, size_t len, char **outp,
 			     size_t *outlenp)
 {

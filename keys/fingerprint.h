@@ -1,5 +1,5 @@
 /* fingerprint: OpenSSH-style SHA256 fingerprints, for `sesame keys show` and
- * /init's console. */
+ * the file `sesame build` writes for /init's console. */
 #ifndef SESAME_KEYS_FINGERPRINT_H
 #define SESAME_KEYS_FINGERPRINT_H
 
@@ -28,13 +28,6 @@ int keys_describe_blob(const uint8_t *blob, size_t len, char *out,
 
 /* The same for one "TYPE BASE64 [COMMENT]" line (as in host_keys.pub). */
 int keys_describe_line(const char *line, size_t len, char *out, size_t outlen);
-
-/*
- * Logs (log_info) "ssh host key <description>" for every key line of a
- * host_keys.pub text; lines that do not decode are logged as warnings.
- * Returns the number of keys described, or a negative errno.
- */
-int keys_log_fingerprints(const char *text, size_t len);
 
 /*
  * The fingerprint file `sesame build` puts into the image (keys/fpfile.h):
