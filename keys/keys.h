@@ -23,8 +23,9 @@
 #define KEYS_COUNT 2
 
 /*
- * Where the builder embeds keys_read_public()'s text in the image (for
- * `sesame audit` of the image, and admins who unpack it).
+ * Where the builder embeds keys_read_public()'s text in the image, for
+ * `sesame audit` (system key, weak type) and `sesame try` (the offered
+ * key); /init does not read it.
  */
 #define KEYS_PUBLIC_IMAGE_PATH "/etc/sesame/host_keys.pub"
 /*
