@@ -17,6 +17,7 @@
 #include "image/libdeps.h"
 #include "image/modules.h"
 #include "keys/authkeys.h"
+#include "keys/fingerprint.h"
 #include "keys/keys.h"
 
 #define BUILD_CONFIG_MAX (1u << 20)
@@ -583,8 +584,8 @@ static int build_add_ssh(const struct build_opts *o, const char *akpath,
 	const char *dir = o->keydir ? o->keydir : keys_default_dir();
 	struct authkeys_config cfg = {.unlock_no_pty = o->unlock_no_pty};
 	struct authkeys *ak = NULL;
-	char *ak_text = NULL, *pub = NULL;
-	size_t ak_len, pub_len;
+	char *ak_text = NULL, *pub = NULL, *fp = NULL;
+	size_t ak_len, pub_len, fp_len;
 	char path[PATH_MAX], name[PATH_MAX], unlock[PATH_MAX];
 	bool created = false;
 	int r;
@@ -652,6 +653,14 @@ static int build_add_ssh(const struct build_opts *o, const char *akpath,
 	if ((r = list_add_data(l, KEYS_PUBLIC_IMAGE_PATH, pub, pub_len, 0644)) <
 	    0)
 		goto out;
+	/* Hashed here, so /init only prints them (and links no mbedtls). */
+	if ((r = keys_render_fingerprints(pub, pub_len, &fp, &fp_len)) < 0) {
+		log_err_errno(r, "fingerprints of the host keys in %s", dir);
+		goto out;
+	}
+	if ((r = list_add_data(l, KEYS_FINGERPRINTS_IMAGE_PATH, fp, fp_len,
+			       0644)) < 0)
+		goto out;
 	if ((r = authkeys_render(ak, &ak_text, &ak_len)) < 0) {
 		log_err_errno(r, "%s", akpath);
 		goto out;
@@ -691,6 +700,7 @@ out:
 	if (pub)
 		explicit_bzero(pub, pub_len);
 	free(pub);
+	free(fp);
 	return r;
 }
 

@@ -58,6 +58,13 @@ $(foreach t,$(INIT_TESTS),$(eval $(t)_SRCS := tests/unit/$(t).c))
 $(foreach t,$(INIT_TESTS),$(eval $(t)_LIBS := init common))
 $(foreach t,$(INIT_TESTS),$(eval $(t)_PKGS := cmocka libkmod blkid))
 
+# The shared libraries sesame-init needs (readelf -d): some must stay out.
+UNIT_TESTS += test_init_needed
+test_init_needed_SRCS := tests/unit/test_init_needed.c
+test_init_needed_PKGS := cmocka
+$(B)/tests/test_init_needed: | $(B)/bin/sesame-init $(B)/bin/sesame-probe \
+	$(B)/bin/sesame-unlockd
+
 FUZZ_TARGETS += fuzz_cmdline
 fuzz_cmdline_SRCS := tests/fuzz/fuzz_cmdline.c
 fuzz_cmdline_LIBS := init common

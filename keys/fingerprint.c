@@ -11,9 +11,19 @@
 #include <mbedtls/sha256.h>
 
 #include "common/log.h"
+#include "keys/fpfile.h"
 #include "keys/pubkey.h"
 
 #define SHA256_LEN 32
+
+/* /init prints every line keys_render_fingerprints() makes. */
+_Static_assert(
+    KEYS_DESCRIBE_MAX - 1 <= KEYS_FPFILE_LINE_MAX,
+    "a description is longer than the fingerprint file reader takes");
+
+static const char fpfile_header[] =
+    "# SHA256 fingerprints of this image's SSH host keys (sesame build);\n"
+    "# /init prints them at boot, `sesame keys show --fingerprints` too\n";
 
 int keys_fingerprint_sha256(const uint8_t *blob, size_t len, char *out,
 			    size_t outlen)
@@ -70,30 +80,54 @@ int keys_describe_line(const char *line, size_t len, char *out, size_t outlen)
 	return r;
 }
 
-int keys_log_fingerprints(const char *text, size_t len)
+int keys_render_fingerprints(const char *text, size_t len, char **outp,
+			     size_t *outlenp)
 {
 	char desc[KEYS_DESCRIBE_MAX];
-	size_t pos = 0;
+	char *out = NULL;
+	size_t pos = 0, olen, cap;
 	unsigned lineno = 0;
-	int count = 0;
+	int r;
 
+	/* Every key line is at least a type and a blob, so at most one
+	 * description per two input bytes; bounded by the input anyway. */
+	cap = sizeof(fpfile_header) + (len / 2 + 1) * sizeof(desc);
+	if (!(out = malloc(cap)))
+		return -ENOMEM;
+	memcpy(out, fpfile_header, sizeof(fpfile_header) - 1);
+	olen = sizeof(fpfile_header) - 1;
 	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t llen = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		const char *line = text + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		size_t llen = nl ? (size_t)(nl - line) : len - pos, dlen;
 
 		pos += llen + (nl ? 1 : 0);
 		lineno++;
 		if (llen == 0 || line[0] == '#')
 			continue;
-		if (keys_describe_line(line, llen, desc, sizeof(desc)) < 0) {
-			log_warn("host key list, line %u: not a public key "
-				 "this build knows",
-				 lineno);
-			continue;
+		if ((r = keys_describe_line(line, llen, desc, sizeof(desc))) <
+		    0) {
+			log_err("host key list, line %u: not a public key "
+				"this build knows",
+				lineno);
+			r = -EINVAL;
+			goto out;
 		}
-		log_info("ssh host key %s", desc);
-		count++;
+		dlen = strlen(desc);
+		if (cap - olen < dlen + 2) {
+			r = -ENOBUFS; /* cannot happen: cap holds every line */
+			goto out;
+		}
+		memcpy(out + olen, desc, dlen);
+		olen += dlen;
+		out[olen++] = '\n';
 	}
-	return count;
+	out[olen] = '\0';
+	*outp = out;
+	*outlenp = olen;
+	out = NULL;
+	r = 0;
+out:
+	free(out);
+	return r;
 }

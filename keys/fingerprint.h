@@ -1,5 +1,5 @@
 /* fingerprint: OpenSSH-style SHA256 fingerprints, for `sesame keys show` and
- * /init's console. */
+ * the file `sesame build` writes for /init's console. */
 #ifndef SESAME_KEYS_FINGERPRINT_H
 #define SESAME_KEYS_FINGERPRINT_H
 
@@ -30,10 +30,13 @@ int keys_describe_blob(const uint8_t *blob, size_t len, char *out,
 int keys_describe_line(const char *line, size_t len, char *out, size_t outlen);
 
 /*
- * Logs (log_info) "ssh host key <description>" for every key line of a
- * host_keys.pub text; lines that do not decode are logged as warnings.
- * Returns the number of keys described, or a negative errno.
+ * The fingerprint file `sesame build` puts into the image (keys/fpfile.h):
+ * a '#' comment line, then keys_describe_line() of every key line of a
+ * host_keys.pub text, each ending in '\n' -- the lines `sesame keys show
+ * --fingerprints` prints. malloc'd, NUL-terminated. -EINVAL when a line is
+ * not a key this build knows.
  */
-int keys_log_fingerprints(const char *text, size_t len);
+int keys_render_fingerprints(const char *text, size_t len, char **outp,
+			     size_t *outlenp);
 
 #endif

@@ -23,11 +23,17 @@
 #define KEYS_COUNT 2
 
 /*
- * Where the builder embeds keys_read_public()'s text in the image; /init
- * reads it and prints the fingerprints (keys_log_fingerprints() in
- * keys/fingerprint.h).
+ * Where the builder embeds keys_read_public()'s text in the image, for
+ * `sesame audit` (system key, weak type) and `sesame try` (the offered
+ * key); /init does not read it.
  */
 #define KEYS_PUBLIC_IMAGE_PATH "/etc/sesame/host_keys.pub"
+/*
+ * Beside it, the fingerprints of those keys, computed by the builder
+ * (keys_render_fingerprints() in keys/fingerprint.h); /init only prints
+ * them (keys_fpfile_log() in keys/fpfile.h), so PID 1 needs no SHA-256.
+ */
+#define KEYS_FINGERPRINTS_IMAGE_PATH "/etc/sesame/host_key_fingerprints"
 
 /* The key dir: $SESAME_KEYDIR when set and not empty, else the default. */
 const char *keys_default_dir(void);

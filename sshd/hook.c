@@ -23,7 +23,7 @@
 #include "init/cmdline.h"
 #include "init/hooks.h"
 #include "init/sys.h"
-#include "keys/fingerprint.h"
+#include "keys/fpfile.h"
 #include "keys/keys.h"
 #include "sshd/dropbear.h"
 #include "sshd/luks.h"
@@ -519,22 +519,24 @@ static void sshd_keep_params(const struct boot_config *cfg,
 	}
 }
 
-/* The fingerprints admins compare with `sesame keys show`, on the console. */
+/*
+ * The fingerprints admins compare with `sesame keys show`, on the console:
+ * `sesame build` computed them into a file beside host_keys.pub
+ * (keys/fpfile.h), so /init hashes nothing and links no mbedtls.
+ */
 static void sshd_print_fingerprints(void)
 {
-	const char *path = sshd_paths()->host_keys_pub;
-	char *buf = NULL;
-	size_t len;
+	const char *pub = sshd_paths()->host_keys_pub;
+	char path[256]; /* as the host key paths in S */
 	int r;
 
-	if (!path)
+	if (!pub)
 		return;
-	if ((r = file_read_all(path, 64u << 10, &buf, &len)) < 0) {
-		log_warn_errno(r, "%s", path);
+	if ((r = keys_fpfile_beside(pub, path, sizeof(path))) < 0) {
+		log_warn_errno(r, "%s", pub);
 		return;
 	}
-	(void)keys_log_fingerprints(buf, len);
-	free(buf);
+	(void)keys_fpfile_log(path);
 }
 
 static void sshd_start_dropbear(const struct boot_config *cfg)

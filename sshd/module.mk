@@ -61,9 +61,9 @@ test_sshd_dropbear_SRCS := tests/unit/test_sshd_dropbear.c tests/unit/sshd_fixtu
 test_sshd_dropbear_LIBS := sshdhook sshd init common
 test_sshd_dropbear_PKGS := cmocka libcryptsetup libkmod blkid
 
-# The hook into /init (init/hooks.h): LUKS devices, the unlock service, dropbear.
+# The hook into /init (init/hooks.h): sesame-unlockd supervised, dropbear.
 INIT_HOOKS += sshd_hook
-INIT_HOOK_LIBS += sshdhook keys
+INIT_HOOK_LIBS += sshdhook keysboot
 
 UNIT_TESTS += test_sshd_hook
 test_sshd_hook_SRCS := tests/unit/test_sshd_hook.c tests/unit/sshd_fixtures.c

@@ -18,6 +18,7 @@
 #include "image/build.h"
 #include "image/cpio.h"
 #include "keys/authkeys.h"
+#include "keys/fpfile.h"
 #include "keys/keys.h"
 #include "keys/testkeys.h"
 #include "image/list.h"
@@ -441,6 +442,92 @@ static void ssh_keys_embedded(void **state)
 	rm_rf(dir);
 }
 
+/* `sesame keys show ARGS` in-process; its stdout, malloc'd. */
+static char *keys_show_output(const char *kd)
+{
+	char out[] = "/tmp/test_image_build.out.XXXXXX";
+	char *argv[] = {"keys",		  "show",
+			"--dir",	  (char *)(uintptr_t)kd,
+			"--fingerprints", NULL};
+	int fd = mkstemp(out), saved;
+	char *text = NULL;
+	size_t len;
+
+	assert_true(fd >= 0);
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	assert_true(saved >= 0);
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
+	assert_int_equal(cmd_keys(5, argv), 0);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	assert_int_equal(file_read_all(out, 1 << 16, &text, &len), 0);
+	unlink(out);
+	return text;
+}
+
+/*
+ * The fingerprint file /init prints: the builder's lines are exactly what
+ * `sesame keys show --fingerprints` prints for the same key dir, and all
+ * pass /init's reader.
+ */
+static void ssh_fingerprints_as_keys_show(void **state)
+{
+	char dir[] = "/tmp/test_image_build.XXXXXX", ak[128], kd[128];
+	struct build_opts o = {
+	    .init = "/bin/true", .no_modules = 1, .unlock = "/bin/true"};
+	struct image_list l;
+	const struct list_entry *e;
+	char *shown, *keys_lines, *p;
+	size_t klen = 0;
+
+	(void)state;
+	if (access("/usr/sbin/dropbear", X_OK) < 0)
+		skip();
+	require_tool("dropbearkey", "dropbear-bin");
+	ssh_fixture(dir, ak, sizeof(ak), KEY_ED25519 " admin@laptop\n");
+	snprintf(kd, sizeof(kd), "%s/keys", dir);
+	o.authorized_keys = ak;
+	o.keydir = kd;
+	list_init(&l);
+	assert_int_equal(build_assemble(&o, &l), 0);
+	e = find(&l, KEYS_FINGERPRINTS_IMAGE_PATH);
+	assert_non_null(e);
+	assert_non_null(e->data);
+	assert_int_equal(e->mode, 0644);
+	/* the file's key lines (its '#' lines dropped) */
+	keys_lines = calloc(1, e->data_len + 1);
+	assert_non_null(keys_lines);
+	for (const char *q = e->data, *end = q + e->data_len; q < end;) {
+		const char *nl = memchr(q, '\n', (size_t)(end - q));
+		size_t n = nl ? (size_t)(nl - q) + 1 : (size_t)(end - q);
+		if (*q != '#') {
+			memcpy(keys_lines + klen, q, n);
+			klen += n;
+		}
+		q += n;
+	}
+	shown = keys_show_output(kd);
+	assert_string_equal(keys_lines, shown);
+	/* one line per host key, each "BITS SHA256:... (TYPE)" */
+	p = shown;
+	for (size_t i = 0; i < KEYS_COUNT; i++) {
+		assert_non_null(strstr(p, " SHA256:"));
+		p = strchr(p, '\n');
+		assert_non_null(p);
+		p++;
+	}
+	assert_string_equal(p, "");
+	assert_int_equal(keys_fpfile_log_text("image", e->data, e->data_len),
+			 KEYS_COUNT);
+	free(shown);
+	free(keys_lines);
+	list_free(&l);
+	rm_rf(dir);
+}
+
 /*
  * A host key that is the system's own (here dropbear's, under a fake root)
  * is an error; --allow-system-host-key builds anyway, with warnings.
@@ -607,6 +694,7 @@ int main(void)
 	    cmocka_unit_test(refuses_bad_input),
 	    cmocka_unit_test(cli_list_round_trip),
 	    cmocka_unit_test(ssh_keys_embedded),
+	    cmocka_unit_test(ssh_fingerprints_as_keys_show),
 	    cmocka_unit_test(ssh_system_host_key_refused),
 	    cmocka_unit_test(ssh_no_keys_warns),
 	    cmocka_unit_test(ssh_bad_key_fails),

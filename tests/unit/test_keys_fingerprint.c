@@ -169,14 +169,34 @@ static void public_lines_are_checked(void **state)
 	free(blob);
 }
 
-static void logs_each_host_key(void **state)
+/* The builder's fingerprint file: a comment, then one line per key. */
+static void renders_fingerprint_file(void **state)
 {
-	const char *text = "# host keys\n" KEY_ED25519 " sesame\n"
-			   "garbage line\n" KEY_ECDSA256 " sesame\n";
+	const char *text =
+	    "# host keys\n" KEY_ED25519 " sesame\n\n" KEY_ECDSA256 " sesame";
+	const char *bad = KEY_ED25519 " sesame\ngarbage line\n";
+	char *out = NULL, *body;
+	size_t len;
 
 	(void)state;
-	assert_int_equal(keys_log_fingerprints(text, strlen(text)), 2);
-	assert_int_equal(keys_log_fingerprints("", 0), 0);
+	assert_int_equal(
+	    keys_render_fingerprints(text, strlen(text), &out, &len), 0);
+	assert_int_equal(strlen(out), len);
+	assert_int_equal(out[0], '#');
+	body = strstr(out, "\n2");
+	assert_non_null(body);
+	assert_string_equal(body + 1, FP_ED25519 "\n" FP_ECDSA256 "\n");
+	free(out);
+	/* only the comment for no keys */
+	assert_int_equal(keys_render_fingerprints("", 0, &out, &len), 0);
+	assert_int_equal(out[0], '#');
+	assert_int_equal(out[len - 1], '\n');
+	free(out);
+	/* a line that is not a key fails the build: no image without them */
+	out = NULL;
+	assert_int_equal(keys_render_fingerprints(bad, strlen(bad), &out, &len),
+			 -EINVAL);
+	assert_null(out);
 }
 
 int main(void)
@@ -187,7 +207,7 @@ int main(void)
 	    cmocka_unit_test(dropbearkey_keys_match_sshkeygen),
 	    cmocka_unit_test(fingerprint_buffer_too_small),
 	    cmocka_unit_test(public_lines_are_checked),
-	    cmocka_unit_test(logs_each_host_key),
+	    cmocka_unit_test(renders_fingerprint_file),
 	};
 	return cmocka_run_group_tests_name("keys_fingerprint", tests, NULL,
 					   NULL);
