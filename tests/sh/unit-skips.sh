@@ -15,7 +15,7 @@ done
 
 # Without the tools on PATH (/bin/sh is found by its path) each suite fails.
 mkdir -p "$T/empty"
-for t in test_keys_fingerprint test_image_elf test_keys_hostkeys; do
+for t in test_keys_fingerprint test_image_elf test_keys_hostkeys test_init_needed; do
 	if [ ! -x "$B/tests/$t" ]; then
 		bad "$B/tests/$t is not built"
 		continue
