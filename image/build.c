@@ -132,8 +132,8 @@ static int build_find_prog(const char *prog, char *out, size_t size)
 
 /* A boot-side program: the option's PATH when given, else found as
  * build_find_prog() does; the error names what and how to give it. */
-static int build_prog_path(const char *given, const char *prog,
-			   const char *opt, char *out, size_t size)
+static int build_prog_path(const char *given, const char *prog, const char *opt,
+			   char *out, size_t size)
 {
 	int r;
 
@@ -194,8 +194,7 @@ static int build_add_helpers(const struct build_opts *o, struct image_list *l,
 		const char *prog, *given, *opt, *dest;
 	} helpers[] = {
 	    {"sesame-probe", NULL, "--init", "/sbin/sesame-probe"},
-	    {"sesame-unlockd", o->unlockd, "--unlockd",
-	     "/sbin/sesame-unlockd"},
+	    {"sesame-unlockd", o->unlockd, "--unlockd", "/sbin/sesame-unlockd"},
 	};
 	char path[PATH_MAX];
 	int r;
@@ -206,8 +205,8 @@ static int build_add_helpers(const struct build_opts *o, struct image_list *l,
 			const char *slash = strrchr(o->init, '/');
 			int dir = slash ? (int)(slash - o->init) : 1;
 			if (snprintf(path, sizeof(path), "%.*s/%s", dir,
-				     slash ? o->init : ".", helpers[i].prog) >=
-				(int)sizeof(path) ||
+				     slash ? o->init : ".",
+				     helpers[i].prog) >= (int)sizeof(path) ||
 			    access(path, X_OK) < 0) {
 				log_info("no %s beside --init %s: not added",
 					 helpers[i].prog, o->init);

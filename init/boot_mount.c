@@ -112,7 +112,9 @@ static bool boot_fs_known(const char *type)
 static bool boot_fs_module_wanted(const char *type)
 {
 	static const char *const not_fs[] = {
-	    "crypto_LUKS", "swap", "iso9660",
+	    "crypto_LUKS",
+	    "swap",
+	    "iso9660",
 	};
 
 	if (!type[0] || strstr(type, "_member")) /* LVM2_, linux_raid_ */

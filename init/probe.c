@@ -178,8 +178,9 @@ static void probe_restart(struct loop *l, void *data)
 	if (P.stopped || P.pid || !P.n)
 		return;
 	if ((r = probe_start()) < 0) {
-		log_err_errno(r, "cannot start %s: block devices are not "
-				 "identified",
+		log_err_errno(r,
+			      "cannot start %s: block devices are not "
+			      "identified",
 			      P.prog);
 		while (P.n)
 			probe_finish(NULL);
@@ -212,8 +213,7 @@ static void probe_exited(pid_t pid, int wstatus, void *data)
 	loop_defer(P.restart);
 }
 
-int probe_init(struct loop *l, const char *prog, probe_done_fn done,
-	       void *data)
+int probe_init(struct loop *l, const char *prog, probe_done_fn done, void *data)
 {
 	memset(&P, 0, sizeof(P));
 	P.link = -1;

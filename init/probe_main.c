@@ -52,8 +52,8 @@ int main(int argc, char **argv)
 
 	(void)argv;
 	log_set_ident("sesame-probe");
-	if (argc > 1 || getsockopt(PROBE_LINK_FD, SOL_SOCKET, SO_TYPE, &type,
-				   &tl) < 0 ||
+	if (argc > 1 ||
+	    getsockopt(PROBE_LINK_FD, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 ||
 	    type != SOCK_SEQPACKET) {
 		fprintf(stderr, "usage: sesame-probe (started by /init, its "
 				"link on standard input; probes block devices "
@@ -66,7 +66,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	while ((n = recv(PROBE_LINK_FD, buf, sizeof(buf), 0)) > 0) {
 		if ((size_t)n > PROBE_MSG_MAX ||
-		    probe_parse_request(buf, (size_t)n, node, sizeof(node)) < 0) {
+		    probe_parse_request(buf, (size_t)n, node, sizeof(node)) <
+			0) {
 			log_err("a malformed request from init: stopping");
 			return 1;
 		}

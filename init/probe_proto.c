@@ -57,8 +57,7 @@ int probe_encode_request(const char *node, uint8_t *buf, size_t size,
 	return 0;
 }
 
-int probe_parse_request(const uint8_t *buf, size_t len, char *node,
-			size_t size)
+int probe_parse_request(const uint8_t *buf, size_t len, char *node, size_t size)
 {
 	struct cursor c = cursor_make(buf, len);
 	uint8_t type;
@@ -69,8 +68,8 @@ int probe_parse_request(const uint8_t *buf, size_t len, char *node,
 	return 0;
 }
 
-int probe_encode_result(const struct probe_result *r, uint8_t *buf,
-			size_t size, size_t *lenp)
+int probe_encode_result(const struct probe_result *r, uint8_t *buf, size_t size,
+			size_t *lenp)
 {
 	size_t off = 3;
 	int e = 0;

@@ -41,8 +41,8 @@ int probe_encode_request(const char *node, uint8_t *buf, size_t size,
 int probe_parse_request(const uint8_t *buf, size_t len, char *node,
 			size_t size);
 /* RESULT from r; -EINVAL for a field that does not fit. */
-int probe_encode_result(const struct probe_result *r, uint8_t *buf,
-			size_t size, size_t *lenp);
+int probe_encode_result(const struct probe_result *r, uint8_t *buf, size_t size,
+			size_t *lenp);
 /*
  * A RESULT into r: -EBADMSG for another type, a short or long packet, a
  * string over its field or holding a NUL or control byte (UTF-8 labels

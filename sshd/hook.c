@@ -47,14 +47,14 @@ static const struct sshd_hook_paths sshd_default_paths = {
 #define SSHD_PARAMS_MAX 64
 #define UNLOCKD_BACKOFF_MIN_USEC 500000u
 #define UNLOCKD_BACKOFF_MAX_USEC 30000000u
-#define UNLOCKD_STABLE_USEC 60000000u	  /* ran this long: back-off resets */
+#define UNLOCKD_STABLE_USEC 60000000u	   /* ran this long: back-off resets */
 #define UNLOCKD_STATUS_EVERY_USEC 1000000u /* status lines pushed (if new) */
 #define UNLOCKD_STOP_WAIT_MS 2000
 
 /* sesame-unlockd as PID 1 sees it: a child it restarts, and its link. */
 struct sshd_unlockd {
-	pid_t pid;	 /* 0: not running */
-	int link;	 /* our end of the socketpair, or -1 */
+	pid_t pid; /* 0: not running */
+	int link;  /* our end of the socketpair, or -1 */
 	uint64_t started;
 	uint64_t backoff;
 	unsigned starts;
@@ -69,9 +69,12 @@ struct sshd_unlockd {
 	char why_sent[UNLOCKD_STATUS_MAX];
 };
 
-static struct {
-	struct sshd_hook_paths paths;
-	int paths_set;
+/* Test seam: where the hook looks (sshd_hook_set_paths). */
+static struct sshd_hook_paths sshd_test_paths;
+static int sshd_test_paths_set;
+
+/* The hook's state: made by start, handed to every callback (its ctx). */
+struct sshd_state {
 	struct loop *loop;
 	struct sshd_unlockd ud;
 	/* What a (re)started sesame-unlockd is told: the parameters, the
@@ -89,59 +92,60 @@ static struct {
 	unsigned holds;	  /* boot_hold() calls not yet released */
 	int attempt_held; /* boot_hold_handoff() for a running attempt */
 	int exhausted_told;
-} S = {.ud = {.link = -1}};
+};
 
 void sshd_hook_set_paths(const struct sshd_hook_paths *p)
 {
-	S.paths = *p;
-	S.paths_set = 1;
+	sshd_test_paths = *p;
+	sshd_test_paths_set = 1;
 }
 
 static const struct sshd_hook_paths *sshd_paths(void)
 {
-	return S.paths_set ? &S.paths : &sshd_default_paths;
+	return sshd_test_paths_set ? &sshd_test_paths : &sshd_default_paths;
 }
 
 /* Boot waits (rd.timeout paused) exactly while a device is locked. */
-static void sshd_sync_holds(void)
+static void sshd_sync_holds(struct sshd_state *h)
 {
-	const struct unlockd_state *st = &S.ud.last;
+	const struct unlockd_state *st = &h->ud.last;
 	unsigned locked = st->locked;
 
 	if (st->exhausted)
-		locked = S.holds; /* waiting for a rescue login: keep holding */
-	while (S.holds < locked) {
+		locked =
+		    h->holds; /* waiting for a rescue login: keep holding */
+	while (h->holds < locked) {
 		boot_hold();
-		S.holds++;
+		h->holds++;
 	}
-	while (S.holds > locked) {
+	while (h->holds > locked) {
 		boot_release();
-		S.holds--;
+		h->holds--;
 	}
 }
 
 /* While a key derivation runs, the switch to root waits for its answer. */
-static void sshd_hold_attempt(int running)
+static void sshd_hold_attempt(struct sshd_state *h, int running)
 {
-	if (running && !S.attempt_held) {
-		S.attempt_held = 1;
+	if (running && !h->attempt_held) {
+		h->attempt_held = 1;
 		boot_hold_handoff("a passphrase attempt is running");
-	} else if (!running && S.attempt_held) {
-		S.attempt_held = 0;
+	} else if (!running && h->attempt_held) {
+		h->attempt_held = 0;
 		boot_release_handoff("a passphrase attempt is running");
 	}
 }
 
-static void sshd_on_state(const struct unlockd_state *st)
+static void sshd_on_state(struct sshd_state *h, const struct unlockd_state *st)
 {
-	S.ud.last = *st;
-	if (st->wrong > S.ud.wrong)
-		S.ud.wrong = st->wrong;
-	sshd_sync_holds();
-	sshd_hold_attempt(st->attempt_running);
-	if (!st->exhausted || S.exhausted_told)
+	h->ud.last = *st;
+	if (st->wrong > h->ud.wrong)
+		h->ud.wrong = st->wrong;
+	sshd_sync_holds(h);
+	sshd_hold_attempt(h, st->attempt_running);
+	if (!st->exhausted || h->exhausted_told)
 		return;
-	S.exhausted_told = 1;
+	h->exhausted_told = 1;
 	if (st->action == LUKS_FAIL_REBOOT) {
 		log_err("no LUKS passphrase attempts left: rebooting");
 		sys_reboot(RB_AUTOBOOT);
@@ -164,29 +168,29 @@ static void sshd_on_resume(void)
 	(void)boot_retry(); /* only schedules: the boot's deferred step */
 }
 
-static void sshd_unlockd_send(const struct unlockd_msg *m)
+static void sshd_unlockd_send(struct sshd_state *h, const struct unlockd_msg *m)
 {
 	int r;
 
-	if (S.ud.link < 0)
+	if (h->ud.link < 0)
 		return;
 	/* The link holds far more than we send: full means it stopped
 	 * reading, and a stuck unlock process is restarted. */
-	if ((r = unlockd_msg_send(S.ud.link, m)) < 0) {
+	if ((r = unlockd_msg_send(h->ud.link, m)) < 0) {
 		log_err_errno(r, "sesame-unlockd does not take messages: "
 				 "killing it");
-		if (S.ud.pid > 0)
-			(void)sys_kill(S.ud.pid, SIGKILL);
+		if (h->ud.pid > 0)
+			(void)sys_kill(h->ud.pid, SIGKILL);
 	}
 }
 
 /* init's lines for `sesame-status` and the resume verdict, when new. */
-static void sshd_push_status(int force)
+static void sshd_push_status(struct sshd_state *h, int force)
 {
 	struct unlockd_msg *m;
-	pid_t pid = dropbear_pid(S.db);
+	pid_t pid = dropbear_pid(h->db);
 
-	if (S.ud.link < 0 || !(m = calloc(1, sizeof(*m))))
+	if (h->ud.link < 0 || !(m = calloc(1, sizeof(*m))))
 		return;
 	m->type = UNLOCKD_MSG_STATUS;
 	if (pid > 0)
@@ -195,38 +199,40 @@ static void sshd_push_status(int force)
 	else
 		snprintf(m->u.status.lines, sizeof(m->u.status.lines),
 			 "ssh: %s\n",
-			 S.db ? "dropbear restarting" : "not started");
+			 h->db ? "dropbear restarting" : "not started");
 	m->u.status.busy =
 	    boot_resume_check(m->u.status.why, sizeof(m->u.status.why)) < 0;
 	if (!m->u.status.busy)
 		m->u.status.why[0] = '\0';
-	if (force || m->u.status.busy != S.ud.busy_sent ||
-	    strcmp(m->u.status.lines, S.ud.lines_sent) ||
-	    strcmp(m->u.status.why, S.ud.why_sent)) {
-		S.ud.busy_sent = m->u.status.busy;
-		snprintf(S.ud.lines_sent, sizeof(S.ud.lines_sent), "%s",
+	if (force || m->u.status.busy != h->ud.busy_sent ||
+	    strcmp(m->u.status.lines, h->ud.lines_sent) ||
+	    strcmp(m->u.status.why, h->ud.why_sent)) {
+		h->ud.busy_sent = m->u.status.busy;
+		snprintf(h->ud.lines_sent, sizeof(h->ud.lines_sent), "%s",
 			 m->u.status.lines);
-		snprintf(S.ud.why_sent, sizeof(S.ud.why_sent), "%s",
+		snprintf(h->ud.why_sent, sizeof(h->ud.why_sent), "%s",
 			 m->u.status.why);
-		sshd_unlockd_send(m);
+		sshd_unlockd_send(h, m);
 	}
 	free(m);
 }
 
 static int sshd_status_tick(struct loop *l, struct loop_timer *t, void *data)
 {
+	struct sshd_state *h = data;
+
 	(void)l;
-	(void)data;
-	sshd_push_status(0);
+	sshd_push_status(h, 0);
 	loop_timer_arm(t, UNLOCKD_STATUS_EVERY_USEC);
 	return 0;
 }
 
-static void sshd_unlockd_message(const struct unlockd_msg *m)
+static void sshd_unlockd_message(struct sshd_state *h,
+				 const struct unlockd_msg *m)
 {
 	switch (m->type) {
 	case UNLOCKD_MSG_STATE:
-		sshd_on_state(&m->u.state);
+		sshd_on_state(h, &m->u.state);
 		break;
 	case UNLOCKD_MSG_OPENED:
 		/* The new /dev/mapper nodes arrive as uevents. */
@@ -241,17 +247,18 @@ static void sshd_unlockd_message(const struct unlockd_msg *m)
 	}
 }
 
-static void sshd_unlockd_close_link(void)
+static void sshd_unlockd_close_link(struct sshd_state *h)
 {
-	if (S.ud.link < 0)
+	if (h->ud.link < 0)
 		return;
-	loop_del_fd(S.loop, S.ud.link);
-	close(S.ud.link);
-	S.ud.link = -1;
+	loop_del_fd(h->loop, h->ud.link);
+	close(h->ud.link);
+	h->ud.link = -1;
 }
 
 static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 {
+	struct sshd_state *h = data;
 	uint8_t buf[UNLOCKD_MSG_MAX + 1];
 	struct unlockd_msg *m;
 	ssize_t n;
@@ -267,7 +274,7 @@ static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 			break;
 		if (n <= 0) {
 			/* It exited (the reaper says how) or closed it. */
-			sshd_unlockd_close_link();
+			sshd_unlockd_close_link(h);
 			break;
 		}
 		/* Untrusted: it parsed disk headers; a lie is a restart. */
@@ -276,12 +283,12 @@ static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 			log_err("sesame-unlockd sent a malformed message (%zd "
 				"bytes, type %#x): killing it",
 				n, buf[0]);
-			if (S.ud.pid > 0)
-				(void)sys_kill(S.ud.pid, SIGKILL);
-			sshd_unlockd_close_link();
+			if (h->ud.pid > 0)
+				(void)sys_kill(h->ud.pid, SIGKILL);
+			sshd_unlockd_close_link(h);
 			break;
 		}
-		sshd_unlockd_message(m);
+		sshd_unlockd_message(h, m);
 	}
 	free(m);
 	return 0;
@@ -290,14 +297,15 @@ static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 static void sshd_unlockd_exited(pid_t pid, int wstatus, void *data);
 
 /* Starts sesame-unlockd and tells it everything it needs. */
-static int sshd_unlockd_start(void)
+static int sshd_unlockd_start(struct sshd_state *h)
 {
 	const struct sshd_hook_paths *p = sshd_paths();
-	struct sshd_unlockd *u = &S.ud;
+	struct sshd_unlockd *u = &h->ud;
 	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO};
 	static char prog[256], tab[256], con[256], sock[256];
-	char *argv[] = {prog, "--crypttab", tab, "--console", con, "--socket",
-			sock, S.debug ? "--debug" : NULL, NULL};
+	char *argv[] = {prog, "--crypttab", tab,  "--console",
+			con,  "--socket",   sock, h->debug ? "--debug" : NULL,
+			NULL};
 	struct unlockd_msg *m;
 	int sv[2], r;
 
@@ -314,7 +322,7 @@ static int sshd_unlockd_start(void)
 	o.stdio[0] = sv[1];
 	o.stdio[1] = -1;
 	o.stdio[2] = STDERR_FILENO;
-	r = child_spawn_opts(argv, &o, sshd_unlockd_exited, NULL, &u->pid);
+	r = child_spawn_opts(argv, &o, sshd_unlockd_exited, h, &u->pid);
 	close(sv[1]);
 	if (r < 0) {
 		close(sv[0]);
@@ -326,48 +334,48 @@ static int sshd_unlockd_start(void)
 	u->started = loop_now_usec();
 	u->starts++;
 	memset(&u->last, 0, sizeof(u->last));
-	if ((r = loop_add_fd(S.loop, u->link, EPOLLIN, sshd_on_link, NULL)) <
-	    0) {
+	if ((r = loop_add_fd(h->loop, u->link, EPOLLIN, sshd_on_link, h)) < 0) {
 		(void)sys_kill(u->pid, SIGKILL);
-		sshd_unlockd_close_link();
+		sshd_unlockd_close_link(h);
 		return r;
 	}
 	if (!(m = calloc(1, sizeof(*m)))) {
 		(void)sys_kill(u->pid, SIGKILL);
 		return -ENOMEM;
 	}
-	for (unsigned i = 0; i < S.n_params; i++) {
+	for (unsigned i = 0; i < h->n_params; i++) {
 		m->type = UNLOCKD_MSG_CONFIG;
 		snprintf(m->u.config.name, sizeof(m->u.config.name), "%s",
-			 S.param_name[i]);
+			 h->param_name[i]);
 		snprintf(m->u.config.value, sizeof(m->u.config.value), "%s",
-			 S.param_value[i] ? S.param_value[i] : "");
-		m->u.config.has_value = S.param_value[i] != NULL;
-		sshd_unlockd_send(m);
+			 h->param_value[i] ? h->param_value[i] : "");
+		m->u.config.has_value = h->param_value[i] != NULL;
+		sshd_unlockd_send(h, m);
 	}
 	memset(m, 0, sizeof(*m));
 	m->type = UNLOCKD_MSG_START;
 	m->u.start.wrong = u->wrong > 0xffff ? 0xffff : u->wrong;
 	m->u.start.cut = u->cut;
-	sshd_unlockd_send(m);
-	for (unsigned i = 0; i < S.n_devs; i++) {
+	sshd_unlockd_send(h, m);
+	for (unsigned i = 0; i < h->n_devs; i++) {
 		m->type = UNLOCKD_MSG_DEVICE;
-		m->u.device = *S.dev[i];
-		sshd_unlockd_send(m);
+		m->u.device = *h->dev[i];
+		sshd_unlockd_send(h, m);
 	}
 	free(m);
-	sshd_push_status(1);
+	sshd_push_status(h, 1);
 	return 0;
 }
 
 static int sshd_unlockd_restart(struct loop *l, struct loop_timer *t,
 				void *data)
 {
+	struct sshd_state *h = data;
+
 	(void)l;
 	(void)t;
-	(void)data;
-	if (!S.ud.stopping && S.ud.pid == 0 && sshd_unlockd_start() < 0)
-		loop_timer_arm(S.ud.restart, S.ud.backoff);
+	if (!h->ud.stopping && h->ud.pid == 0 && sshd_unlockd_start(h) < 0)
+		loop_timer_arm(h->ud.restart, h->ud.backoff);
 	return 0;
 }
 
@@ -380,14 +388,14 @@ static int sshd_unlockd_restart(struct loop *l, struct loop_timer *t,
  */
 static void sshd_unlockd_exited(pid_t pid, int wstatus, void *data)
 {
-	struct sshd_unlockd *u = &S.ud;
+	struct sshd_state *h = data;
+	struct sshd_unlockd *u = &h->ud;
 	char how[64];
 
-	(void)data;
 	if (pid != u->pid)
 		return;
 	u->pid = 0;
-	sshd_unlockd_close_link();
+	sshd_unlockd_close_link(h);
 	if (WIFSIGNALED(wstatus))
 		snprintf(how, sizeof(how), "was killed by signal %d (%s)",
 			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
@@ -401,7 +409,7 @@ static void sshd_unlockd_exited(pid_t pid, int wstatus, void *data)
 	u->cut = u->last.attempt_running;
 	if (u->cut)
 		u->wrong++;
-	sshd_hold_attempt(0);
+	sshd_hold_attempt(h, 0);
 	if (loop_now_usec() - u->started >= UNLOCKD_STABLE_USEC)
 		u->backoff = UNLOCKD_BACKOFF_MIN_USEC;
 	else if (!u->backoff)
@@ -441,9 +449,9 @@ static int fd_wait_eof(int fd, int ms)
 
 /* The handoff: tell it why, give it UNLOCKD_STOP_WAIT_MS to answer its
  * clients and restore the console, then SIGKILL. child_reap collects it. */
-static void sshd_unlockd_stop(const char *why)
+static void sshd_unlockd_stop(struct sshd_state *h, const char *why)
 {
-	struct sshd_unlockd *u = &S.ud;
+	struct sshd_unlockd *u = &h->ud;
 	struct unlockd_msg *m;
 
 	u->stopping = 1;
@@ -453,7 +461,7 @@ static void sshd_unlockd_stop(const char *why)
 	if (u->link >= 0 && (m = calloc(1, sizeof(*m)))) {
 		m->type = UNLOCKD_MSG_STOP;
 		snprintf(m->u.text, sizeof(m->u.text), "%s\n", why);
-		sshd_unlockd_send(m);
+		sshd_unlockd_send(h, m);
 		free(m);
 		/* It closes the link when it exits. */
 		(void)fd_wait_eof(u->link, UNLOCKD_STOP_WAIT_MS);
@@ -464,28 +472,28 @@ static void sshd_unlockd_stop(const char *why)
 			 UNLOCKD_STOP_WAIT_MS);
 		(void)sys_kill(u->pid, SIGKILL);
 	}
-	sshd_unlockd_close_link();
+	sshd_unlockd_close_link(h);
 }
 
 /* blockdev handler for TYPE crypto_LUKS: remembered, and told. */
 static int sshd_luks_found(const struct dev_props *p, void *data)
 {
+	struct sshd_state *h = data;
 	struct unlockd_device *d = NULL;
 	struct unlockd_msg *m;
 
-	(void)data;
-	for (unsigned i = 0; i < S.n_devs && !d; i++)
-		if (!strcmp(S.dev[i]->path, p->node))
-			d = S.dev[i];
+	for (unsigned i = 0; i < h->n_devs && !d; i++)
+		if (!strcmp(h->dev[i]->path, p->node))
+			d = h->dev[i];
 	if (!d) {
-		if (S.n_devs == SSHD_DEVICES_MAX) {
+		if (h->n_devs == SSHD_DEVICES_MAX) {
 			log_warn("LUKS device %s: more than %d, ignored",
 				 p->node, SSHD_DEVICES_MAX);
 			return 1;
 		}
 		if (!(d = calloc(1, sizeof(*d))))
 			return 1;
-		S.dev[S.n_devs++] = d;
+		h->dev[h->n_devs++] = d;
 	}
 	snprintf(d->path, sizeof(d->path), "%s", p->node);
 	snprintf(d->uuid, sizeof(d->uuid), "%s", p->uuid);
@@ -495,26 +503,28 @@ static int sshd_luks_found(const struct dev_props *p, void *data)
 	if ((m = calloc(1, sizeof(*m)))) {
 		m->type = UNLOCKD_MSG_DEVICE;
 		m->u.device = *d;
-		sshd_unlockd_send(m);
+		sshd_unlockd_send(h, m);
 		free(m);
 	}
 	return 1; /* never a file system candidate */
 }
 
 /* The parameters sesame-unlockd reads: rd.luks* and sesame.luks_*. */
-static void sshd_keep_params(const struct boot_config *cfg,
+static void sshd_keep_params(struct sshd_state *h,
+			     const struct boot_config *cfg,
 			     const struct boot_param_decl *decl, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
 		const char *name = decl[i].name, *v;
 		unsigned iter = 0;
-		if (strncmp(name, "rd.luks", 7) && strncmp(name, "sesame.luks_", 12))
+		if (strncmp(name, "rd.luks", 7) &&
+		    strncmp(name, "sesame.luks_", 12))
 			continue;
-		while (S.n_params < SSHD_PARAMS_MAX &&
+		while (h->n_params < SSHD_PARAMS_MAX &&
 		       boot_config_find(cfg, name, &iter, &v) == 0) {
-			S.param_name[S.n_params] = name;
-			S.param_value[S.n_params] = v ? strdup(v) : NULL;
-			S.n_params++;
+			h->param_name[h->n_params] = name;
+			h->param_value[h->n_params] = v ? strdup(v) : NULL;
+			h->n_params++;
 		}
 	}
 }
@@ -539,14 +549,15 @@ static void sshd_print_fingerprints(void)
 	(void)keys_fpfile_log(path);
 }
 
-static void sshd_start_dropbear(const struct boot_config *cfg)
+static void sshd_start_dropbear(struct sshd_state *h,
+				const struct boot_config *cfg)
 {
 	static const char *const key_names[] = {KEYS_ED25519_FILE,
 						KEYS_ECDSA_FILE};
 	static const char *const bins[] = {"/sbin/dropbear",
 					   "/usr/sbin/dropbear"};
 	const struct sshd_hook_paths *p = sshd_paths();
-	struct dropbear_config *c = &S.dbcfg;
+	struct dropbear_config *c = &h->dbcfg;
 	unsigned iter = 0;
 	const char *v;
 	int r;
@@ -560,8 +571,8 @@ static void sshd_start_dropbear(const struct boot_config *cfg)
 	}
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < sizeof(key_names) / sizeof(key_names[0]); i++) {
-		char *k = S.keys[c->n_host_keys];
-		snprintf(k, sizeof(S.keys[0]), "%s/%s", p->host_key_dir,
+		char *k = h->keys[c->n_host_keys];
+		snprintf(k, sizeof(h->keys[0]), "%s/%s", p->host_key_dir,
 			 key_names[i]);
 		if (access(k, R_OK) == 0)
 			c->host_keys[c->n_host_keys++] = k;
@@ -575,11 +586,11 @@ static void sshd_start_dropbear(const struct boot_config *cfg)
 	while (c->n_listen < DROPBEAR_LISTEN_MAX &&
 	       boot_config_find(cfg, "sesame.ssh_listen", &iter, &v) == 0) {
 		if (!v ||
-		    str_copy(S.listen[c->n_listen], SSHD_LISTEN_LEN, v) < 0) {
+		    str_copy(h->listen[c->n_listen], SSHD_LISTEN_LEN, v) < 0) {
 			log_warn("sesame.ssh_listen: bad value, ignored");
 			continue;
 		}
-		c->listen[c->n_listen] = S.listen[c->n_listen];
+		c->listen[c->n_listen] = h->listen[c->n_listen];
 		c->n_listen++;
 	}
 	if (!c->n_listen) {
@@ -596,7 +607,7 @@ static void sshd_start_dropbear(const struct boot_config *cfg)
 	}
 	c->pid_file = p->pid_file;
 	c->max_auth_tries = 3;
-	if ((r = dropbear_start(S.loop, c, &S.db)) < 0) {
+	if ((r = dropbear_start(h->loop, c, &h->db)) < 0) {
 		log_err_errno(r, "cannot start dropbear");
 		return;
 	}
@@ -609,61 +620,68 @@ static const unsigned sshd_hook_n_params;
 static int sshd_hook_start(struct loop *l, const struct boot_config *cfg,
 			   void **ctxp)
 {
+	struct sshd_state *h;
 	int r;
 
-	*ctxp = &S;
-	S.loop = l;
-	S.debug = log_get_max_level() >= LOG_LVL_DEBUG;
-	sshd_keep_params(cfg, sshd_hook_params, sshd_hook_n_params);
-	if ((r = blockdev_handler_register("crypto_LUKS", sshd_luks_found,
-					   NULL)) < 0)
+	/* Never freed: the block device handler and the unlock process's
+	 * exit callback may still come during the handoff. */
+	if (!(h = calloc(1, sizeof(*h))))
+		return -ENOMEM;
+	h->ud.link = -1;
+	*ctxp = h;
+	h->loop = l;
+	h->debug = log_get_max_level() >= LOG_LVL_DEBUG;
+	sshd_keep_params(h, cfg, sshd_hook_params, sshd_hook_n_params);
+	if ((r = blockdev_handler_register("crypto_LUKS", sshd_luks_found, h)) <
+	    0)
 		return r;
-	if ((r = loop_timer_new(l, sshd_unlockd_restart, NULL,
-				&S.ud.restart)) < 0 ||
-	    (r = loop_timer_new(l, sshd_status_tick, NULL,
-				&S.ud.status_timer)) < 0)
+	if ((r = loop_timer_new(l, sshd_unlockd_restart, h, &h->ud.restart)) <
+		0 ||
+	    (r = loop_timer_new(l, sshd_status_tick, h, &h->ud.status_timer)) <
+		0)
 		return r;
-	if (sshd_unlockd_start() < 0)
-		loop_timer_arm(S.ud.restart, UNLOCKD_BACKOFF_MIN_USEC);
-	loop_timer_arm(S.ud.status_timer, UNLOCKD_STATUS_EVERY_USEC);
-	sshd_start_dropbear(cfg);
+	if (sshd_unlockd_start(h) < 0)
+		loop_timer_arm(h->ud.restart, UNLOCKD_BACKOFF_MIN_USEC);
+	loop_timer_arm(h->ud.status_timer, UNLOCKD_STATUS_EVERY_USEC);
+	sshd_start_dropbear(h, cfg);
 	return 0;
 }
 
 static void sshd_hook_stop(void *ctx)
 {
+	struct sshd_state *h = ctx;
 	int r;
 
-	(void)ctx;
 	/* dropbear first: its `unlock` sessions finish against the socket. */
-	if (S.db) {
-		if ((r = dropbear_stop(S.db)) < 0)
+	if (h->db) {
+		if ((r = dropbear_stop(h->db)) < 0)
 			log_err_errno(r, "dropbear did not stop");
-		dropbear_free(S.db);
-		S.db = NULL;
+		dropbear_free(h->db);
+		h->db = NULL;
 	}
-	sshd_unlockd_stop("boot moved on");
-	S.attempt_held = 0; /* the handoff is under way: nothing to release */
-	while (S.holds) {
+	sshd_unlockd_stop(h, "boot moved on");
+	h->attempt_held = 0; /* the handoff is under way: nothing to release */
+	while (h->holds) {
 		boot_release();
-		S.holds--;
+		h->holds--;
 	}
-	for (unsigned i = 0; i < S.n_devs; i++)
-		free(S.dev[i]);
-	S.n_devs = 0;
-	for (unsigned i = 0; i < S.n_params; i++)
-		free(S.param_value[i]);
-	S.n_params = 0;
+	for (unsigned i = 0; i < h->n_devs; i++)
+		free(h->dev[i]);
+	h->n_devs = 0;
+	for (unsigned i = 0; i < h->n_params; i++)
+		free(h->param_value[i]);
+	h->n_params = 0;
 }
 
 static void sshd_hook_emergency(void *ctx, const char *reason)
 {
-	(void)ctx;
+	struct sshd_state *h = ctx;
+
 	(void)reason;
 	/* dropbear and the unlock socket stay up: rescue over SSH. */
-	if (S.db && dropbear_pid(S.db) > 0)
+	if (h->db && dropbear_pid(h->db) > 0)
 		log_info("SSH stays up for rescue");
-	sshd_push_status(0); /* a resume would act now */
+	sshd_push_status(h, 0); /* a resume would act now */
 }
 
 /* Read with boot_config_find(); their values are checked where read. */

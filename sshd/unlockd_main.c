@@ -309,9 +309,10 @@ static int unlockd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 			unlockd_stop(d, NULL);
 			return 0;
 		}
-		if (unlockd_msg_parse(buf, (size_t)n > UNLOCKD_MSG_MAX
-					       ? UNLOCKD_MSG_MAX + 1
-					       : (size_t)n,
+		if (unlockd_msg_parse(buf,
+				      (size_t)n > UNLOCKD_MSG_MAX
+					  ? UNLOCKD_MSG_MAX + 1
+					  : (size_t)n,
 				      UNLOCKD_FROM_INIT, &m) < 0) {
 			log_err("init sent a malformed message (%zd bytes, "
 				"type %#x): ignored",
@@ -440,8 +441,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	d.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (d.sigfd < 0 || (r = loop_new(&d.loop)) < 0 ||
-	    (r = loop_add_fd(d.loop, d.sigfd, EPOLLIN, unlockd_on_signal,
-			     &d)) < 0 ||
+	    (r = loop_add_fd(d.loop, d.sigfd, EPOLLIN, unlockd_on_signal, &d)) <
+		0 ||
 	    (r = loop_add_fd(d.loop, UNLOCKD_LINK_FD, EPOLLIN, unlockd_on_link,
 			     &d)) < 0) {
 		log_err("cannot set up the event loop");

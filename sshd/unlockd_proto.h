@@ -54,13 +54,13 @@ enum unlockd_side {
 };
 
 struct unlockd_state {
-	unsigned locked;	/* devices found and still locked */
-	unsigned open;		/* opened (by us or before us) */
-	unsigned missing;	/* wanted and not found yet */
-	unsigned wrong;		/* attempts counted against the cap */
-	int exhausted;		/* the cap is reached */
-	int action;		/* enum luks_fail_action, when exhausted */
-	int attempt_running;	/* a key derivation is under way */
+	unsigned locked;     /* devices found and still locked */
+	unsigned open;	     /* opened (by us or before us) */
+	unsigned missing;    /* wanted and not found yet */
+	unsigned wrong;	     /* attempts counted against the cap */
+	int exhausted;	     /* the cap is reached */
+	int action;	     /* enum luks_fail_action, when exhausted */
+	int attempt_running; /* a key derivation is under way */
 };
 
 struct unlockd_device {
@@ -80,7 +80,7 @@ struct unlockd_msg {
 			int has_value;
 		} config;
 		struct {
-			unsigned wrong;	/* already counted this boot */
+			unsigned wrong; /* already counted this boot */
 			int cut;	/* the last process died mid-attempt */
 		} start;
 		struct unlockd_device device;

@@ -120,8 +120,8 @@ static void boot_child_then_batches(void **state)
 static void hostile_names_are_refused(void **state)
 {
 	static const char *const bad[] = {
-	    "", "-r", "--coldplug=/etc", "a b", "tab\there", "nl\n",
-	    "del\x7f", "high\xc3\xa9",
+	    "",		 "-r",	 "--coldplug=/etc", "a b",
+	    "tab\there", "nl\n", "del\x7f",	    "high\xc3\xa9",
 	};
 	struct loop *l = setup();
 	char longname[300];

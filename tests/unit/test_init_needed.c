@@ -55,8 +55,8 @@ static void prog_path(const char *prog, char *out, size_t outlen)
 
 	assert_true(n > 0);
 	self[n] = '\0';
-	assert_true(snprintf(out, outlen, "%s/../bin/%s", dirname(self),
-			     prog) < (int)outlen);
+	assert_true(snprintf(out, outlen, "%s/../bin/%s", dirname(self), prog) <
+		    (int)outlen);
 	if (access(out, X_OK) < 0)
 		fail_msg("%s is missing (make builds it first)", out);
 }
@@ -104,7 +104,8 @@ static void moved_where_they_belong(void **state)
 	for (size_t i = 0; i < sizeof(moved_to) / sizeof(moved_to[0]); i++) {
 		prog_path(moved_to[i].prog, bin, sizeof(bin));
 		if (!needs(bin, moved_to[i].prefix))
-			fail_msg("%s does not need %s", bin, moved_to[i].prefix);
+			fail_msg("%s does not need %s", bin,
+				 moved_to[i].prefix);
 	}
 }
 

@@ -30,20 +30,18 @@ static void request_round_trip_and_hostile(void **state)
 	size_t len;
 
 	(void)state;
-	assert_int_equal(probe_encode_request("/dev/vda1", buf, sizeof(buf),
-					      &len),
-			 0);
+	assert_int_equal(
+	    probe_encode_request("/dev/vda1", buf, sizeof(buf), &len), 0);
 	assert_int_equal(probe_parse_request(buf, len, node, sizeof(node)), 0);
 	assert_string_equal(node, "/dev/vda1");
 	for (size_t cut = 0; cut < len; cut++)
-		assert_int_equal(probe_parse_request(buf, cut, node,
-						     sizeof(node)),
-				 -EBADMSG);
+		assert_int_equal(
+		    probe_parse_request(buf, cut, node, sizeof(node)),
+		    -EBADMSG);
 	assert_int_equal(probe_parse_request(buf, len + 1, node, sizeof(node)),
 			 -EBADMSG);
-	assert_int_equal(probe_encode_request("/dev/\n", buf, sizeof(buf),
-					      &len),
-			 -EINVAL);
+	assert_int_equal(
+	    probe_encode_request("/dev/\n", buf, sizeof(buf), &len), -EINVAL);
 	assert_int_equal(probe_parse_request((const uint8_t *)"\001\000\003vda",
 					     6, node, sizeof(node)),
 			 -EBADMSG); /* not a path */
@@ -134,8 +132,7 @@ static int fake_kill(pid_t pid, int sig)
 	return 0;
 }
 
-static const struct sys_ops fake_ops = {.spawn = fake_spawn,
-					.kill = fake_kill};
+static const struct sys_ops fake_ops = {.spawn = fake_spawn, .kill = fake_kill};
 
 static void on_done(const struct dev_props *p, void *data)
 {
@@ -153,8 +150,7 @@ static struct loop *client_setup(void)
 	T.peer = -1;
 	sys_set_ops(&fake_ops);
 	assert_int_equal(loop_new(&l), 0);
-	assert_int_equal(probe_init(l, "/sbin/sesame-probe", on_done, NULL),
-			 0);
+	assert_int_equal(probe_init(l, "/sbin/sesame-probe", on_done, NULL), 0);
 	return l;
 }
 
@@ -245,8 +241,8 @@ static void a_lie_restarts_the_prober(void **state)
 	settle(l);
 	expect_request("/dev/vda");
 	/* An answer with a control byte in TYPE: killed, not believed. */
-	assert_int_equal(send(T.peer, "\x81\0\0\0\1\033\0\0\0\0\0\0\0\0", 14, 0),
-			 14);
+	assert_int_equal(
+	    send(T.peer, "\x81\0\0\0\1\033\0\0\0\0\0\0\0\0", 14, 0), 14);
 	settle(l);
 	assert_int_equal(T.done, 0);
 	assert_int_equal(child_exited(T.pid, SIGKILL), 0);

@@ -27,8 +27,8 @@ static void every_type_round_trips(void **state)
 {
 	static struct unlockd_msg in[8], out;
 	static const enum unlockd_side side[8] = {
-	    UNLOCKD_FROM_INIT,	   UNLOCKD_FROM_INIT,	  UNLOCKD_FROM_INIT,
-	    UNLOCKD_FROM_INIT,	   UNLOCKD_FROM_INIT,	  UNLOCKD_FROM_UNLOCKD,
+	    UNLOCKD_FROM_INIT,	  UNLOCKD_FROM_INIT,	UNLOCKD_FROM_INIT,
+	    UNLOCKD_FROM_INIT,	  UNLOCKD_FROM_INIT,	UNLOCKD_FROM_UNLOCKD,
 	    UNLOCKD_FROM_UNLOCKD, UNLOCKD_FROM_UNLOCKD,
 	};
 	uint8_t buf[UNLOCKD_MSG_MAX];
@@ -87,9 +87,9 @@ static void every_type_round_trips(void **state)
 				 -EBADMSG);
 	}
 	/* Fields came back whole. */
-	assert_int_equal(unlockd_msg_parse(buf, enc(&in[2], buf),
-					   UNLOCKD_FROM_INIT, &out),
-			 0);
+	assert_int_equal(
+	    unlockd_msg_parse(buf, enc(&in[2], buf), UNLOCKD_FROM_INIT, &out),
+	    0);
 	assert_string_equal(out.u.device.label, "r\xc3\xa9seau");
 	assert_string_equal(out.u.device.partuuid, "");
 	assert_int_equal(unlockd_msg_parse(buf, enc(&in[5], buf),
@@ -113,23 +113,37 @@ static void hostile_packets_are_refused(void **state)
 	    {"empty", UNLOCKD_FROM_INIT, B("")},
 	    {"unknown type", UNLOCKD_FROM_INIT, B("\102")},
 	    {"unknown type from unlockd", UNLOCKD_FROM_UNLOCKD, B("\200")},
-	    {"STATE short", UNLOCKD_FROM_UNLOCKD, B("\201\001\000\000\000\000\000\000")},
-	    {"STATE flag 2", UNLOCKD_FROM_UNLOCKD, B("\201\001\000\000\000\000\002\000\000")},
-	    {"STATE action 7", UNLOCKD_FROM_UNLOCKD, B("\201\001\000\000\000\000\001\007\000")},
-	    {"OPENED length past the end", UNLOCKD_FROM_UNLOCKD, B("\202\000\011\141\142")},
-	    {"OPENED with a NUL", UNLOCKD_FROM_UNLOCKD, B("\202\000\003\141\000\142")},
-	    {"OPENED with an escape", UNLOCKD_FROM_UNLOCKD, B("\202\000\003\141\033\142")},
+	    {"STATE short", UNLOCKD_FROM_UNLOCKD,
+	     B("\201\001\000\000\000\000\000\000")},
+	    {"STATE flag 2", UNLOCKD_FROM_UNLOCKD,
+	     B("\201\001\000\000\000\000\002\000\000")},
+	    {"STATE action 7", UNLOCKD_FROM_UNLOCKD,
+	     B("\201\001\000\000\000\000\001\007\000")},
+	    {"OPENED length past the end", UNLOCKD_FROM_UNLOCKD,
+	     B("\202\000\011\141\142")},
+	    {"OPENED with a NUL", UNLOCKD_FROM_UNLOCKD,
+	     B("\202\000\003\141\000\142")},
+	    {"OPENED with an escape", UNLOCKD_FROM_UNLOCKD,
+	     B("\202\000\003\141\033\142")},
 	    {"RESUME with a payload", UNLOCKD_FROM_UNLOCKD, B("\203\000")},
-	    {"CONFIG empty name", UNLOCKD_FROM_INIT, B("\001\000\000\000\000\000")},
-	    {"CONFIG value without has-value", UNLOCKD_FROM_INIT, B("\001\000\001\170\000\001\171\000")},
-	    {"CONFIG newline in value", UNLOCKD_FROM_INIT, B("\001\000\001\170\000\001\012\001")},
+	    {"CONFIG empty name", UNLOCKD_FROM_INIT,
+	     B("\001\000\000\000\000\000")},
+	    {"CONFIG value without has-value", UNLOCKD_FROM_INIT,
+	     B("\001\000\001\170\000\001\171\000")},
+	    {"CONFIG newline in value", UNLOCKD_FROM_INIT,
+	     B("\001\000\001\170\000\001\012\001")},
 	    {"START flag 5", UNLOCKD_FROM_INIT, B("\002\000\001\005")},
-	    {"DEVICE relative path", UNLOCKD_FROM_INIT, B("\003\000\001\170\000\000\000\000\000\000\000\000")},
-	    {"DEVICE four fields", UNLOCKD_FROM_INIT, B("\003\000\001\057\000\000\000\000\000\000")},
-	    {"DEVICE string over its field", UNLOCKD_FROM_INIT, B("\003\001\000")},
-	    {"STATUS missing why", UNLOCKD_FROM_INIT, B("\004\000\000\001\170")},
+	    {"DEVICE relative path", UNLOCKD_FROM_INIT,
+	     B("\003\000\001\170\000\000\000\000\000\000\000\000")},
+	    {"DEVICE four fields", UNLOCKD_FROM_INIT,
+	     B("\003\000\001\057\000\000\000\000\000\000")},
+	    {"DEVICE string over its field", UNLOCKD_FROM_INIT,
+	     B("\003\001\000")},
+	    {"STATUS missing why", UNLOCKD_FROM_INIT,
+	     B("\004\000\000\001\170")},
 	    {"STOP from unlockd", UNLOCKD_FROM_UNLOCKD, B("\005\000\000")},
-	    {"STATE from init", UNLOCKD_FROM_INIT, B("\201\001\000\000\000\000\000\000\000")},
+	    {"STATE from init", UNLOCKD_FROM_INIT,
+	     B("\201\001\000\000\000\000\000\000\000")},
 #undef B
 	};
 	static uint8_t big[UNLOCKD_MSG_MAX + 2];
@@ -146,9 +160,9 @@ static void hostile_packets_are_refused(void **state)
 	big[0] = UNLOCKD_MSG_OPENED;
 	big[1] = 0x08;
 	big[2] = 0x00;
-	assert_int_equal(unlockd_msg_parse(big, sizeof(big),
-					   UNLOCKD_FROM_UNLOCKD, &m),
-			 -EBADMSG);
+	assert_int_equal(
+	    unlockd_msg_parse(big, sizeof(big), UNLOCKD_FROM_UNLOCKD, &m),
+	    -EBADMSG);
 }
 
 static void encoder_refuses_what_does_not_fit(void **state)
@@ -196,9 +210,8 @@ static void send_is_one_packet(void **state)
 	m.type = UNLOCKD_MSG_RESUME;
 	assert_int_equal(unlockd_msg_send(sv[0], &m), 0);
 	n = recv(sv[1], buf, sizeof(buf), 0);
-	assert_int_equal(unlockd_msg_parse(buf, (size_t)n, UNLOCKD_FROM_UNLOCKD,
-					   &got),
-			 0);
+	assert_int_equal(
+	    unlockd_msg_parse(buf, (size_t)n, UNLOCKD_FROM_UNLOCKD, &got), 0);
 	assert_string_equal(got.u.text, "cryptroot");
 	n = recv(sv[1], buf, sizeof(buf), 0);
 	assert_int_equal(n, 1);
