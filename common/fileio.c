@@ -2,6 +2,7 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,4 +172,15 @@ int file_write_atomic(const char *path, const void *buf, size_t len,
 		return r;
 	}
 	return atomic_file_commit(&af);
+}
+
+int fd_check_seqpacket(int fd)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
+	    type != SOCK_SEQPACKET)
+		return -ENOTSOCK;
+	return 0;
 }

@@ -32,4 +32,8 @@ int fd_write_all(int fd, const void *buf, size_t len);
 int file_write_atomic(const char *path, const void *buf, size_t len,
 		      mode_t mode);
 
+/* 0 when fd is a SOCK_SEQPACKET socket (the link /init gives its helper
+ * processes on their standard input), else -ENOTSOCK. */
+int fd_check_seqpacket(int fd);
+
 #endif

@@ -61,6 +61,14 @@ void log_set_sinks(unsigned sinks, int kmsg_fd, int console_fd)
 	log_tty_init(&log_console, fd);
 }
 
+void log_set_sinks_kmsg(unsigned sinks, int console_fd)
+{
+	int kmsg = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+	log_set_sinks(sinks | (kmsg >= 0 ? LOG_SINK_KMSG : 0), kmsg,
+		      console_fd);
+}
+
 void log_tty_init(struct log_tty *t, int fd)
 {
 	memset(t, 0, sizeof(*t));

@@ -36,6 +36,9 @@ enum log_level log_get_max_level(void);
  * control and nothing attached) never blocks the writer. See log_tty.
  */
 void log_set_sinks(unsigned sinks, int kmsg_fd, int console_fd);
+/* The children of /init: sinks plus /dev/kmsg when it opens (the record
+ * dmesg and the journal keep). */
+void log_set_sinks_kmsg(unsigned sinks, int console_fd);
 
 /*
  * Output to a terminal that must never block its writer (PID 1). fd must

@@ -21,11 +21,8 @@ struct applet {
 /* The nfs-mount child (init/boot_nfs.c): logs to kmsg and the console. */
 static int nfs_mount_applet(int argc, char **argv)
 {
-	int kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-
 	log_set_ident("sesame-init");
-	log_set_sinks(LOG_SINK_STDERR | (kmsg >= 0 ? LOG_SINK_KMSG : 0), kmsg,
-		      -1);
+	log_set_sinks_kmsg(LOG_SINK_STDERR, -1);
 	return nfs_mount_main(argc, argv, NULL);
 }
 

@@ -206,7 +206,7 @@ int modprobe_main(int argc, char **argv)
 {
 	const char *list = NULL, *coldplug = NULL;
 	struct kmod_ctx *ctx = NULL;
-	int i = 1, failed = 0, kmsg, r;
+	int i = 1, failed = 0, r;
 
 	log_set_ident("modprobe");
 	/*
@@ -222,10 +222,7 @@ int modprobe_main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--sesame-init") == 0) {
 			log_set_ident("sesame-init");
-			kmsg = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-			log_set_sinks(LOG_SINK_STDERR |
-					  (kmsg >= 0 ? LOG_SINK_KMSG : 0),
-				      kmsg, -1);
+			log_set_sinks_kmsg(LOG_SINK_STDERR, -1);
 		} else if (strncmp(argv[i], "--list=", 7) == 0) {
 			list = argv[i] + 7;
 		} else if (strncmp(argv[i], "--coldplug=", 11) == 0) {

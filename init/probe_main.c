@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/log.h"
 #include "init/blockdev.h"
 #include "init/probe_proto.h"
@@ -46,23 +47,18 @@ int main(int argc, char **argv)
 {
 	uint8_t buf[PROBE_MSG_MAX + 1];
 	char node[sizeof(((struct dev_props *)0)->node)];
-	int type = 0, kmsg;
-	socklen_t tl = sizeof(type);
+
 	ssize_t n;
 
 	(void)argv;
 	log_set_ident("sesame-probe");
-	if (argc > 1 ||
-	    getsockopt(PROBE_LINK_FD, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 ||
-	    type != SOCK_SEQPACKET) {
+	if (argc > 1 || fd_check_seqpacket(PROBE_LINK_FD) < 0) {
 		fprintf(stderr, "usage: sesame-probe (started by /init, its "
 				"link on standard input; probes block devices "
 				"with libblkid)\n");
 		return 2;
 	}
-	kmsg = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-	log_set_sinks(LOG_SINK_STDERR | (kmsg >= 0 ? LOG_SINK_KMSG : 0), kmsg,
-		      -1);
+	log_set_sinks_kmsg(LOG_SINK_STDERR, -1);
 	signal(SIGPIPE, SIG_IGN);
 	while ((n = recv(PROBE_LINK_FD, buf, sizeof(buf), 0)) > 0) {
 		if ((size_t)n > PROBE_MSG_MAX ||

@@ -177,6 +177,31 @@ static int console_eof_is_key(struct console_prompt *cp)
 }
 
 /*
+ * One read of the console into buf (CONSOLE_LINE_MAX bytes; canonical
+ * mode: at most one line). > 0: the bytes read; 0: Ctrl-D on an empty
+ * line; -EAGAIN: nothing now; -EIO: the console hung up or closed and the
+ * prompt has ended (it would wake us forever).
+ */
+static ssize_t console_read(struct console_prompt *cp, char *buf)
+{
+	ssize_t n = read(cp->fd, buf, CONSOLE_LINE_MAX);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return -EAGAIN;
+	if (n == 0 && console_eof_is_key(cp))
+		return 0;
+	if (n <= 0) {
+		log_warn(
+		    "console prompt: the console gave %s; not asking there",
+		    n == 0 ? "end of file" : strerror(errno));
+		console_finish(cp);
+		return -EIO;
+	}
+	cp->eofs = 0;
+	return n;
+}
+
+/*
  * A read while an attempt runs: the bytes go to their own buffer (the
  * parked line stays as it is) and are wiped at once; each line gets a
  * "please wait" answer and is dropped.
@@ -186,19 +211,9 @@ static int console_ready_busy(struct console_prompt *cp)
 	char msg[96];
 	ssize_t n;
 
-	n = read(cp->fd, cp->extra, CONSOLE_LINE_MAX);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
-	if (n == 0 && console_eof_is_key(cp))
-		return 0; /* Ctrl-D: nothing to say */
-	if (n <= 0) {
-		log_warn(
-		    "console prompt: the console gave %s; not asking there",
-		    n == 0 ? "end of file" : strerror(errno));
-		console_finish(cp);
-		return 0;
-	}
-	cp->eofs = 0;
+	n = console_read(cp, cp->extra);
+	if (n <= 0)
+		return 0; /* nothing, or Ctrl-D: nothing to say */
 	if (cp->extra[n - 1] == '\n') {
 		if (cp->waiting)
 			snprintf(msg, sizeof(msg),
@@ -225,25 +240,16 @@ static int console_ready(struct loop *l, int fd, uint32_t events, void *data)
 	(void)events;
 	if (cp->waiting || cp->parked_len)
 		return console_ready_busy(cp);
-	/* Canonical mode: a read returns at most one line. */
-	n = read(fd, cp->line, CONSOLE_LINE_MAX);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return 0;
-	if (n == 0 && console_eof_is_key(cp)) {
+	(void)fd;
+	n = console_read(cp, cp->line);
+	if (n == 0) {
 		/* Ctrl-D on an empty line: ask again. */
 		console_write(cp, "\n");
 		console_show_prompt(cp);
 		return 0;
 	}
-	if (n <= 0) {
-		/* A hung-up or closed console would wake us forever. */
-		log_warn(
-		    "console prompt: the console gave %s; not asking there",
-		    n == 0 ? "end of file" : strerror(errno));
-		console_finish(cp);
+	if (n < 0)
 		return 0;
-	}
-	cp->eofs = 0;
 	len = (size_t)n;
 	if (cp->line[len - 1] != '\n') {
 		explicit_bzero(cp->line, CONSOLE_LINE_MAX);

@@ -355,18 +355,6 @@ static void unlockd_usage(FILE *f)
 		"for running by hand. See sesame-init(7).\n");
 }
 
-/* fd 0 must be init's end of a SOCK_SEQPACKET socketpair. */
-static int unlockd_check_link(void)
-{
-	int type = 0;
-	socklen_t len = sizeof(type);
-
-	if (getsockopt(UNLOCKD_LINK_FD, SOL_SOCKET, SO_TYPE, &type, &len) < 0 ||
-	    type != SOCK_SEQPACKET)
-		return -ENOTSOCK;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -385,7 +373,7 @@ int main(int argc, char **argv)
 	    .console_fd = -1,
 	    .sigfd = -1,
 	};
-	int o, r, kmsg, debug = 0;
+	int o, r, debug = 0;
 	sigset_t set;
 
 	log_set_ident("sesame-unlockd");
@@ -418,16 +406,14 @@ int main(int argc, char **argv)
 		unlockd_usage(stderr);
 		return 2;
 	}
-	if (unlockd_check_link() < 0) {
+	if (fd_check_seqpacket(UNLOCKD_LINK_FD) < 0) {
 		fprintf(stderr, "sesame-unlockd: standard input is not the "
 				"link to sesame-init (a SOCK_SEQPACKET "
 				"socket); it runs only under /init\n");
 		return 2;
 	}
 	/* Like init: kmsg for the record, the console (our stderr) to see. */
-	kmsg = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
-	log_set_sinks(LOG_SINK_CONSOLE | (kmsg >= 0 ? LOG_SINK_KMSG : 0), kmsg,
-		      STDERR_FILENO);
+	log_set_sinks_kmsg(LOG_SINK_CONSOLE, STDERR_FILENO);
 	log_set_max_level(debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	d.lc = calloc(1, sizeof(*d.lc));
 	if (!d.lc)
