@@ -264,6 +264,10 @@ static void boot_advance(void)
 			if (boot_break(&boot, BREAK_MOUNT, "mount"))
 				return;
 		}
+		/* One mount a turn: mount(2) of a journalled file system can
+		 * take a while; the rest of the loop is served between. */
+		boot_schedule(false);
+		return;
 	}
 }
 
