@@ -182,7 +182,8 @@ static int build_add_binary(struct image_list *l, struct libdeps *ld,
 
 /*
  * The processes /init starts: sesame-probe (libblkid, reading every
- * disk) and sesame-unlockd (LUKS unlocking; it alone links
+ * disk), sesame-modprobe as /sbin/modprobe (libkmod; the kernel's
+ * request_module() runs it too) and sesame-unlockd (LUKS unlocking; it alone links
  * libcryptsetup), each found like sesame-init (--unlockd PATH for the
  * latter). With --init PATH they are taken from beside PATH (a build
  * tree); a custom /init without them brings its own unlocking.
@@ -194,6 +195,7 @@ static int build_add_helpers(const struct build_opts *o, struct image_list *l,
 		const char *prog, *given, *opt, *dest;
 	} helpers[] = {
 	    {"sesame-probe", NULL, "--init", "/sbin/sesame-probe"},
+	    {"sesame-modprobe", NULL, "--init", "/sbin/modprobe"},
 	    {"sesame-unlockd", o->unlockd, "--unlockd", "/sbin/sesame-unlockd"},
 	};
 	char path[PATH_MAX];
@@ -269,11 +271,9 @@ static int build_add_base(const struct build_opts *o, struct image_list *l,
 		return log_err_errno(-errno, "/init program %s", init);
 	if ((r = build_add_binary(l, ld, init, "/init")) < 0)
 		return r;
-	/* init is multi-call: the kernel's request_module() runs modprobe;
-	 * NFS mounts run in an nfs-mount child (init/boot_nfs.c). */
+	/* init is multi-call: NFS mounts run in an nfs-mount child
+	 * (init/boot_nfs.c). */
 	if ((r = list_add_slink(l, "/sbin/nfs-mount", "/init")) < 0)
-		return r;
-	if ((r = list_add_slink(l, "/sbin/modprobe", "/init")) < 0)
 		return r;
 	if ((r = build_add_helpers(o, l, ld)) < 0)
 		return r;

@@ -35,7 +35,6 @@
 #include "common/loop.h"
 #include "init/modqueue.h"
 #include "init/probe.h"
-#include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
 #include "init/sys.h"

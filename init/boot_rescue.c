@@ -31,7 +31,6 @@
 #include "init/fstab.h"
 #include "init/hooks.h"
 #include "common/loop.h"
-#include "init/modules.h"
 #include "init/mountopt.h"
 #include "init/switchroot.h"
 #include "init/sys.h"

@@ -1,5 +1,5 @@
 /* main: sesame-init is /init (PID 1) and, by argv[0], the image's
- * /sbin/modprobe. */
+ * /sbin/nfs-mount. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +10,6 @@
 #include "common/log.h"
 #include "init/boot.h"
 #include "init/hooks.h"
-#include "init/modules.h"
 #include "nfs/mount.h"
 
 struct applet {
@@ -27,7 +26,6 @@ static int nfs_mount_applet(int argc, char **argv)
 }
 
 static const struct applet applets[] = {
-    {"modprobe", modprobe_main},
     {NFS_MOUNT_APPLET, nfs_mount_applet},
 };
 
@@ -49,7 +47,7 @@ int main(int argc, char **argv)
 	if (getpid() != 1) {
 		fprintf(stderr,
 			"sesame-init %s: the initramfs's /init; it "
-			"runs only as PID 1 (or as modprobe)\n",
+			"runs only as PID 1 (or as nfs-mount)\n",
 			SESAME_VERSION);
 		return 2;
 	}

@@ -77,7 +77,10 @@ static void default_layout(void **state)
 	assert_non_null(e);
 	assert_string_equal(e->location, "/bin/true");
 	assert_int_equal(e->mode, 0755);
-	assert_string_equal(find(&l, "/sbin/modprobe")->location, "/init");
+	/* A custom /init (no helpers beside it) gets no /sbin/modprobe. */
+	assert_null(find(&l, "/sbin/modprobe"));
+	assert_null(find(&l, "/sbin/sesame-probe"));
+	assert_string_equal(find(&l, "/sbin/nfs-mount")->location, "/init");
 	/* /bin/true is dynamic: its loader and libc come along. */
 	e = find(&l, "/lib64/ld-linux-x86-64.so.2");
 	assert_non_null(e);

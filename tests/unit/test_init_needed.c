@@ -36,6 +36,7 @@ static const struct {
     {"libudev.", "pulled in by libdevmapper"},
     {"libselinux.", "pulled in by libdevmapper"},
     {"libblkid.", "disks are probed by sesame-probe"},
+    {"libkmod.", "modules are loaded by sesame-modprobe"},
 };
 
 /* Where each of those went: PROG must need the library. */
@@ -45,6 +46,7 @@ static const struct {
 } moved_to[] = {
     {"sesame-unlockd", "libcryptsetup."},
     {"sesame-probe", "libblkid."},
+    {"sesame-modprobe", "libkmod."},
 };
 
 /* build/tests/test_init_needed -> build/bin/PROG (also under SAN=1). */
