@@ -620,6 +620,7 @@ static const unsigned sshd_hook_n_params;
 static int sshd_hook_start(struct loop *l, const struct boot_config *cfg,
 			   void **ctxp)
 {
+	const char *unlockd;
 	struct sshd_state *h;
 	int r;
 
@@ -640,9 +641,16 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg,
 	    (r = loop_timer_new(l, sshd_status_tick, h, &h->ud.status_timer)) <
 		0)
 		return r;
-	if (sshd_unlockd_start(h) < 0)
-		loop_timer_arm(h->ud.restart, UNLOCKD_BACKOFF_MIN_USEC);
-	loop_timer_arm(h->ud.status_timer, UNLOCKD_STATUS_EVERY_USEC);
+	unlockd = sshd_paths()->unlockd ? sshd_paths()->unlockd : UNLOCKD_PATH;
+	if (access(unlockd, X_OK) < 0) {
+		/* An image made without it (a custom --init): said once,
+		 * never restarted in a loop. */
+		log_warn("no %s in the image: no LUKS unlocking", unlockd);
+	} else {
+		if (sshd_unlockd_start(h) < 0)
+			loop_timer_arm(h->ud.restart, UNLOCKD_BACKOFF_MIN_USEC);
+		loop_timer_arm(h->ud.status_timer, UNLOCKD_STATUS_EVERY_USEC);
+	}
 	sshd_start_dropbear(h, cfg);
 	return 0;
 }
