@@ -66,6 +66,19 @@ void boot_wait_end(void)
 	}
 }
 
+/* A mount or the switch waits for module loading: waiting, not own time. */
+static void boot_modwait(bool waiting)
+{
+	uint64_t now = loop_now_usec();
+
+	if (waiting && !boot.modwait_since)
+		boot.modwait_since = now;
+	else if (!waiting && boot.modwait_since) {
+		boot.t_modwait += now - boot.modwait_since;
+		boot.modwait_since = 0;
+	}
+}
+
 /* ---- fsck: the one child the state machine waits for ---------------- */
 
 static void boot_fsck_done(pid_t pid, int status, void *data)
@@ -151,8 +164,10 @@ static void boot_finish(void)
 	 * a synchronous load; the child's end schedules the step again. */
 	if (modqueue_busy()) {
 		log_debug("root is mounted; the switch waits for modprobe");
+		boot_modwait(true);
 		return;
 	}
+	boot_modwait(false);
 	boot_wait_end();
 	if (boot_break(&boot, BREAK_PRE_PIVOT, "pre-pivot"))
 		return;
@@ -238,8 +253,11 @@ static void boot_advance(void)
 		 * modprobe child may still bring it, first: mount(2) would
 		 * otherwise wait in the kernel's request_module(). */
 		type = it->fstype[0] ? it->fstype : it->dev.type;
-		if (!it->nfs_mounted && boot_fs_module_pending(type))
+		if (!it->nfs_mounted && boot_fs_module_pending(type)) {
+			boot_modwait(true);
 			return;
+		}
+		boot_modwait(false);
 		if (!it->nfs_mounted && (r = boot_mount_item(&boot, it)) < 0) {
 			it->state = ITEM_WAIT;
 			if (it->nofail) {

@@ -143,8 +143,9 @@ static void boot_print_handoff(void *data)
 	struct boot *b = data;
 	uint64_t now = loop_now_usec(), total = now - b->t_start;
 	/* Modules load in children beside the wait for devices: their
-	 * time is shown, not waited. */
-	uint64_t waiting = b->t_devices + b->t_paused;
+	 * time is shown; only a mount's or the switch's wait for them is
+	 * waiting. */
+	uint64_t waiting = b->t_devices + b->t_paused + b->t_modwait;
 	uint64_t modules = modqueue_busy_usec();
 	struct rusage ru;
 	char unlocked[64] = "";

@@ -107,6 +107,8 @@ struct boot {
 	/* CLOCK_MONOTONIC microseconds, for the handoff line */
 	uint64_t t_start, t_devices, t_fsck, t_paused;
 	uint64_t wait_since, busy_since;
+	/* a mount or the switch waits for the modprobe queue (not own time) */
+	uint64_t modwait_since, t_modwait;
 	uint64_t t_unlocked; /* boot_note_unlocked(); 0: no passphrase */
 	uint64_t
 	    stall_boot; /* the loop's longest stall when the handoff began */
