@@ -233,6 +233,29 @@ static int add_init_reaper(struct loop *l, sigset_t *saved)
 	return sfd;
 }
 
+/* Our log (stderr) into logf_path, to see dropbear's lines in it; returns
+ * the saved stderr for the test to put back. */
+static int log_to_file(void)
+{
+	int saved = dup(2);
+	int fd =
+	    open(logf_path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	dup2(fd, 2);
+	close(fd);
+	log_set_max_level(LOG_LVL_INFO);
+	return saved;
+}
+
+/* dropbear answers with its banner (the loop runs meanwhile). */
+static void banner_answers(struct loop *l)
+{
+	int fd = wait_banner(l);
+
+	assert_true(fd >= 0);
+	close(fd);
+}
 static void supervised_restart_and_stop(void **state)
 {
 	struct dropbear_config cfg = {
@@ -247,7 +270,7 @@ static void supervised_restart_and_stop(void **state)
 	struct dropbear *d = NULL;
 	pid_t first, second, conn_child = 0;
 	sigset_t saved;
-	int fd, status, saved_err, logfd, sfd;
+	int fd, status, saved_err, sfd;
 	char cmd[1024], *log = NULL, *out = NULL;
 	size_t len;
 
@@ -258,20 +281,13 @@ static void supervised_restart_and_stop(void **state)
 	cfg.host_keys[0] = key_ed;
 	cfg.host_keys[1] = key_ec;
 	/* Our log (stderr) into a file, to see dropbear's lines in it. */
-	saved_err = dup(2);
-	logfd = open(logf_path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(logfd >= 0);
-	dup2(logfd, 2);
-	close(logfd);
-	log_set_max_level(LOG_LVL_INFO);
+	saved_err = log_to_file();
 
 	assert_int_equal(loop_new(&l), 0);
 	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
 	first = dropbear_pid(d);
 	assert_true(first > 0);
-	fd = wait_banner(l);
-	assert_true(fd >= 0);
-	close(fd);
+	banner_answers(l);
 	assert_int_equal(dropbear_child_exited(d, first + 100000, 0), 0);
 
 	/* Password logins are off and the host key is ours. */
@@ -404,7 +420,7 @@ static void restart_without_pidfd(void **state)
 	struct dropbear *d = NULL;
 	sigset_t saved;
 	pid_t first, second;
-	int fd, sfd, saved_err, logfd;
+	int sfd, saved_err;
 	char *log = NULL;
 	size_t len;
 
@@ -413,11 +429,7 @@ static void restart_without_pidfd(void **state)
 		skip();
 	cfg.listen[0] = listen_at;
 	cfg.host_keys[0] = key_ed;
-	saved_err = dup(2);
-	logfd = open(logf_path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(logfd >= 0);
-	dup2(logfd, 2);
-	close(logfd);
+	saved_err = log_to_file();
 	log_set_max_level(LOG_LVL_DEBUG);
 	assert_int_equal(loop_new(&l), 0);
 	sfd = add_init_reaper(l, &saved);
@@ -426,18 +438,14 @@ static void restart_without_pidfd(void **state)
 	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
 	first = dropbear_pid(d);
 	assert_true(first > 0);
-	fd = wait_banner(l);
-	assert_true(fd >= 0);
-	close(fd);
+	banner_answers(l);
 
 	kill(first, SIGKILL);
 	for (int i = 0; i < 250 && dropbear_pid(d) == first; i++)
 		loop_run_once(l, 20);
 	assert_int_not_equal(dropbear_pid(d), first); /* its death was seen */
 	assert_int_equal(kill(first, 0), -1);	      /* and it was reaped */
-	fd = wait_banner(l);
-	assert_true(fd >= 0); /* and it is back */
-	close(fd);
+	banner_answers(l);			      /* and it is back */
 	second = dropbear_pid(d);
 	assert_true(second > 0 && second != first);
 
@@ -492,7 +500,7 @@ static void an_exit_is_handled_once(void **state)
 	sigset_t saved;
 	siginfo_t si;
 	pid_t pid;
-	int fd, sfd, saved_err, logfd;
+	int sfd, saved_err;
 	char *log = NULL;
 	size_t len;
 
@@ -501,21 +509,14 @@ static void an_exit_is_handled_once(void **state)
 		skip();
 	cfg.listen[0] = listen_at;
 	cfg.host_keys[0] = key_ed;
-	saved_err = dup(2);
-	logfd = open(logf_path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(logfd >= 0);
-	dup2(logfd, 2);
-	close(logfd);
-	log_set_max_level(LOG_LVL_INFO);
+	saved_err = log_to_file();
 	assert_int_equal(loop_new(&l), 0);
 	sfd = add_init_reaper(l, &saved);
 
 	/* Stop first. */
 	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
 	pid = dropbear_pid(d);
-	fd = wait_banner(l);
-	assert_true(fd >= 0);
-	close(fd);
+	banner_answers(l);
 	kill(pid, SIGKILL);
 	assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT), 0);
 	assert_int_equal(dropbear_stop(d), 0);
@@ -531,9 +532,7 @@ static void an_exit_is_handled_once(void **state)
 	/* init's reaper first. */
 	assert_int_equal(dropbear_start(l, &cfg, &d), 0);
 	pid = dropbear_pid(d);
-	fd = wait_banner(l);
-	assert_true(fd >= 0);
-	close(fd);
+	banner_answers(l);
 	kill(pid, SIGKILL);
 	for (int i = 0; i < 250 && dropbear_pid(d) == pid; i++)
 		loop_run_once(l, 20);
