@@ -229,8 +229,11 @@ int modprobe_main(int argc, char **argv)
 			coldplug = argv[i] + 11;
 		}
 	}
-	if (i >= argc && !list && !coldplug)
+	if (i >= argc && !list && !coldplug) {
+		log_err("usage: modprobe [-q] [--] MODULE|ALIAS... (sesame's "
+			"/sbin/modprobe: loads them and what they depend on)");
 		return 1;
+	}
 	if (modules_open(&ctx) < 0)
 		return 1;
 	if (list)
