@@ -442,7 +442,7 @@ static int fd_wait_eof(int fd, int ms)
 		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
 			return 0;
-		if (n < 0 && loop_now_usec() >= end)
+		if (loop_now_usec() >= end)
 			return -ETIMEDOUT;
 	}
 }
