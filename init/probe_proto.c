@@ -5,55 +5,21 @@
 #include <string.h>
 
 #include "common/cursor.h"
-
-static int put_str(uint8_t *buf, size_t size, size_t *off, const char *s,
-		   size_t field)
-{
-	size_t n = strnlen(s, field);
-
-	if (n >= field)
-		return -EINVAL;
-	if (*off + 2 + n > size)
-		return -EMSGSIZE;
-	buf[(*off)++] = (uint8_t)(n >> 8);
-	buf[(*off)++] = (uint8_t)n;
-	memcpy(buf + *off, s, n);
-	*off += n;
-	return 0;
-}
-
-/* A string of at most field-1 bytes, no NUL or control byte. */
-static int take_str(struct cursor *c, char *out, size_t field)
-{
-	struct cursor s;
-	uint16_t n;
-
-	if (cursor_be16(c, &n) < 0 || n >= field || cursor_take(c, n, &s) < 0)
-		return -EBADMSG;
-	for (size_t i = 0; i < n; i++)
-		if (s.p[i] < 0x20 || s.p[i] == 0x7f)
-			return -EBADMSG;
-	memcpy(out, s.p, n);
-	out[n] = '\0';
-	return 0;
-}
+#include "common/wire.h"
 
 int probe_encode_request(const char *node, uint8_t *buf, size_t size,
 			 size_t *lenp)
 {
-	size_t off = 1;
-	int r;
+	struct wire w = {.p = buf, .size = size};
 
-	if (size < 1)
-		return -EMSGSIZE;
 	for (const char *p = node; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return -EINVAL;
-	buf[0] = PROBE_MSG_PROBE;
-	if ((r = put_str(buf, size, &off, node,
-			 sizeof(((struct dev_props *)0)->node))) < 0)
-		return r;
-	*lenp = off;
+	wire_u8(&w, PROBE_MSG_PROBE);
+	wire_str(&w, node, sizeof(((struct dev_props *)0)->node));
+	if (w.err)
+		return w.err;
+	*lenp = w.len;
 	return 0;
 }
 
@@ -63,7 +29,7 @@ int probe_parse_request(const uint8_t *buf, size_t len, char *node, size_t size)
 	uint8_t type;
 
 	if (cursor_u8(&c, &type) < 0 || type != PROBE_MSG_PROBE ||
-	    take_str(&c, node, size) < 0 || c.left || node[0] != '/')
+	    cursor_str(&c, node, size, 0) < 0 || c.left || node[0] != '/')
 		return -EBADMSG;
 	return 0;
 }
@@ -71,23 +37,20 @@ int probe_parse_request(const uint8_t *buf, size_t len, char *node, size_t size)
 int probe_encode_result(const struct probe_result *r, uint8_t *buf, size_t size,
 			size_t *lenp)
 {
-	size_t off = 3;
-	int e = 0;
+	struct wire w = {.p = buf, .size = size};
 
-	if (size < 3 || r->err < 0 || r->err > 4095)
-		return size < 3 ? -EMSGSIZE : -EINVAL;
-	buf[0] = PROBE_MSG_RESULT;
-	buf[1] = (uint8_t)(r->err >> 8);
-	buf[2] = (uint8_t)r->err;
-	if ((e = put_str(buf, size, &off, r->type, sizeof(r->type))) < 0 ||
-	    (e = put_str(buf, size, &off, r->uuid, sizeof(r->uuid))) < 0 ||
-	    (e = put_str(buf, size, &off, r->label, sizeof(r->label))) < 0 ||
-	    (e = put_str(buf, size, &off, r->partuuid, sizeof(r->partuuid))) <
-		0 ||
-	    (e = put_str(buf, size, &off, r->partlabel, sizeof(r->partlabel))) <
-		0)
-		return e;
-	*lenp = off;
+	if (r->err < 0 || r->err > 4095)
+		return -EINVAL;
+	wire_u8(&w, PROBE_MSG_RESULT);
+	wire_be16(&w, (unsigned)r->err);
+	wire_str(&w, r->type, sizeof(r->type));
+	wire_str(&w, r->uuid, sizeof(r->uuid));
+	wire_str(&w, r->label, sizeof(r->label));
+	wire_str(&w, r->partuuid, sizeof(r->partuuid));
+	wire_str(&w, r->partlabel, sizeof(r->partlabel));
+	if (w.err)
+		return w.err;
+	*lenp = w.len;
 	return 0;
 }
 
@@ -110,12 +73,12 @@ int probe_parse_result(const uint8_t *buf, size_t len, struct probe_result *r)
 
 	if (len > PROBE_MSG_MAX || cursor_u8(&c, &type) < 0 ||
 	    type != PROBE_MSG_RESULT || cursor_be16(&c, &err) < 0 ||
-	    err > 4095 || take_str(&c, r->type, sizeof(r->type)) < 0 ||
-	    take_str(&c, r->uuid, sizeof(r->uuid)) < 0 ||
-	    take_str(&c, r->label, sizeof(r->label)) < 0 ||
-	    take_str(&c, r->partuuid, sizeof(r->partuuid)) < 0 ||
-	    take_str(&c, r->partlabel, sizeof(r->partlabel)) < 0 || c.left ||
-	    !type_ok(r->type))
+	    err > 4095 || cursor_str(&c, r->type, sizeof(r->type), 0) < 0 ||
+	    cursor_str(&c, r->uuid, sizeof(r->uuid), 0) < 0 ||
+	    cursor_str(&c, r->label, sizeof(r->label), 0) < 0 ||
+	    cursor_str(&c, r->partuuid, sizeof(r->partuuid), 0) < 0 ||
+	    cursor_str(&c, r->partlabel, sizeof(r->partlabel), 0) < 0 ||
+	    c.left || !type_ok(r->type))
 		return -EBADMSG;
 	r->err = err;
 	return 0;

@@ -7,101 +7,50 @@
 #include <sys/socket.h>
 
 #include "common/cursor.h"
-
-/* A growing output buffer; the first overflow sticks. */
-struct out {
-	uint8_t *p;
-	size_t size, len;
-	int err;
-};
-
-static void out_u8(struct out *o, unsigned v)
-{
-	if (o->err)
-		return;
-	if (v > 0xff) {
-		o->err = -EINVAL;
-		return;
-	}
-	if (o->len + 1 > o->size) {
-		o->err = -EMSGSIZE;
-		return;
-	}
-	o->p[o->len++] = (uint8_t)v;
-}
-
-static void out_be16(struct out *o, unsigned v)
-{
-	if (v > 0xffff && !o->err)
-		o->err = -EINVAL;
-	out_u8(o, (v >> 8) & 0xff);
-	out_u8(o, v & 0xff);
-}
-
-/* A string of at most field-1 bytes (field counts the NUL). */
-static void out_str(struct out *o, const char *s, size_t field)
-{
-	size_t n = strnlen(s, field);
-
-	if (o->err)
-		return;
-	if (n >= field) {
-		o->err = -EINVAL;
-		return;
-	}
-	out_be16(o, (unsigned)n);
-	if (o->err)
-		return;
-	if (o->len + n > o->size) {
-		o->err = -EMSGSIZE;
-		return;
-	}
-	memcpy(o->p + o->len, s, n);
-	o->len += n;
-}
+#include "common/wire.h"
 
 int unlockd_msg_encode(const struct unlockd_msg *m, uint8_t *buf, size_t size,
 		       size_t *lenp)
 {
-	struct out o = {.p = buf, .size = size};
+	struct wire o = {.p = buf, .size = size};
 	const struct unlockd_device *d = &m->u.device;
 	const struct unlockd_state *st = &m->u.state;
 
-	out_u8(&o, m->type);
+	wire_u8(&o, m->type);
 	switch (m->type) {
 	case UNLOCKD_MSG_CONFIG:
-		out_str(&o, m->u.config.name, sizeof(m->u.config.name));
-		out_str(&o, m->u.config.value, sizeof(m->u.config.value));
-		out_u8(&o, m->u.config.has_value != 0);
+		wire_str(&o, m->u.config.name, sizeof(m->u.config.name));
+		wire_str(&o, m->u.config.value, sizeof(m->u.config.value));
+		wire_u8(&o, m->u.config.has_value != 0);
 		break;
 	case UNLOCKD_MSG_START:
-		out_be16(&o, m->u.start.wrong);
-		out_u8(&o, m->u.start.cut != 0);
+		wire_be16(&o, m->u.start.wrong);
+		wire_u8(&o, m->u.start.cut != 0);
 		break;
 	case UNLOCKD_MSG_DEVICE:
-		out_str(&o, d->path, sizeof(d->path));
-		out_str(&o, d->uuid, sizeof(d->uuid));
-		out_str(&o, d->label, sizeof(d->label));
-		out_str(&o, d->partuuid, sizeof(d->partuuid));
-		out_str(&o, d->partlabel, sizeof(d->partlabel));
+		wire_str(&o, d->path, sizeof(d->path));
+		wire_str(&o, d->uuid, sizeof(d->uuid));
+		wire_str(&o, d->label, sizeof(d->label));
+		wire_str(&o, d->partuuid, sizeof(d->partuuid));
+		wire_str(&o, d->partlabel, sizeof(d->partlabel));
 		break;
 	case UNLOCKD_MSG_STATUS:
-		out_u8(&o, m->u.status.busy != 0);
-		out_str(&o, m->u.status.lines, sizeof(m->u.status.lines));
-		out_str(&o, m->u.status.why, sizeof(m->u.status.why));
+		wire_u8(&o, m->u.status.busy != 0);
+		wire_str(&o, m->u.status.lines, sizeof(m->u.status.lines));
+		wire_str(&o, m->u.status.why, sizeof(m->u.status.why));
 		break;
 	case UNLOCKD_MSG_STOP:
 	case UNLOCKD_MSG_OPENED:
-		out_str(&o, m->u.text, sizeof(m->u.text));
+		wire_str(&o, m->u.text, sizeof(m->u.text));
 		break;
 	case UNLOCKD_MSG_STATE:
-		out_u8(&o, st->locked);
-		out_u8(&o, st->open);
-		out_u8(&o, st->missing);
-		out_be16(&o, st->wrong);
-		out_u8(&o, st->exhausted != 0);
-		out_u8(&o, (unsigned)st->action);
-		out_u8(&o, st->attempt_running != 0);
+		wire_u8(&o, st->locked);
+		wire_u8(&o, st->open);
+		wire_u8(&o, st->missing);
+		wire_be16(&o, st->wrong);
+		wire_u8(&o, st->exhausted != 0);
+		wire_u8(&o, (unsigned)st->action);
+		wire_u8(&o, st->attempt_running != 0);
 		break;
 	case UNLOCKD_MSG_RESUME:
 		break;
@@ -125,28 +74,6 @@ static int take_flag(struct cursor *c, int *v)
 	return 0;
 }
 
-/*
- * A string into out (field bytes with its NUL). Printable bytes and bytes
- * of 0x80 and up (UTF-8 labels); lines adds newline and tab.
- */
-static int take_str(struct cursor *c, char *out, size_t field, int lines)
-{
-	struct cursor s;
-	uint16_t n;
-
-	if (cursor_be16(c, &n) < 0 || n >= field || cursor_take(c, n, &s) < 0)
-		return -EBADMSG;
-	for (size_t i = 0; i < n; i++) {
-		uint8_t b = s.p[i];
-		if ((b < 0x20 || b == 0x7f) &&
-		    !(lines && (b == '\n' || b == '\t')))
-			return -EBADMSG;
-	}
-	memcpy(out, s.p, n);
-	out[n] = '\0';
-	return 0;
-}
-
 static int parse_from_init(struct cursor *c, struct unlockd_msg *m)
 {
 	struct unlockd_device *d = &m->u.device;
@@ -155,10 +82,10 @@ static int parse_from_init(struct cursor *c, struct unlockd_msg *m)
 
 	switch (m->type) {
 	case UNLOCKD_MSG_CONFIG:
-		if (take_str(c, m->u.config.name, sizeof(m->u.config.name), 0) <
-			0 ||
-		    take_str(c, m->u.config.value, sizeof(m->u.config.value),
-			     0) < 0 ||
+		if (cursor_str(c, m->u.config.name, sizeof(m->u.config.name),
+			       0) < 0 ||
+		    cursor_str(c, m->u.config.value, sizeof(m->u.config.value),
+			       0) < 0 ||
 		    take_flag(c, &m->u.config.has_value) < 0)
 			return -EBADMSG;
 		if (!m->u.config.name[0] ||
@@ -171,24 +98,25 @@ static int parse_from_init(struct cursor *c, struct unlockd_msg *m)
 		m->u.start.wrong = w;
 		break;
 	case UNLOCKD_MSG_DEVICE:
-		r |= take_str(c, d->path, sizeof(d->path), 0);
-		r |= take_str(c, d->uuid, sizeof(d->uuid), 0);
-		r |= take_str(c, d->label, sizeof(d->label), 0);
-		r |= take_str(c, d->partuuid, sizeof(d->partuuid), 0);
-		r |= take_str(c, d->partlabel, sizeof(d->partlabel), 0);
+		r |= cursor_str(c, d->path, sizeof(d->path), 0);
+		r |= cursor_str(c, d->uuid, sizeof(d->uuid), 0);
+		r |= cursor_str(c, d->label, sizeof(d->label), 0);
+		r |= cursor_str(c, d->partuuid, sizeof(d->partuuid), 0);
+		r |= cursor_str(c, d->partlabel, sizeof(d->partlabel), 0);
 		if (r || d->path[0] != '/')
 			return -EBADMSG;
 		break;
 	case UNLOCKD_MSG_STATUS:
 		if (take_flag(c, &m->u.status.busy) < 0 ||
-		    take_str(c, m->u.status.lines, sizeof(m->u.status.lines),
-			     1) < 0 ||
-		    take_str(c, m->u.status.why, sizeof(m->u.status.why), 1) <
-			0)
+		    cursor_str(c, m->u.status.lines, sizeof(m->u.status.lines),
+			       1) < 0 ||
+		    cursor_str(c, m->u.status.why, sizeof(m->u.status.why),
+			       WIRE_STR_LINES) < 0)
 			return -EBADMSG;
 		break;
 	case UNLOCKD_MSG_STOP:
-		if (take_str(c, m->u.text, sizeof(m->u.text), 1) < 0)
+		if (cursor_str(c, m->u.text, sizeof(m->u.text),
+			       WIRE_STR_LINES) < 0)
 			return -EBADMSG;
 		break;
 	default:
@@ -220,7 +148,8 @@ static int parse_from_unlockd(struct cursor *c, struct unlockd_msg *m)
 		st->action = action;
 		break;
 	case UNLOCKD_MSG_OPENED:
-		if (take_str(c, m->u.text, sizeof(m->u.text), 1) < 0)
+		if (cursor_str(c, m->u.text, sizeof(m->u.text),
+			       WIRE_STR_LINES) < 0)
 			return -EBADMSG;
 		break;
 	case UNLOCKD_MSG_RESUME:

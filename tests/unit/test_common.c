@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/proc.h"
 #include "common/strutil.h"
+#include "common/wire.h"
 
 static void cursor_refuses_overread(void **state)
 {
@@ -257,6 +258,55 @@ static void console_writes_never_block(void **state)
 	close(master);
 }
 
+/* wire: strings and numbers out, strings back in, every bound held. */
+static void wire_strings_are_bounded(void **state)
+{
+	uint8_t buf[16];
+	struct wire w = {.p = buf, .size = sizeof(buf)};
+	struct cursor c;
+	char out[8], big[9];
+
+	(void)state;
+	wire_u8(&w, 7);
+	wire_str(&w, "ab\ncd", sizeof(out));
+	assert_int_equal(w.err, 0);
+	assert_int_equal(w.len, 1 + 2 + 5);
+	assert_memory_equal(buf, "\007\000\005ab\ncd", 8);
+	/* Read back: newline only with WIRE_STR_LINES; a refusal consumes
+	 * nothing. */
+	c = cursor_make(buf + 1, w.len - 1);
+	assert_int_equal(cursor_str(&c, out, sizeof(out), 0), -EBADMSG);
+	assert_int_equal(c.left, w.len - 1);
+	assert_int_equal(cursor_str(&c, out, sizeof(out), WIRE_STR_LINES), 0);
+	assert_string_equal(out, "ab\ncd");
+	assert_int_equal(c.left, 0);
+	/* A length at the field's size, past the end, or a NUL inside. */
+	c = cursor_make("\000\010abcdefgh", 10);
+	assert_int_equal(cursor_str(&c, out, sizeof(out), 0), -EBADMSG);
+	assert_int_equal(cursor_str(&c, big, sizeof(big), 0), 0);
+	c = cursor_make("\000\003ab", 4);
+	assert_int_equal(cursor_str(&c, out, sizeof(out), 0), -EBADMSG);
+	c = cursor_make("\000\003a\000b", 5);
+	assert_int_equal(cursor_str(&c, out, sizeof(out), 0), -EBADMSG);
+	c = cursor_make("\000\002\303\251", 4); /* UTF-8 passes */
+	assert_int_equal(cursor_str(&c, out, sizeof(out), 0), 0);
+	/* Writing: too long for its field, a number out of range, no room;
+	 * the first error sticks. */
+	w = (struct wire){.p = buf, .size = sizeof(buf)};
+	wire_str(&w, "12345678", sizeof(out));
+	assert_int_equal(w.err, -EINVAL);
+	w = (struct wire){.p = buf, .size = sizeof(buf)};
+	wire_u8(&w, 256);
+	wire_be16(&w, 1);
+	assert_int_equal(w.err, -EINVAL);
+	w = (struct wire){.p = buf, .size = 3};
+	wire_be16(&w, 0x10000);
+	assert_int_equal(w.err, -EINVAL);
+	w = (struct wire){.p = buf, .size = 3};
+	wire_str(&w, "abc", sizeof(out));
+	assert_int_equal(w.err, -EMSGSIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +317,7 @@ int main(void)
 	    cmocka_unit_test(proc_stat_is_parsed_strictly),
 	    cmocka_unit_test(proc_comm_is_read_safely),
 	    cmocka_unit_test(console_writes_never_block),
+	    cmocka_unit_test(wire_strings_are_bounded),
 	};
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }
