@@ -106,22 +106,29 @@ static const struct {
 /* Finds a boot-side program (sesame-init, unlock): beside this program
  * first (a build tree or an install), then the configured libexec
  * directory. */
+/* prog in the directory of file ("." without one): 0 when executable. */
+static int build_prog_beside(const char *file, const char *prog, char *out,
+			     size_t size)
+{
+	const char *slash = strrchr(file, '/');
+	int dir = slash ? (int)(slash - file) : 1;
+
+	if (snprintf(out, size, "%.*s/%s", dir, slash ? file : ".", prog) >=
+	    (int)size)
+		return -ENAMETOOLONG;
+	return access(out, X_OK) == 0 ? 0 : -ENOENT;
+}
+
 static int build_find_prog(const char *prog, char *out, size_t size)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n > 0) {
-		char *slash;
 		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			if (snprintf(out, size, "%s/%s", self, prog) <
-				(int)size &&
-			    access(out, X_OK) == 0)
-				return 0;
-		}
+		if (strchr(self, '/') &&
+		    build_prog_beside(self, prog, out, size) == 0)
+			return 0;
 	}
 	if (snprintf(out, size, "%s/%s", SESAME_LIBEXECDIR, prog) >= (int)size)
 		return -ENAMETOOLONG;
@@ -183,8 +190,8 @@ static int build_add_binary(struct image_list *l, struct libdeps *ld,
 /*
  * The processes /init starts: sesame-probe (libblkid, reading every
  * disk), sesame-modprobe as /sbin/modprobe (libkmod; the kernel's
- * request_module() runs it too) and sesame-unlockd (LUKS unlocking; it alone links
- * libcryptsetup), each found like sesame-init (--unlockd PATH for the
+ * request_module() runs it too) and sesame-unlockd (LUKS unlocking; it alone
+ * links libcryptsetup), each found like sesame-init (--unlockd PATH for the
  * latter). With --init PATH they are taken from beside PATH (a build
  * tree); a custom /init without them brings its own unlocking.
  */
@@ -204,12 +211,8 @@ static int build_add_helpers(const struct build_opts *o, struct image_list *l,
 	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
 		if (o->init && !helpers[i].given) {
 			/* beside the given init (a build tree), or none */
-			const char *slash = strrchr(o->init, '/');
-			int dir = slash ? (int)(slash - o->init) : 1;
-			if (snprintf(path, sizeof(path), "%.*s/%s", dir,
-				     slash ? o->init : ".",
-				     helpers[i].prog) >= (int)sizeof(path) ||
-			    access(path, X_OK) < 0) {
+			if (build_prog_beside(o->init, helpers[i].prog, path,
+					      sizeof(path)) < 0) {
 				log_info("no %s beside --init %s: not added",
 					 helpers[i].prog, o->init);
 				continue;
