@@ -6,7 +6,7 @@
 LIBS += init
 init_SRCS := init/sys.c init/cmdline.c init/spec.c \
 	init/uevent.c init/fstab.c init/mountopt.c init/fsck.c init/child.c \
-	init/early.c init/modqueue.c init/probe.c \
+	init/early.c init/modqueue.c init/linkchild.c init/probe.c \
 	init/probe_proto.c init/blockdev.c init/switchroot.c \
 	init/emergency.c init/hooks.c init/boot.c init/boot_rescue.c \
 	init/boot_devices.c init/boot_mount.c init/boot_handoff.c init/boot_nfs.c

@@ -3,7 +3,6 @@
 #include "init/probe.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -15,6 +14,7 @@
 #include "common/loop.h"
 #include "common/strutil.h"
 #include "init/child.h"
+#include "init/linkchild.h"
 #include "init/probe_proto.h"
 #include "init/sys.h"
 
@@ -28,32 +28,21 @@ struct probe_ask {
 };
 
 static struct {
-	struct loop *loop;
 	struct loop_defer *restart;
 	const char *prog;
 	probe_done_fn done;
 	void *data;
-	int link;  /* -1: not running */
-	pid_t pid; /* 0: none */
+	struct link_child lc; /* sesame-probe and our end of its link */
 	/* a ring: head is the oldest request, n of them */
 	struct probe_ask ask[PROBE_PENDING_MAX];
 	unsigned head, n;
 	unsigned sent; /* of the n, sent on the current link */
 	bool stopped;
-} P = {.link = -1};
+} P = {.lc = {.fd = -1}};
 
 static struct probe_ask *probe_at(unsigned i)
 {
 	return &P.ask[(P.head + i) % PROBE_PENDING_MAX];
-}
-
-static void probe_close_link(void)
-{
-	if (P.link < 0)
-		return;
-	loop_del_fd(P.loop, P.link);
-	close(P.link);
-	P.link = -1;
 }
 
 /* Sends what was not sent on this link yet; a failure ends the link. */
@@ -62,14 +51,12 @@ static void probe_send_pending(void)
 	uint8_t buf[PROBE_MSG_MAX];
 	size_t len;
 
-	while (P.link >= 0 && P.sent < P.n) {
+	while (P.lc.fd >= 0 && P.sent < P.n) {
 		if (probe_encode_request(probe_at(P.sent)->node, buf,
 					 sizeof(buf), &len) < 0 ||
-		    send(P.link, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+		    send(P.lc.fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
 			log_warn("cannot ask sesame-probe: restarting it");
-			if (P.pid > 0)
-				(void)sys_kill(P.pid, SIGKILL);
-			probe_close_link();
+			link_child_kill(&P.lc);
 			return;
 		}
 		P.sent++;
@@ -116,16 +103,14 @@ static int probe_on_link(struct loop *l, int fd, uint32_t events, void *data)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return 0;
 	if (n <= 0) {
-		probe_close_link(); /* it exited: the reaper says how */
+		link_child_close(&P.lc); /* it exited: the reaper says how */
 		return 0;
 	}
 	if (!P.sent || probe_parse_result(buf, (size_t)n, &res) < 0) {
 		log_err("sesame-probe sent a malformed answer (%zd bytes): "
 			"restarting it",
 			n);
-		if (P.pid > 0)
-			(void)sys_kill(P.pid, SIGKILL);
-		probe_close_link();
+		link_child_kill(&P.lc);
 		return 0;
 	}
 	probe_finish(&res);
@@ -136,38 +121,19 @@ static void probe_exited(pid_t pid, int wstatus, void *data);
 
 static int probe_start(void)
 {
-	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO};
 	static char prog[256];
 	char *argv[] = {prog, NULL};
-	int sv[2], r;
+	int r;
 
 	if (str_copy(prog, sizeof(prog), P.prog) < 0)
 		return -ENAMETOOLONG;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	o.stdio[0] = sv[1];
-	o.stdio[1] = -1;
-	o.stdio[2] = STDERR_FILENO;
-	r = child_spawn_opts(argv, &o, probe_exited, NULL, &P.pid);
-	close(sv[1]);
-	if (r < 0) {
-		close(sv[0]);
-		P.pid = 0;
-		return r;
-	}
-	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	P.link = sv[0];
 	P.sent = 0;
-	if ((r = loop_add_fd(P.loop, P.link, EPOLLIN, probe_on_link, NULL)) <
-	    0) {
-		(void)sys_kill(P.pid, SIGKILL);
-		probe_close_link();
+	if ((r = link_child_start(&P.lc, argv, probe_exited, probe_on_link,
+				  NULL)) < 0)
 		return r;
-	}
 	probe_send_pending();
 	return 0;
 }
-
 /* Deferred: (re)start for the requests waiting, or answer them empty. */
 static void probe_restart(struct loop *l, void *data)
 {
@@ -175,7 +141,7 @@ static void probe_restart(struct loop *l, void *data)
 
 	(void)l;
 	(void)data;
-	if (P.stopped || P.pid || !P.n)
+	if (P.stopped || P.lc.pid || !P.n)
 		return;
 	if ((r = probe_start()) < 0) {
 		log_err_errno(r,
@@ -192,10 +158,10 @@ static void probe_exited(pid_t pid, int wstatus, void *data)
 	struct probe_ask *a;
 
 	(void)data;
-	if (pid != P.pid)
+	if (pid != P.lc.pid)
 		return;
-	P.pid = 0;
-	probe_close_link();
+	P.lc.pid = 0;
+	link_child_close(&P.lc);
 	if (P.stopped || !P.n)
 		return;
 	/* It died with requests out: the oldest is the likely cause. */
@@ -216,8 +182,7 @@ static void probe_exited(pid_t pid, int wstatus, void *data)
 int probe_init(struct loop *l, const char *prog, probe_done_fn done, void *data)
 {
 	memset(&P, 0, sizeof(P));
-	P.link = -1;
-	P.loop = l;
+	link_child_init(&P.lc, l);
 	P.prog = prog ? prog : PROBE_PROG;
 	P.done = done;
 	P.data = data;
@@ -238,9 +203,9 @@ int probe_request(const struct dev_props *p)
 	memcpy(a->node, p->node, sizeof(a->node));
 	a->devnum = p->devnum;
 	P.n++;
-	if (P.link >= 0)
+	if (P.lc.fd >= 0)
 		probe_send_pending();
-	else if (!P.pid)
+	else if (!P.lc.pid)
 		loop_defer(P.restart);
 	return 0;
 }
@@ -254,7 +219,7 @@ void probe_stop(void)
 {
 	P.stopped = true;
 	P.n = 0;
-	probe_close_link();
+	link_child_close(&P.lc);
 	loop_defer_free(P.restart);
 	P.restart = NULL;
 }

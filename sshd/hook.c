@@ -20,6 +20,7 @@
 #include "common/strutil.h"
 #include "init/blockdev.h"
 #include "init/child.h"
+#include "init/linkchild.h"
 #include "init/cmdline.h"
 #include "init/hooks.h"
 #include "init/sys.h"
@@ -53,11 +54,9 @@ static const struct sshd_hook_paths sshd_default_paths = {
 
 /* sesame-unlockd as PID 1 sees it: a child it restarts, and its link. */
 struct sshd_unlockd {
-	pid_t pid; /* 0: not running */
-	int link;  /* our end of the socketpair, or -1 */
+	struct link_child lc; /* the process and our end of its link */
 	uint64_t started;
 	uint64_t backoff;
-	unsigned starts;
 	struct loop_timer *restart;
 	struct loop_timer *status_timer;
 	struct unlockd_state last; /* its last STATE */
@@ -172,15 +171,14 @@ static void sshd_unlockd_send(struct sshd_state *h, const struct unlockd_msg *m)
 {
 	int r;
 
-	if (h->ud.link < 0)
+	if (h->ud.lc.fd < 0)
 		return;
 	/* The link holds far more than we send: full means it stopped
 	 * reading, and a stuck unlock process is restarted. */
-	if ((r = unlockd_msg_send(h->ud.link, m)) < 0) {
+	if ((r = unlockd_msg_send(h->ud.lc.fd, m)) < 0) {
 		log_err_errno(r, "sesame-unlockd does not take messages: "
 				 "killing it");
-		if (h->ud.pid > 0)
-			(void)sys_kill(h->ud.pid, SIGKILL);
+		link_child_kill(&h->ud.lc);
 	}
 }
 
@@ -190,7 +188,7 @@ static void sshd_push_status(struct sshd_state *h, int force)
 	struct unlockd_msg *m;
 	pid_t pid = dropbear_pid(h->db);
 
-	if (h->ud.link < 0 || !(m = calloc(1, sizeof(*m))))
+	if (h->ud.lc.fd < 0 || !(m = calloc(1, sizeof(*m))))
 		return;
 	m->type = UNLOCKD_MSG_STATUS;
 	if (pid > 0)
@@ -247,15 +245,6 @@ static void sshd_unlockd_message(struct sshd_state *h,
 	}
 }
 
-static void sshd_unlockd_close_link(struct sshd_state *h)
-{
-	if (h->ud.link < 0)
-		return;
-	loop_del_fd(h->loop, h->ud.link);
-	close(h->ud.link);
-	h->ud.link = -1;
-}
-
 static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 {
 	struct sshd_state *h = data;
@@ -274,7 +263,7 @@ static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 			break;
 		if (n <= 0) {
 			/* It exited (the reaper says how) or closed it. */
-			sshd_unlockd_close_link(h);
+			link_child_close(&h->ud.lc);
 			break;
 		}
 		/* Untrusted: it parsed disk headers; a lie is a restart. */
@@ -283,9 +272,7 @@ static int sshd_on_link(struct loop *l, int fd, uint32_t events, void *data)
 			log_err("sesame-unlockd sent a malformed message (%zd "
 				"bytes, type %#x): killing it",
 				n, buf[0]);
-			if (h->ud.pid > 0)
-				(void)sys_kill(h->ud.pid, SIGKILL);
-			sshd_unlockd_close_link(h);
+			link_child_kill(&h->ud.lc);
 			break;
 		}
 		sshd_unlockd_message(h, m);
@@ -301,13 +288,12 @@ static int sshd_unlockd_start(struct sshd_state *h)
 {
 	const struct sshd_hook_paths *p = sshd_paths();
 	struct sshd_unlockd *u = &h->ud;
-	struct sys_spawn_opts o = {.flags = SYS_SPAWN_STDIO};
 	static char prog[256], tab[256], con[256], sock[256];
 	char *argv[] = {prog, "--crypttab", tab,  "--console",
 			con,  "--socket",   sock, h->debug ? "--debug" : NULL,
 			NULL};
 	struct unlockd_msg *m;
-	int sv[2], r;
+	int r;
 
 	if (str_copy(prog, sizeof(prog),
 		     p->unlockd ? p->unlockd : UNLOCKD_PATH) < 0 ||
@@ -316,31 +302,13 @@ static int sshd_unlockd_start(struct sshd_state *h)
 	    str_copy(con, sizeof(con), p->console ? p->console : "none") < 0 ||
 	    str_copy(sock, sizeof(sock), p->socket) < 0)
 		return log_err_errno(-ENAMETOOLONG, "sesame-unlockd's paths");
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return log_err_errno(-errno, "sesame-unlockd: socketpair");
-	/* Its stdin is the link; its stderr our console (crash messages). */
-	o.stdio[0] = sv[1];
-	o.stdio[1] = -1;
-	o.stdio[2] = STDERR_FILENO;
-	r = child_spawn_opts(argv, &o, sshd_unlockd_exited, h, &u->pid);
-	close(sv[1]);
-	if (r < 0) {
-		close(sv[0]);
-		u->pid = 0;
+	if ((r = link_child_start(&u->lc, argv, sshd_unlockd_exited,
+				  sshd_on_link, h)) < 0)
 		return log_err_errno(r, "cannot start %s", argv[0]);
-	}
-	(void)fcntl(sv[0], F_SETFL, O_NONBLOCK);
-	u->link = sv[0];
 	u->started = loop_now_usec();
-	u->starts++;
 	memset(&u->last, 0, sizeof(u->last));
-	if ((r = loop_add_fd(h->loop, u->link, EPOLLIN, sshd_on_link, h)) < 0) {
-		(void)sys_kill(u->pid, SIGKILL);
-		sshd_unlockd_close_link(h);
-		return r;
-	}
 	if (!(m = calloc(1, sizeof(*m)))) {
-		(void)sys_kill(u->pid, SIGKILL);
+		link_child_kill(&u->lc);
 		return -ENOMEM;
 	}
 	for (unsigned i = 0; i < h->n_params; i++) {
@@ -374,7 +342,7 @@ static int sshd_unlockd_restart(struct loop *l, struct loop_timer *t,
 
 	(void)l;
 	(void)t;
-	if (!h->ud.stopping && h->ud.pid == 0 && sshd_unlockd_start(h) < 0)
+	if (!h->ud.stopping && h->ud.lc.pid == 0 && sshd_unlockd_start(h) < 0)
 		loop_timer_arm(h->ud.restart, h->ud.backoff);
 	return 0;
 }
@@ -392,10 +360,10 @@ static void sshd_unlockd_exited(pid_t pid, int wstatus, void *data)
 	struct sshd_unlockd *u = &h->ud;
 	char how[64];
 
-	if (pid != u->pid)
+	if (pid != u->lc.pid)
 		return;
-	u->pid = 0;
-	sshd_unlockd_close_link(h);
+	u->lc.pid = 0;
+	link_child_close(&u->lc);
 	if (WIFSIGNALED(wstatus))
 		snprintf(how, sizeof(how), "was killed by signal %d (%s)",
 			 WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
@@ -458,21 +426,21 @@ static void sshd_unlockd_stop(struct sshd_state *h, const char *why)
 	loop_timer_free(u->restart);
 	loop_timer_free(u->status_timer);
 	u->restart = u->status_timer = NULL;
-	if (u->link >= 0 && (m = calloc(1, sizeof(*m)))) {
+	if (u->lc.fd >= 0 && (m = calloc(1, sizeof(*m)))) {
 		m->type = UNLOCKD_MSG_STOP;
 		snprintf(m->u.text, sizeof(m->u.text), "%s\n", why);
 		sshd_unlockd_send(h, m);
 		free(m);
 		/* It closes the link when it exits. */
-		(void)fd_wait_eof(u->link, UNLOCKD_STOP_WAIT_MS);
+		(void)fd_wait_eof(u->lc.fd, UNLOCKD_STOP_WAIT_MS);
 	}
-	if (u->pid > 0 && sys_kill(u->pid, 0) == 0 && u->link >= 0 &&
-	    fd_wait_eof(u->link, 0) < 0) {
+	if (u->lc.pid > 0 && sys_kill(u->lc.pid, 0) == 0 && u->lc.fd >= 0 &&
+	    fd_wait_eof(u->lc.fd, 0) < 0) {
 		log_warn("sesame-unlockd did not stop in %d ms: killed",
 			 UNLOCKD_STOP_WAIT_MS);
-		(void)sys_kill(u->pid, SIGKILL);
+		link_child_kill(&u->lc);
 	}
-	sshd_unlockd_close_link(h);
+	link_child_close(&u->lc);
 }
 
 /* blockdev handler for TYPE crypto_LUKS: remembered, and told. */
@@ -628,7 +596,7 @@ static int sshd_hook_start(struct loop *l, const struct boot_config *cfg,
 	 * exit callback may still come during the handoff. */
 	if (!(h = calloc(1, sizeof(*h))))
 		return -ENOMEM;
-	h->ud.link = -1;
+	link_child_init(&h->ud.lc, l);
 	*ctxp = h;
 	h->loop = l;
 	h->debug = log_get_max_level() >= LOG_LVL_DEBUG;
