@@ -34,14 +34,12 @@ struct unlockd {
 	struct luks_set *set;
 	struct unlock_service *svc;
 	int console_fd;
-	int sigfd;
 	int status_busy;
 	char status[UNLOCKD_STATUS_MAX]; /* init's lines */
 	char busy_why[UNLOCKD_STATUS_MAX];
-	int exit_code;
 };
 
-static void unlockd_send(struct unlockd *d, const struct unlockd_msg *m)
+static void unlockd_send(const struct unlockd_msg *m)
 {
 	int r = unlockd_msg_send(UNLOCKD_LINK_FD, m);
 
@@ -49,7 +47,6 @@ static void unlockd_send(struct unlockd *d, const struct unlockd_msg *m)
 	if (r < 0)
 		log_warn_errno(r, "cannot tell sesame-init (message %#x)",
 			       m->type);
-	(void)d;
 }
 
 /* What PID 1 needs to hold the boot, hold the switch, or reboot. */
@@ -68,7 +65,7 @@ static void unlockd_send_state(struct unlockd *d)
 	/* False once the attempt's answer is being applied,
 	 * so an attempt counted in wrong never counts again as cut short. */
 	st->attempt_running = unlock_service_busy(d->svc);
-	unlockd_send(d, &m);
+	unlockd_send(&m);
 }
 
 static void unlockd_on_opened(void *data, const struct luks_report *rep)
@@ -88,7 +85,7 @@ static void unlockd_on_opened(void *data, const struct luks_report *rep)
 			break;
 		off += (size_t)n;
 	}
-	unlockd_send(d, &m);
+	unlockd_send(&m);
 	unlockd_send_state(d);
 }
 
@@ -130,7 +127,7 @@ static int unlockd_resume(void *data, char *buf, size_t size)
 	}
 	log_info("resume asked for over the unlock socket: rescanning devices "
 		 "and trying the boot again");
-	unlockd_send(d, &m);
+	unlockd_send(&m);
 	snprintf(buf, size,
 		 "resume: block devices rescanned; the boot goes on (watch the "
 		 "console, or run sesame-status)\n");
@@ -371,9 +368,8 @@ int main(int argc, char **argv)
 	    .console = "/dev/console",
 	    .socket = UNLOCK_SOCKET_PATH,
 	    .console_fd = -1,
-	    .sigfd = -1,
 	};
-	int o, r, debug = 0;
+	int o, r, sigfd, debug = 0;
 	sigset_t set;
 
 	log_set_ident("sesame-unlockd");
@@ -425,9 +421,9 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d.sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (d.sigfd < 0 || (r = loop_new(&d.loop)) < 0 ||
-	    (r = loop_add_fd(d.loop, d.sigfd, EPOLLIN, unlockd_on_signal, &d)) <
+	sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sigfd < 0 || (r = loop_new(&d.loop)) < 0 ||
+	    (r = loop_add_fd(d.loop, sigfd, EPOLLIN, unlockd_on_signal, &d)) <
 		0 ||
 	    (r = loop_add_fd(d.loop, UNLOCKD_LINK_FD, EPOLLIN, unlockd_on_link,
 			     &d)) < 0) {
@@ -439,5 +435,5 @@ int main(int argc, char **argv)
 		close(d.console_fd);
 	loop_free(d.loop);
 	free(d.lc);
-	return r < 0 ? 1 : d.exit_code;
+	return r < 0 ? 1 : 0;
 }
