@@ -52,31 +52,34 @@ void boot_mark(const char *what)
 		  what);
 }
 
+/* A span of waiting: starts once (since), ends adding to total. */
+static void boot_span(uint64_t *since, uint64_t *total, bool waiting)
+{
+	uint64_t now = loop_now_usec();
+
+	if (waiting && !*since) {
+		*since = now;
+	} else if (!waiting && *since) {
+		*total += now - *since;
+		*since = 0;
+	}
+}
+
+/* A wanted device is missing (the rd.timeout's wait). */
 static void boot_wait_begin(void)
 {
-	if (!boot.wait_since)
-		boot.wait_since = loop_now_usec();
+	boot_span(&boot.wait_since, &boot.t_devices, true);
 }
 
 void boot_wait_end(void)
 {
-	if (boot.wait_since) {
-		boot.t_devices += loop_now_usec() - boot.wait_since;
-		boot.wait_since = 0;
-	}
+	boot_span(&boot.wait_since, &boot.t_devices, false);
 }
 
 /* A mount or the switch waits for module loading: waiting, not own time. */
 static void boot_modwait(bool waiting)
 {
-	uint64_t now = loop_now_usec();
-
-	if (waiting && !boot.modwait_since)
-		boot.modwait_since = now;
-	else if (!waiting && boot.modwait_since) {
-		boot.t_modwait += now - boot.modwait_since;
-		boot.modwait_since = 0;
-	}
+	boot_span(&boot.modwait_since, &boot.t_modwait, waiting);
 }
 
 /* ---- fsck: the one child the state machine waits for ---------------- */
